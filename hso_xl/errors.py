@@ -1,0 +1,70 @@
+"""The errors hso_xl raises. Each one knows where the problem is and what to do about it.
+
+The core raises these; only `cli.py` turns them into exit codes and printed text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class HsoError(Exception):
+    """Base class: a problem the user can fix, with its location and a hint."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str | None = None,
+        location: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = Path(file) if file is not None else None
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.paragraph()
+
+    def paragraph(self) -> str:
+        """Return the one-paragraph text shown to the user: where, what, and what to do."""
+        where = []
+        if self.file is not None:
+            where.append(str(self.file))
+        if self.location:
+            where.append(self.location)
+        text = self.message.rstrip(".") + "."
+        if where:
+            text = f"{': '.join(where)}: {text}"
+        if self.hint:
+            text += " " + self.hint.rstrip(".") + "."
+        return text
+
+    def to_json(self) -> dict:
+        return {
+            "error": type(self).__name__,
+            "message": self.message,
+            "file": str(self.file) if self.file else None,
+            "location": self.location,
+            "hint": self.hint,
+        }
+
+
+class WorkbookUnusable(HsoError):
+    """The file cannot be read as a workbook at all (not a zip, encrypted, a bomb, ...)."""
+
+
+class FormulaProblem(HsoError):
+    """A formula cannot be computed (error value, circular reference, unsupported function)."""
+
+
+class ContractError(HsoError):
+    """The workbook does not hold what docs/workbook.md requires (a sheet, a label, an amount)."""
+
+
+class NoWorkbookFound(HsoError):
+    """No workbook was given and none lies in the input folder."""

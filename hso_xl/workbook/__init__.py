@@ -1,0 +1,1 @@
+"""Reading a workbook: safety checks, cells and cached values, recomputation, verification, writing."""

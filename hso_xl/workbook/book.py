@@ -1,0 +1,103 @@
+"""The in-memory workbook: sheets of cells, each with its formula, cached value and recomputed value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+
+class ExcelError(str):
+    """An Excel error value such as '#REF!' (kept distinct from text that happens to look alike)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"ExcelError({str(self)!r})"
+
+
+Value = float | int | str | bool | dt.datetime | ExcelError | None
+
+NOT_COMPUTED = object()
+
+
+def ref(sheet: str, row: int, col: int) -> str:
+    """Return an A1 reference with the sheet, quoted the way Excel quotes it when needed."""
+    return f"{quote_sheet(sheet)}!{get_column_letter(col)}{row}"
+
+
+def quote_sheet(name: str) -> str:
+    if name.replace("_", "").isalnum() and not name[0].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+@dataclass(slots=True)
+class Cell:
+    row: int
+    col: int
+    value: Value  # recomputed (formulas) or typed-in (constants)
+    formula: str | None = None  # "=..." exactly as stored in the file
+    cached: Value = None  # what the file carried as the formula's value
+    is_date: bool = False
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
+
+
+@dataclass
+class Sheet:
+    name: str
+    index: int
+    state: str = "visible"
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    merged: list[str] = field(default_factory=list)
+
+    def get(self, row: int, col: int) -> Cell | None:
+        return self.cells.get((row, col))
+
+    def value(self, row: int, col: int) -> Value:
+        cell = self.cells.get((row, col))
+        return None if cell is None else cell.value
+
+    def ref(self, row: int, col: int) -> str:
+        return ref(self.name, row, col)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+    def rows(self) -> list[int]:
+        return sorted({r for r, _ in self.cells})
+
+
+@dataclass
+class Workbook:
+    path: Path
+    sheets: list[Sheet]
+    defined_names: dict[str, str]  # name -> formula text ("Parametrar!$B$3"); sheet-scoped as "Sheet!name"
+    recomputed: bool = False
+
+    def sheet(self, name: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(name)
+
+    def formula_cells(self):
+        """Yield (sheet, cell) for every cell that holds a formula."""
+        for sheet in self.sheets:
+            for cell in sheet.cells.values():
+                if cell.formula is not None:
+                    yield sheet, cell
+
+    @property
+    def formula_count(self) -> int:
+        return sum(1 for _ in self.formula_cells())

@@ -1,0 +1,75 @@
+"""Recompute every formula of a workbook. IronCalc is the engine; nothing else imports it.
+
+The interface is one function, `recompute`, which fills `Cell.value` of every formula cell and
+returns what the engine itself could not do (functions it does not know).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import WorkbookUnusable
+from .book import ExcelError, Workbook
+
+ENGINE_NAME = "IronCalc"
+# IronCalc keeps a function name it does not know in lower case in the formula it reports.
+_UNKNOWN_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.\"])([a-z][a-z0-9_.]*)\(")
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+
+
+@dataclass
+class EngineReport:
+    engine: str
+    version: str
+    unsupported: dict[str, list[str]] = field(default_factory=dict)  # cell ref -> function names
+
+
+def engine_version() -> str:
+    import ironcalc
+
+    return getattr(ironcalc, "__version__", "?")
+
+
+def recompute(workbook: Workbook) -> EngineReport:
+    """Recompute all formulas of `workbook` (read from its file) into each formula cell's `value`."""
+    import ironcalc
+
+    try:
+        model = ironcalc.load_from_xlsx(str(workbook.path), "en", "UTC")
+        model.evaluate()
+    except BaseException as exc:  # pyo3 panics derive from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise WorkbookUnusable(
+            f"the calculation engine could not read the workbook ({exc})",
+            file=workbook.path,
+            hint="Open it in Excel, check that it opens without a repair prompt, and save it again",
+        ) from None
+
+    engine_index = {props["name"]: i for i, props in enumerate(model.get_worksheets_properties())}
+    report = EngineReport(engine=ENGINE_NAME, version=engine_version())
+    error_type = ironcalc.CellType.ErrorValue
+    for sheet in workbook.sheets:
+        idx = engine_index.get(sheet.name)
+        for cell in sheet.cells.values():
+            if cell.formula is None:
+                continue
+            if idx is None:
+                cell.value = ExcelError("#REF!")
+                continue
+            value = model.get_cell_value(idx, cell.row, cell.col)
+            if model.get_cell_type(idx, cell.row, cell.col) == error_type:
+                value = ExcelError(str(value))
+            cell.value = value
+            if isinstance(value, ExcelError):
+                unknown = _unknown_functions(model.get_cell_content(idx, cell.row, cell.col))
+                if unknown:
+                    report.unsupported[sheet.ref(cell.row, cell.col)] = unknown
+    workbook.recomputed = True
+    return report
+
+
+def _unknown_functions(engine_formula: str) -> list[str]:
+    without_strings = _STRING_LITERAL.sub('""', engine_formula)
+    return sorted({name.upper() for name in _UNKNOWN_FUNCTION.findall(without_strings)})

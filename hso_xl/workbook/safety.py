@@ -1,0 +1,153 @@
+"""Refuse files that are not safe or not possible to parse, before any parser sees them.
+
+Everything here reads the file as bytes and streams zip members with hard caps, so a hostile
+file (zip bomb, XML entity bomb, external entity) is refused in well under a second and no
+XML parser is ever handed a DTD.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import WorkbookUnusable
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what a workbook may unpack to. A real budget workbook is far below all of them."""
+
+    max_total_uncompressed: int = 512 * 1024 * 1024
+    max_member_uncompressed: int = 256 * 1024 * 1024
+    # XML compresses 5-20x; a ratio far above that in a large member is a bomb.
+    max_ratio: int = 200
+    ratio_applies_above: int = 4 * 1024 * 1024
+    max_members: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Raise WorkbookUnusable unless `path` is an .xlsx/.xlsm zip that is safe to parse."""
+    if not path.exists():
+        raise WorkbookUnusable("the file does not exist", file=path, hint="Check the path and try again")
+    if not path.is_file():
+        raise WorkbookUnusable("this is not a file", file=path, hint="Give the path of an .xlsx workbook")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookUnusable(f"the file cannot be read ({exc.strerror})", file=path) from None
+    if head.startswith(OLE_MAGIC):
+        _refuse_ole(path)
+    if not head.startswith(ZIP_MAGIC):
+        raise WorkbookUnusable(
+            "this is not an Excel workbook (.xlsx): the file is not a zip package",
+            file=path,
+            hint="Open it in Excel and save it as 'Excel Workbook (*.xlsx)'",
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _check_members(path, zf, limits)
+    except zipfile.BadZipFile as exc:
+        raise WorkbookUnusable(
+            f"the file is damaged or incomplete ({exc})",
+            file=path,
+            hint="It may have been cut off while copying or e-mailing; save it again from Excel",
+        ) from None
+    except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise WorkbookUnusable(
+            f"the file is damaged or uses an unsupported zip feature ({exc})",
+            file=path,
+            hint="Save it again from Excel as 'Excel Workbook (*.xlsx)'",
+        ) from None
+
+
+def _refuse_ole(path: Path) -> None:
+    """Explain the two OLE containers users meet: encrypted .xlsx and legacy .xls."""
+    with path.open("rb") as fh:
+        blob = fh.read(1 << 20)
+    if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
+        raise WorkbookUnusable(
+            "the workbook is password-protected (encrypted), so its contents cannot be read",
+            file=path,
+            hint="Open it in Excel, remove the password under File > Info > Protect Workbook, and save it",
+        )
+    raise WorkbookUnusable(
+        "this is a legacy Excel 97-2003 file (.xls), which hso-xl does not read",
+        file=path,
+        hint="Open it in Excel and save it as 'Excel Workbook (*.xlsx)'",
+    )
+
+
+def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise _bomb(path, f"it holds {len(infos)} parts")
+    names = {info.filename for info in infos}
+    if "xl/workbook.bin" in names:
+        raise WorkbookUnusable(
+            "this is a binary Excel workbook (.xlsb), which hso-xl does not read",
+            file=path,
+            hint="Save it from Excel as 'Excel Workbook (*.xlsx)'",
+        )
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        kind = "a Word document" if "word/document.xml" in names else "a zip file"
+        raise WorkbookUnusable(
+            f"this is not an Excel workbook: it is {kind} without the parts of an .xlsx",
+            file=path,
+            hint="Give the path of the master workbook saved as .xlsx",
+        )
+    declared_total = sum(info.file_size for info in infos)
+    if declared_total > limits.max_total_uncompressed:
+        raise _bomb(path, f"it would unpack to {declared_total // (1024 * 1024)} MiB")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise WorkbookUnusable(
+                "the workbook has encrypted parts and cannot be read",
+                file=path,
+                hint="Save an unprotected copy from Excel",
+            )
+        if info.file_size > limits.ratio_applies_above and info.compress_size:
+            if info.file_size / info.compress_size > limits.max_ratio:
+                raise _bomb(path, f"its part {info.filename} expands {info.file_size // info.compress_size}x")
+        total += _stream_member(path, zf, info, limits)
+        if total > limits.max_total_uncompressed:
+            raise _bomb(path, "it unpacks to more than its size allows")
+
+
+def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
+    """Read one member in chunks (this also checks its CRC); refuse DTDs in XML parts."""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    size = 0
+    head = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            if is_xml and len(head) < 4096:
+                head += chunk[: 4096 - len(head)]
+            size += len(chunk)
+            if size > limits.max_member_uncompressed:
+                raise _bomb(path, f"its part {info.filename} unpacks to more than the allowed size")
+    if is_xml and (b"<!DOCTYPE" in head or b"<!ENTITY" in head):
+        raise WorkbookUnusable(
+            f"the part {info.filename} declares a DTD or XML entities, which Excel never writes; "
+            "the file may be crafted to attack the reader, so it was not parsed",
+            file=path,
+            hint="Open the workbook in Excel and save it again, or ask the sender for the original",
+        )
+    return size
+
+
+def _bomb(path: Path, why: str) -> WorkbookUnusable:
+    return WorkbookUnusable(
+        f"the file was refused because {why}, far beyond any real workbook (a 'zip bomb')",
+        file=path,
+        hint="Ask the sender for the original workbook saved from Excel",
+    )

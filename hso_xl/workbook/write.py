@@ -1,0 +1,147 @@
+"""Write a copy of a workbook whose cached formula values are the recomputed ones.
+
+Only the `<v>` of formula cells (and their `t` type) change; every other byte of every other part,
+the order of parts and their timestamps are copied as they were, so styles, charts and macros survive.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from ..errors import HsoError
+from .book import ExcelError, Value, Workbook
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_C = f"{{{NS_MAIN}}}c"
+_F = f"{{{NS_MAIN}}}f"
+_V = f"{{{NS_MAIN}}}v"
+
+
+def safe_parser() -> etree.XMLParser:
+    """Return an lxml parser that never resolves entities or touches the network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Return sheet name -> zip member path of its worksheet XML."""
+    workbook = etree.fromstring(zf.read("xl/workbook.xml"), safe_parser())
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), safe_parser())
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
+    parts = {}
+    for sheet in workbook.iter(f"{{{NS_MAIN}}}sheet"):
+        target = targets.get(sheet.get(f"{{{NS_REL}}}id"))
+        if target is None:
+            continue
+        if target.startswith("/"):
+            member = target.lstrip("/")
+        else:
+            member = str(PurePosixPath("xl") / target)
+        parts[sheet.get("name")] = _normalise(member)
+    return parts
+
+
+def _normalise(member: str) -> str:
+    out: list[str] = []
+    for piece in member.split("/"):
+        if piece == "..":
+            if out:
+                out.pop()
+        elif piece not in ("", "."):
+            out.append(piece)
+    return "/".join(out)
+
+
+def write_recomputed(workbook: Workbook, out: Path) -> None:
+    """Write `workbook.path` to `out` with recomputed cached values, atomically.
+
+    Raises HsoError if `out` is the input file itself: the input is never modified.
+    """
+    src = workbook.path.resolve()
+    out = Path(out)
+    if out.resolve() == src:
+        raise HsoError(
+            "the output would overwrite the input workbook",
+            file=out,
+            hint="Give another file name with -o; hso-xl never changes the input",
+        )
+    updates: dict[str, dict[str, Value]] = {}
+    with zipfile.ZipFile(src) as zin:
+        parts = sheet_parts(zin)
+        for sheet in workbook.sheets:
+            member = parts.get(sheet.name)
+            if member is None:
+                continue
+            values = {c.coordinate: c.value for c in sheet.cells.values() if c.formula is not None}
+            if values:
+                updates[member] = values
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~hso-", suffix=".xlsx", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zout:
+                for info in zin.infolist():
+                    data = zin.read(info)
+                    if info.filename in updates:
+                        data = _patch_sheet(data, updates[info.filename])
+                    zout.writestr(_copy_info(info), data)
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    copy.compress_type = zipfile.ZIP_DEFLATED if info.compress_type != zipfile.ZIP_STORED else zipfile.ZIP_STORED
+    copy.external_attr = info.external_attr
+    copy.create_system = info.create_system
+    return copy
+
+
+def _patch_sheet(xml: bytes, values: dict[str, Value]) -> bytes:
+    root = etree.fromstring(xml, safe_parser())
+    for c in root.iter(_C):
+        if c.find(_F) is None:
+            continue
+        coordinate = c.get("r")
+        if coordinate not in values:
+            continue
+        _set_cached(c, values[coordinate])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _set_cached(c, value: Value) -> None:
+    v = c.find(_V)
+    if value is None:
+        if v is not None:
+            c.remove(v)
+        c.attrib.pop("t", None)
+        return
+    if v is None:
+        v = etree.Element(_V)
+        c.find(_F).addnext(v)  # schema order: f, v, is, extLst
+    if isinstance(value, ExcelError):
+        c.set("t", "e")
+        v.text = str(value)
+    elif isinstance(value, bool):
+        c.set("t", "b")
+        v.text = "1" if value else "0"
+    elif isinstance(value, (int, float)):
+        c.attrib.pop("t", None)
+        v.text = format_number(value)
+    else:
+        c.set("t", "str")
+        v.text = str(value)
+
+
+def format_number(value: float) -> str:
+    """Return the shortest text that reads back as the same double, as Excel stores numbers."""
+    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e15):
+        return str(int(value))
+    return repr(float(value)).upper()
