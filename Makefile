@@ -1,0 +1,42 @@
+# hso_xl: `make run` builds everything from the sample workbook, `make test` runs the whole suite.
+# Both work on a fresh clone: they create .venv and install what is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+SAMPLE := input/HSO_finansiering_2027-2029.xlsx
+# Debian packages: LibreOffice headless is the independent oracle in the tests (and converts PDFs).
+DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils
+
+.PHONY: run test install libreoffice sample clean
+
+run: install
+	$(BIN)/hso-xl check $(SAMPLE)
+
+test: install libreoffice
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+libreoffice:
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { \
+	  echo "Installing LibreOffice headless and poppler-utils (Debian packages) ..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; }
+	@soffice --version
+
+# Regenerate the shipped sample workbook from scripts/make_sample_workbook.py.
+sample: install
+	$(BIN)/python scripts/make_sample_workbook.py $(SAMPLE)
+
+clean:
+	rm -rf output build *.egg-info .pytest_cache

@@ -1,0 +1,127 @@
+"""The command line: click commands only. Library errors become one paragraph and an exit code.
+
+Exit codes: 0 all is well; 1 the check found errors; 2 the workbook (or the command line) cannot
+be used. Heavy modules are imported inside the commands so that `hso-xl --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import HsoError
+
+EXIT_UNUSABLE = 2
+DEFAULT_INPUT = Path("input")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hso-xl")
+def main() -> None:
+    """Reports from the HSO master financing workbook, with every formula recomputed.
+
+    Drop the workbook in input/, then run `hso-xl check` to see its totals and findings.
+    """
+
+
+def _emit_json(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def friendly_errors(as_json: bool):
+    """Turn an HsoError (or any unexpected failure) into one paragraph on stderr and exit code 2."""
+    try:
+        yield
+    except HsoError as exc:
+        _fail(exc, as_json)
+    except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+        raise
+    except Exception as exc:  # a bug, or an input we never imagined: still no traceback
+        if os.environ.get("HSO_XL_DEBUG"):
+            raise
+        _fail(HsoError(f"unexpected problem ({type(exc).__name__}: {exc})",
+                       hint="This is a bug in hso-xl; set HSO_XL_DEBUG=1 for details and report it with the workbook"),
+              as_json)
+
+
+def _fail(exc: HsoError, as_json: bool) -> None:
+    if as_json:
+        _emit_json({"error": exc.to_json(), "exit_code": exc.exit_code})
+    click.echo(f"Error: {exc.paragraph()}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _resolve_workbook(workbook: Path | None, input_dir: Path) -> tuple[Path, Path | None]:
+    """Return the workbook to use and, when it was picked from the input folder, that folder."""
+    if workbook is not None:
+        return workbook, None
+    from .discover import newest_workbook
+
+    return newest_workbook(input_dir), input_dir
+
+
+@main.command()
+@click.argument("workbook", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
+              show_default=True, help="Folder searched for the newest workbook when none is named.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (see README).")
+def check(workbook: Path | None, input_dir: Path, as_json: bool) -> None:
+    """Recompute WORKBOOK, check its budget and print totals and findings.
+
+    With no WORKBOOK, the newest .xlsx/.xlsm in the input folder is used. Exit code 0: no error;
+    1: the check found errors; 2: the workbook cannot be used.
+    """
+    with friendly_errors(as_json):
+        from .pipeline import check_workbook
+        from .report import check_json, check_text, exit_code
+
+        path, chosen_from = _resolve_workbook(workbook, input_dir)
+        if chosen_from is not None and as_json:
+            click.echo(f"Using {path} (the newest workbook in {chosen_from}/)", err=True)
+        checked = check_workbook(path)
+        if as_json:
+            _emit_json(check_json(checked, chosen_from))
+        else:
+            click.echo(check_text(checked, chosen_from))
+        sys.exit(exit_code(checked.findings))
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the recomputed copy (never the input itself).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object (see README).")
+def recalc(workbook: Path, out: Path, as_json: bool) -> None:
+    """Write a copy of WORKBOOK whose cached values are the recomputed ones, and report differences.
+
+    Formulas, styles and every other part of the file are kept as they were. Reported, with their
+    cells: cached values that differ, error values, unsupported functions, circular references.
+    Nothing is written when a formula cannot be computed (exit 2); error values give exit 1.
+    """
+    with friendly_errors(as_json):
+        from .pipeline import recompute_workbook
+        from .report import EXIT_UNUSABLE as UNUSABLE
+        from .report import exit_code, recalc_json, recalc_text
+        from .workbook.write import write_recomputed
+
+        book, engine, verification = recompute_workbook(workbook)
+        computable = not (verification.circular or verification.unsupported or verification.external)
+        if computable:
+            write_recomputed(book, out)
+        written = out if computable else None
+        if as_json:
+            _emit_json(recalc_json(workbook, written, engine, verification))
+        else:
+            click.echo(recalc_text(workbook, written, engine, verification))
+        sys.exit(exit_code(verification.findings()) if computable else UNUSABLE)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

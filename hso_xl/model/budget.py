@@ -1,0 +1,125 @@
+"""The budget as a domain model: exact Decimal amounts per year, each traceable to its cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+KONTANT = "kontant"
+ANNAT_AN_PENGAR = "annat än pengar"
+OFFENTLIG = "offentlig"
+PRIVAT = "privat"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a table: a label and an amount per year, with the cells they came from."""
+
+    label: str
+    amounts: tuple[Decimal, ...]
+    cells: tuple[str, ...]  # "Budget!B4" per year
+    label_cell: str
+    total_cell: str | None = None  # the workbook's own row total, if the table has a Totalt column
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.amounts, ZERO)
+
+
+@dataclass(frozen=True)
+class CostLine(Line):
+    deducted: bool = False  # Projektintäkter: typed as positive, subtracted from the cost
+
+    @property
+    def signed(self) -> tuple[Decimal, ...]:
+        return tuple(-a for a in self.amounts) if self.deducted else self.amounts
+
+
+@dataclass(frozen=True)
+class Municipality:
+    official_name: str
+    short_name: str
+    facts: dict  # header label -> value, every column of the Kommuner sheet
+    row_cell: str
+
+
+@dataclass(frozen=True)
+class FinancingLine(Line):
+    sector: str = OFFENTLIG  # offentlig | privat
+    kind: str = KONTANT  # kontant | annat än pengar
+    is_eu: bool = False
+    municipality: Municipality | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: object
+    cell: str
+
+
+@dataclass
+class Budget:
+    years: tuple[int, ...]
+    costs: list[CostLine]
+    direct_costs: list[Line]
+    financing: list[FinancingLine]
+    municipalities: list[Municipality]
+    project: dict[str, Fact]  # normalised label -> fact, from the Projekt sheet
+    parameters: dict[str, Fact]  # normalised label -> fact, from the Parametrar sheet
+    eu_cap: Decimal
+    # The workbook's own total rows, kept to verify them against the rows they should add up.
+    workbook_totals: dict[str, Line] = field(default_factory=dict)
+
+    def _sum(self, lines, index: int, signed: bool = False) -> Decimal:
+        return sum(((line.signed if signed else line.amounts)[index] for line in lines), ZERO)
+
+    def booked_cost(self, i: int) -> Decimal:
+        return self._sum(self.costs, i, signed=True)
+
+    def direct_cost(self, i: int) -> Decimal:
+        return self._sum(self.direct_costs, i)
+
+    def project_cost(self, i: int) -> Decimal:
+        return self.booked_cost(i) + self.direct_cost(i)
+
+    def cash_financing(self, i: int) -> Decimal:
+        return self._sum(self.cash_lines, i)
+
+    def in_kind_financing(self, i: int) -> Decimal:
+        return self._sum(self.in_kind_lines, i)
+
+    def total_financing(self, i: int) -> Decimal:
+        return self._sum(self.financing, i)
+
+    @property
+    def cash_lines(self) -> list[FinancingLine]:
+        return [f for f in self.financing if f.kind == KONTANT]
+
+    @property
+    def in_kind_lines(self) -> list[FinancingLine]:
+        return [f for f in self.financing if f.kind == ANNAT_AN_PENGAR]
+
+    @property
+    def eu_lines(self) -> list[FinancingLine]:
+        return [f for f in self.financing if f.is_eu]
+
+    def over_period(self, per_year) -> Decimal:
+        return sum((per_year(i) for i in range(len(self.years))), ZERO)
+
+    @property
+    def total_project_cost(self) -> Decimal:
+        return self.over_period(self.project_cost)
+
+    @property
+    def eu_total(self) -> Decimal:
+        return sum((line.total for line in self.eu_lines), ZERO)
+
+    @property
+    def eu_rate(self) -> Decimal:
+        total = self.total_project_cost
+        return self.eu_total / total if total else ZERO
+
+    def municipality_line(self, m: Municipality) -> FinancingLine | None:
+        return next((f for f in self.financing if f.municipality is m), None)

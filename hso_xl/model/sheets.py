@@ -1,0 +1,164 @@
+"""Find things in a workbook the way a person does: by sheet name, header label and row label.
+
+Matching ignores case, surrounding and repeated spaces, and Unicode composition (an Å typed as
+one or two code points is the same letter), so an administrator can retype a label freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import ContractError
+from ..workbook.book import ExcelError, Sheet, Workbook
+
+YEAR_RANGE = range(1990, 2200)
+
+
+def norm(text) -> str:
+    """Return `text` as a key for matching labels: NFC, case-folded, single spaces, no trailing colon."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
+    return " ".join(text.split()).casefold().rstrip(":").strip()
+
+
+def find_sheet(workbook: Workbook, name: str, *, required: bool = True) -> Sheet | None:
+    """Return the sheet whose name matches `name`, or raise ContractError naming the sheets found."""
+    key = norm(name)
+    for sheet in workbook.sheets:
+        if norm(sheet.name) == key:
+            return sheet
+    if not required:
+        return None
+    found = ", ".join(f"'{s.name}'" for s in workbook.sheets)
+    raise ContractError(
+        f"the workbook has no sheet named '{name}' (it has {found})",
+        file=workbook.path,
+        hint=f"Add or rename a sheet to '{name}'; docs/workbook.md lists what each sheet must hold",
+    )
+
+
+@dataclass(frozen=True)
+class Header:
+    sheet: Sheet
+    row: int
+    label_col: int
+    columns: dict[str, int]  # normalised header text -> column
+    years: tuple[int, ...]
+    year_cols: tuple[int, ...]
+    total_col: int | None
+
+    def col(self, *prefixes: str) -> int | None:
+        """Return the first column whose header starts with one of `prefixes` (normalised)."""
+        for prefix in prefixes:
+            for text, col in self.columns.items():
+                if text.startswith(norm(prefix)):
+                    return col
+        return None
+
+
+def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, with_years: bool = False) -> Header:
+    """Return the header row of the table whose label column is headed `first_label`."""
+    key = norm(first_label)
+    for (row, col), cell in sorted(sheet.cells.items()):
+        if isinstance(cell.value, str) and norm(cell.value) == key:
+            return _header_at(workbook, sheet, row, col, with_years)
+    raise ContractError(
+        f"no header cell '{first_label}' was found on the sheet",
+        file=workbook.path,
+        location=sheet.name,
+        hint=f"The table must have a header row whose first column reads '{first_label}' (see docs/workbook.md)",
+    )
+
+
+def _header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_years: bool) -> Header:
+    columns: dict[str, int] = {}
+    years: list[int] = []
+    year_cols: list[int] = []
+    total_col = None
+    for col in range(label_col, sheet.max_col + 1):
+        value = sheet.value(row, col)
+        if isinstance(value, str) and value.strip():
+            text = norm(value)
+            columns.setdefault(text, col)
+            if text in ("totalt", "total", "summa") and total_col is None:
+                total_col = col
+        elif _is_year(value) and col > label_col:
+            years.append(int(value))
+            year_cols.append(col)
+    if with_years:
+        if not years:
+            raise ContractError(
+                "the header row has no year columns",
+                file=workbook.path,
+                location=sheet.ref(row, label_col),
+                hint="Write the years (2027, 2028, ...) as numbers in the header row, right of the label column",
+            )
+        expected = list(range(years[0], years[0] + len(years)))
+        if years != expected:
+            raise ContractError(
+                f"the years in the header row are not consecutive: {', '.join(map(str, years))}",
+                file=workbook.path,
+                location=sheet.ref(row, year_cols[0]),
+                hint="Give each year its own column, in order, with no gaps",
+            )
+    return Header(sheet, row, label_col, columns, tuple(years), tuple(year_cols), total_col)
+
+
+def _is_year(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() and int(value) in YEAR_RANGE
+
+
+def label_values(workbook: Workbook, sheet: Sheet, header_label: str) -> dict[str, tuple[str, object, str]]:
+    """Return {normalised label: (label, value, cell ref)} of a two-column label/value table."""
+    header = find_header(workbook, sheet, header_label)
+    out: dict[str, tuple[str, object, str]] = {}
+    for row in sheet.rows():
+        if row <= header.row:
+            continue
+        label = sheet.value(row, header.label_col)
+        if not isinstance(label, str) or not label.strip():
+            continue
+        value_col = header.label_col + 1
+        out.setdefault(norm(label), (label.strip(), sheet.value(row, value_col), sheet.ref(row, value_col)))
+    return out
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def amount(workbook: Workbook, sheet: Sheet, row: int, col: int, what: str) -> Decimal:
+    """Return the amount in a cell as an exact Decimal (empty is 0), or raise ContractError."""
+    value = sheet.value(row, col)
+    where = sheet.ref(row, col)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Decimal(0)
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime, dt.time)):
+        raise ContractError(
+            f"{what} should be an amount, but the cell holds {value!r}",
+            file=workbook.path,
+            location=where,
+            hint="Type the amount as a number",
+        )
+    if isinstance(value, ExcelError):
+        raise ContractError(f"{what} is the error {value}", file=workbook.path, location=where,
+                            hint="Correct the formula in Excel and save the workbook again")
+    if isinstance(value, str):
+        raise ContractError(
+            f"{what} should be an amount, but the cell holds the text \"{value}\"",
+            file=workbook.path,
+            location=where,
+            hint="Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel",
+        )
+    return to_decimal(value)
+
+
+def to_decimal(value: float | int) -> Decimal:
+    """Return a number as Excel holds it: 15 significant digits, exact from there on."""
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(f"{value:.15g}")

@@ -1,0 +1,53 @@
+"""The pipeline, top to bottom: load, recompute, verify, read the budget, round for print, check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding
+from .model.budget import Budget
+from .model.checks import check_budget
+from .model.contract import COST_ROUNDING, FINANCING_ROUNDING, read_budget
+from .model.rounding import PrintedBudget, printed_budget
+from .model.sheets import norm
+from .workbook.book import Workbook
+from .workbook.engine import EngineReport, recompute
+from .workbook.load import load_workbook
+from .workbook.verify import Verification, verify
+
+
+@dataclass
+class Checked:
+    workbook: Workbook
+    engine: EngineReport
+    verification: Verification
+    budget: Budget
+    printed: PrintedBudget
+    findings: list[Finding]
+
+
+def recompute_workbook(path: Path) -> tuple[Workbook, EngineReport, Verification]:
+    """Load `path`, recompute every formula and compare with the cached values."""
+    workbook = load_workbook(path)
+    engine = recompute(workbook)
+    return workbook, engine, verify(workbook, engine)
+
+
+def check_workbook(path: Path) -> Checked:
+    """Return the checked budget of the workbook at `path`.
+
+    Raises an HsoError when the workbook cannot be used: unreadable, a formula that does not
+    compute, or something docs/workbook.md requires is missing.
+    """
+    workbook, engine, verification = recompute_workbook(path)
+    verification.raise_if_unusable(workbook)
+    budget = read_budget(workbook)
+    printed = printed_budget(budget, _parameter(budget, COST_ROUNDING), _parameter(budget, FINANCING_ROUNDING))
+    findings = verification.findings() + check_budget(budget, printed)
+    return Checked(workbook, engine, verification, budget, printed, findings)
+
+
+def _parameter(budget: Budget, label: str) -> str | None:
+    fact = budget.parameters.get(norm(label))
+    return str(fact.value) if fact and fact.value else None

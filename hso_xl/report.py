@@ -1,0 +1,196 @@
+"""Say what a check or a recalculation found: a short text summary, or the same as one JSON object."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from . import __version__
+from .findings import Finding, Severity
+from .pipeline import Checked
+from .swedish import group, percent, sort_key
+from .workbook.verify import Verification
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+MAX_LISTED = 25
+
+
+def exit_code(findings: list[Finding]) -> int:
+    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    return {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
+
+
+def _dec(value: Decimal) -> str:
+    """Exact amounts travel in JSON as strings, so no digit is lost to floating point."""
+    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+
+
+# -- check -------------------------------------------------------------------------------------
+
+def _figures(checked: Checked) -> list[tuple[str, str, list[Decimal], list[int]]]:
+    """Return (key, label, exact per year, printed per year) for the key figures of the budget."""
+    b, p = checked.budget, checked.printed
+    n = range(len(b.years))
+    return [
+        ("booked_cost", "Summa bokförd kostnad", [b.booked_cost(i) for i in n], list(p.booked_totals)),
+        ("direct_cost", "Direktfinansiering", [b.direct_cost(i) for i in n], list(p.direct_costs.totals)),
+        ("project_cost", "Summa projektkostnad", [b.project_cost(i) for i in n], list(p.project_totals)),
+        ("cash_financing", "Kontant finansiering", [b.cash_financing(i) for i in n], list(p.cash.totals)),
+        ("financing", "Summa finansiering", [b.total_financing(i) for i in n], list(p.financing_totals)),
+    ]
+
+
+def municipalities(checked: Checked) -> list[dict]:
+    """Return each municipality's co-financing, printed and exact, in Swedish alphabetical order."""
+    rows = []
+    printed = {id(r.line): r for r in checked.printed.cash.rows}
+    for m in sorted(checked.budget.municipalities, key=lambda m: sort_key(m.official_name)):
+        line = checked.budget.municipality_line(m)
+        if line is None:
+            continue
+        row = printed[id(line)]
+        rows.append({
+            "name": m.official_name,
+            "per_year": dict(zip(map(str, checked.budget.years), row.printed)),
+            "total": row.total,
+            "exact_per_year": dict(zip(map(str, checked.budget.years), map(_dec, line.amounts))),
+            "cells": list(line.cells),
+        })
+    return rows
+
+
+def check_json(checked: Checked, chosen_from: Path | None) -> dict:
+    b = checked.budget
+    findings = checked.findings
+    return {
+        "tool": {"name": "hso-xl", "version": __version__},
+        "workbook": str(checked.workbook.path),
+        "chosen_from_input_folder": str(chosen_from) if chosen_from else None,
+        "engine": {"name": checked.engine.engine, "version": checked.engine.version},
+        "formulas": {
+            "recomputed": checked.verification.formula_count,
+            "without_cached_value": checked.verification.without_cached_value,
+            "differing_from_cached": len(checked.verification.differences),
+        },
+        "years": list(b.years),
+        "totals": {
+            key: {
+                "label": label,
+                "exact": dict(zip(map(str, b.years), map(_dec, exact))) | {"total": _dec(sum(exact, Decimal(0)))},
+                "printed": dict(zip(map(str, b.years), printed)) | {"total": sum(printed)},
+            }
+            for key, label, exact, printed in _figures(checked)
+        },
+        "eu_support": {
+            "financiers": [line.label for line in b.eu_lines],
+            "amount": _dec(b.eu_total),
+            "rate": _dec(b.eu_rate.quantize(Decimal("0.000001"))),
+            "cap": _dec(b.eu_cap),
+        },
+        "municipalities": municipalities(checked),
+        "findings": [f.to_json() for f in findings],
+        "counts": _counts(findings),
+        "exit_code": exit_code(findings),
+    }
+
+
+def check_text(checked: Checked, chosen_from: Path | None) -> str:
+    b = checked.budget
+    v = checked.verification
+    lines = []
+    took = f" (the newest workbook in {chosen_from}/)" if chosen_from else ""
+    lines.append(f"Workbook: {checked.workbook.path}{took}")
+    lines.append(
+        f"Recomputed {v.formula_count} formulas with {checked.engine.engine} {checked.engine.version}: "
+        + _difference_summary(v)
+    )
+    lines.append("")
+    width = max(len(label) for _, label, _, _ in _figures(checked)) + 2
+    head = "".join(f"{y:>14}" for y in b.years) + f"{'Totalt':>15}"
+    lines.append(f"{'(kr)':<{width}}{head}")
+    for _, label, _, printed in _figures(checked):
+        lines.append(f"{label:<{width}}" + "".join(f"{group(x):>14}" for x in printed) + f"{group(sum(printed)):>15}")
+    lines.append("")
+    names = ", ".join(line.label for line in b.eu_lines)
+    eu_ids = {id(line) for line in b.eu_lines}
+    eu_printed = sum(r.total for r in checked.printed.cash.rows if id(r.line) in eu_ids)
+    cap_decimals = 0 if (b.eu_cap * 100) == (b.eu_cap * 100).to_integral() else 1
+    lines.append(
+        f"EU support ({names}): {group(eu_printed)} kr = {percent(b.eu_rate, 2)} of the total project cost "
+        f"(cap {percent(b.eu_cap, cap_decimals)})"
+    )
+    lines.append("")
+    lines.append("Co-financing per municipality (kr):")
+    for m in municipalities(checked):
+        per_year = " / ".join(group(x) for x in m["per_year"].values())
+        lines.append(f"  {m['name']:<24} {per_year}  total {group(m['total'])}")
+    lines.append("")
+    lines.extend(_findings_text(checked.findings))
+    return "\n".join(lines)
+
+
+def _difference_summary(v: Verification) -> str:
+    parts = []
+    if v.differences:
+        parts.append(f"{len(v.differences)} differ from the values cached in the file")
+    else:
+        parts.append("all agree with the values cached in the file" if not v.without_cached_value
+                     else "no cached value differs")
+    if v.without_cached_value:
+        parts.append(f"{v.without_cached_value} had no cached value")
+    return "; ".join(parts) + "."
+
+
+def _findings_text(findings: list[Finding]) -> list[str]:
+    counts = _counts(findings)
+    out = [f"Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"]
+    ordered = sorted(findings, key=lambda f: list(Severity).index(f.severity))
+    for f in ordered[:MAX_LISTED]:
+        out.append("  " + f.line())
+    if len(ordered) > MAX_LISTED:
+        out.append(f"  ... and {len(ordered) - MAX_LISTED} more (use --json for all)")
+    verdict = "errors found: fix the workbook before producing documents" if counts["error"] else "OK"
+    out.append(f"Result: {verdict}")
+    return out
+
+
+# -- recalc ------------------------------------------------------------------------------------
+
+def recalc_json(source: Path, out: Path | None, engine, verification: Verification) -> dict:
+    findings = verification.findings()
+    return {
+        "tool": {"name": "hso-xl", "version": __version__},
+        "workbook": str(source),
+        "output": str(out) if out else None,
+        "engine": {"name": engine.engine, "version": engine.version},
+        "formulas": verification.formula_count,
+        "without_cached_value": verification.without_cached_value,
+        "differences": [d.to_json() for d in verification.differences],
+        "error_values": [{"cell": d.ref, "value": str(d.recomputed), "formula": d.formula} for d in verification.error_values],
+        "unsupported_functions": verification.unsupported,
+        "circular_references": verification.circular,
+        "external_references": verification.external,
+        "findings": [f.to_json() for f in findings],
+        "exit_code": exit_code(findings),
+    }
+
+
+def recalc_text(source: Path, out: Path | None, engine, verification: Verification) -> str:
+    v = verification
+    lines = [f"Workbook: {source}",
+             f"Recomputed {v.formula_count} formulas with {engine.engine} {engine.version}: {_difference_summary(v)}"]
+    if v.differences:
+        lines.append("Cells whose cached value differs from the recomputed one:")
+        for d in v.differences[:MAX_LISTED]:
+            lines.append(f"  {d.ref}: cached {d.cached!r}, recomputed {d.recomputed!r}  {d.formula}")
+        if len(v.differences) > MAX_LISTED:
+            lines.append(f"  ... and {len(v.differences) - MAX_LISTED} more (use --json for all)")
+    problems = [f for f in v.findings() if f.severity is Severity.ERROR]
+    if problems:
+        lines.append("Formulas that do not compute:")
+        lines.extend("  " + f.line() for f in problems[:MAX_LISTED])
+    lines.append(f"Wrote {out}" if out else "Nothing was written: the workbook has formulas the engine cannot compute.")
+    return "\n".join(lines)
