@@ -117,10 +117,9 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
     names = ", ".join(line.label for line in b.eu_lines)
     eu_ids = {id(line) for line in b.eu_lines}
     eu_printed = sum(r.total for r in checked.printed.cash.rows if id(r.line) in eu_ids)
-    cap_decimals = 0 if (b.eu_cap * 100) == (b.eu_cap * 100).to_integral() else 1
     lines.append(
         f"EU support ({names}): {group(eu_printed)} kr = {percent(b.eu_rate, 2)} of the total project cost "
-        f"(cap {percent(b.eu_cap, cap_decimals)})"
+        f"(cap {percent(b.eu_cap)})"
     )
     lines.append("")
     lines.append("Co-financing per municipality (kr):")

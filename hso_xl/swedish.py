@@ -30,9 +30,15 @@ def group(value: Decimal | int | float, decimals: int = 0, sep: str = " ") -> st
     return sign + text + ("," + fraction if decimals else "")
 
 
-def percent(value: Decimal | float, decimals: int = 1, sep: str = " ") -> str:
-    """Return a share as a Swedish percentage: percent(Decimal('0.4')) == '40,0 %'."""
-    return f"{group(Decimal(str(value)) * 100, decimals, sep)}{sep}%"
+def percent(value: Decimal | float, decimals: int | None = None, sep: str = " ") -> str:
+    """Return a share as a Swedish percentage: percent(0.4) == '40 %', percent(0.024) == '2,4 %'.
+
+    With `decimals` None, as many decimals as the share has, at most two.
+    """
+    hundred = Decimal(str(value)) * 100
+    if decimals is None:
+        decimals = next(d for d in range(3) if hundred == hundred.quantize(Decimal(1).scaleb(-d)) or d == 2)
+    return f"{group(hundred, decimals, sep)}{sep}%"
 
 
 # After z come å, ä, ö; letters Swedish sorts as others (é as e, ü as y, æ as ä, ø as ö) go with them.

@@ -1,0 +1,38 @@
+"""Shared fixtures: the shipped sample workbook and a way to build variants of it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hso_xl.sample import SampleSpec, build_sample
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "input" / "HSO_finansiering_2027-2029.xlsx"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A private copy of the shipped sample workbook."""
+    copy = tmp_path / SAMPLE.name
+    shutil.copy2(SAMPLE, copy)
+    return copy
+
+
+@pytest.fixture
+def make_workbook(tmp_path: Path):
+    """Build a sample variant: make_workbook(years=4, ...) -> path."""
+    counter = iter(range(1000))
+
+    def build(name: str | None = None, **changes) -> Path:
+        path = tmp_path / (name or f"variant-{next(counter)}.xlsx")
+        return build_sample(path, SampleSpec().with_(**changes))
+
+    return build
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
