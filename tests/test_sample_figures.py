@@ -107,3 +107,17 @@ def test_eu_support_is_within_the_40_percent_cap(checked):
 def test_rounding_notes_name_their_cells(checked):
     notes = {(f.code, f.location) for f in checked.findings}
     assert ("rounding.adjusted", "Budget!C5") in notes
+
+
+def test_printed_row_totals_are_sums_of_printed_years(checked):
+    assert checked.printed.costs.row("OH (indirekta kostnader)").total == 4_285_107
+    assert checked.printed.cash.row("Tillväxtverket").total == 16_078_500
+    for table in checked.printed.tables:
+        for row in table.rows:
+            assert row.total == sum(row.printed)
+        for i, total in enumerate(table.totals):
+            assert sum(r.sign * r.printed[i] for r in table.rows) == total
+
+
+def test_financing_2029_prints_equal_to_cost(checked):
+    assert checked.printed.financing_totals[2] == 13_014_680 == checked.printed.project_totals[2]
