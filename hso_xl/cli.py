@@ -19,6 +19,8 @@ from .errors import HsoError
 
 EXIT_UNUSABLE = 2
 DEFAULT_INPUT = Path("input")
+DEFAULT_OUTPUT = Path("output")
+DEFAULT_TEMPLATES = Path("templates")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,6 +123,109 @@ def recalc(workbook: Path, out: Path, as_json: bool) -> None:
         else:
             click.echo(recalc_text(workbook, written, engine, verification))
         sys.exit(exit_code(verification.findings()) if computable else UNUSABLE)
+
+
+class _Progress:
+    """A progress bar on a terminal; plain lines when output goes to a file or a pipe."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.tty:
+            filled = round(30 * done / total)
+            bar = "#" * filled + "-" * (30 - filled)
+            click.echo(f"\r\033[K  [{bar}] {done}/{total} {label}"[:200], err=True, nl=False)
+        else:
+            click.echo(f"rendering {done}/{total}: {label}", err=True)
+
+    def done(self) -> None:
+        if self.tty:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+@main.command()
+@click.argument("workbook", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="Folder the documents are written to (replaced as a whole).")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_TEMPLATES, show_default=True, help="Folder holding kommun/, projekt/, finansiar/.")
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
+              show_default=True, help="Folder searched for the newest workbook when none is named.")
+@click.option("--only", multiple=True, metavar="NAME",
+              help="Only documents whose name, subject or template contains NAME (repeatable).")
+@click.option("--pdf", is_flag=True, help="Also convert every document to PDF with LibreOffice.")
+def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path, only: tuple[str, ...],
+          pdf: bool) -> None:
+    """Check WORKBOOK and render every template into the output folder.
+
+    An error finding stops the build before anything is written. Documents, a report
+    (rapport.txt) and manifest.json replace the previous output folder only when all are written.
+    """
+    with friendly_errors(False):
+        from .build import build as run_build
+
+        path, chosen_from = _resolve_workbook(workbook, input_dir)
+        if chosen_from is not None:
+            click.echo(f"Using {path} (the newest workbook in {chosen_from}/)")
+        progress = _Progress()
+        try:
+            result = run_build(path, out, templates_dir, only, pdf, progress)
+        finally:
+            progress.done()
+        for doc in result.documents:
+            click.echo(f"  {out / doc.job.output}")
+        for pdf_path in result.pdfs:
+            click.echo(f"  {out / pdf_path.relative_to(pdf_path.parents[1])}")
+        for finding in result.warnings:
+            click.echo(f"  {finding.line()}")
+        click.echo(f"Wrote {len(result.documents)} documents"
+                   + (f" and {len(result.pdfs)} PDFs" if result.pdfs else "") + f" to {out}/ (see manifest.json)")
+
+
+@main.command()
+@click.option("--check", "check_", is_flag=True,
+              help="Also render every template against the workbook in memory and report any error.")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_TEMPLATES, show_default=True, help="Folder holding kommun/, projekt/, finansiar/.")
+@click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False),
+              help="Workbook to check against (default: the newest in the input folder).")
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
+              show_default=True, help="Folder searched for the newest workbook.")
+def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_dir: Path) -> None:
+    """List the templates and the variables each uses; with --check, render each in memory.
+
+    With --check, an unknown variable or a Jinja syntax error is reported with the template's name
+    and the text of the paragraph that holds the tag (exit 2); nothing is written.
+    """
+    with friendly_errors(False):
+        from .build import find_templates
+        from .render.docx import template_problem
+        from .render.inspect import TemplateSyntaxError, template_source, used_variables
+
+        found = find_templates(templates_dir)
+        if not found:
+            click.echo(f"No templates in {templates_dir}/ (kommun/, projekt/, finansiar/).")
+        for kind, path in found:
+            click.echo(f"{path}  (once per {'municipality' if kind == 'kommun' else 'co-financier' if kind == 'finansiar' else 'project'})")
+            try:
+                names = used_variables(template_source(path))
+            except TemplateSyntaxError as exc:
+                raise template_problem(path, exc) from None
+            for name in names:
+                click.echo(f"    {name}")
+        if check_:
+            from .build import plan_jobs, render_job
+            from .pipeline import check_workbook
+
+            path, _ = _resolve_workbook(workbook, input_dir)
+            checked = check_workbook(path)
+            jobs = plan_jobs(checked, templates_dir)
+            import datetime as dt
+
+            for job in jobs:
+                render_job(job, dt.datetime(2000, 1, 1))
+            click.echo(f"All {len(found)} templates render against {path} ({len(jobs)} documents).")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -68,3 +68,11 @@ class ContractError(HsoError):
 
 class NoWorkbookFound(HsoError):
     """No workbook was given and none lies in the input folder."""
+
+
+class TemplateProblem(HsoError):
+    """A template cannot be rendered: unknown variable, Jinja syntax error, forbidden operation."""
+
+
+class OutputProblem(HsoError):
+    """The documents cannot be written (folder not writable, another build running, converter failed)."""

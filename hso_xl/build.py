@@ -1,0 +1,226 @@
+"""`hso-xl build`: check the workbook, render every template, write the set atomically with a manifest.
+
+Order: check (an error finding stops here) -> plan one job per template and subject -> render
+every job in memory (so a template error writes nothing) -> write into a staging folder ->
+optional PDFs -> manifest -> swap the staging folder into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .errors import HsoError, TemplateProblem
+from .findings import Finding, Severity
+from .output.atomic import staged_output, write_bytes
+from .pipeline import Checked, check_workbook
+from .render.context import build_context
+from .render.tracking import Recorder
+from .swedish import sort_key
+
+TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer"}
+TEMPLATE_SUFFIXES = (".docx",)
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+class BuildStopped(HsoError):
+    """The check found errors, so no document was produced."""
+
+    exit_code = 1
+
+    def __init__(self, checked: Checked):
+        errors = [f for f in checked.findings if f.severity is Severity.ERROR]
+        super().__init__(
+            f"the check found {len(errors)} error(s), so no document was written; first: {errors[0].line()}",
+            file=checked.workbook.path,
+            hint="Run 'hso-xl check' for all findings, fix the workbook and build again",
+        )
+        self.checked = checked
+
+
+@dataclass
+class Job:
+    template: Path
+    kind: str
+    subject: str | None
+    output: Path  # relative to the output folder
+    context: dict
+
+
+@dataclass
+class Document:
+    job: Job
+    data: bytes
+    cells: list[str]
+
+
+@dataclass
+class BuildResult:
+    checked: Checked
+    out: Path
+    documents: list[Document]
+    pdfs: list[Path] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.checked.findings if f.severity is not Severity.INFO]
+
+
+def safe_name(text: str) -> str:
+    """Return `text` usable as a file name on Windows, macOS and Linux (no / \\ : * ? " < > |)."""
+    cleaned = _UNSAFE.sub("-", text).strip(" .")
+    return cleaned or "namnlös"
+
+
+def find_templates(templates_dir: Path) -> list[tuple[str, Path]]:
+    """Return (kind, path) of every template, in a stable order; Word's ~$ lock files skipped."""
+    found = []
+    for kind in TEMPLATE_KINDS:
+        folder = templates_dir / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir(), key=lambda p: sort_key(p.name)):
+            if path.suffix.lower() in TEMPLATE_SUFFIXES and not path.name.startswith(("~$", ".")):
+                found.append((kind, path))
+    return found
+
+
+def document_date(checked: Checked) -> dt.date:
+    """The date printed on documents: Projekt's 'Dokumentdatum' if given, else when the workbook was saved."""
+    fact = checked.budget.project.get("dokumentdatum")
+    if fact and isinstance(fact.value, (dt.date, dt.datetime)):
+        return fact.value.date() if isinstance(fact.value, dt.datetime) else fact.value
+    try:
+        with zipfile.ZipFile(checked.workbook.path) as zf:
+            core = zf.read("docProps/core.xml").decode("utf-8", "replace")
+        match = re.search(r"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})", core)
+        if match:
+            return dt.date.fromisoformat(match.group(1))
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        pass
+    return dt.date.today()
+
+
+def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()) -> list[Job]:
+    """Return one job per template and subject (municipality, co-financier), filtered by `only`."""
+    base = build_context(checked, document_date(checked))
+    jobs: list[Job] = []
+    financiers = [r for r in base["finansiering"]["kontant"] if not r["eu_stod"]]
+    municipalities = {m["namn"]: m for m in base["kommuner"]}
+    for kind, template in find_templates(templates_dir):
+        folder = Path(TEMPLATE_KINDS[kind])
+        stem, suffix = template.stem, template.suffix.lower()
+        if kind == "projekt":
+            jobs.append(Job(template, kind, None, folder / f"{safe_name(stem)}{suffix}", base))
+        elif kind == "kommun":
+            for m in base["kommuner"]:
+                jobs.append(Job(template, kind, m["namn"], folder / f"{safe_name(m['namn'])} – {safe_name(stem)}{suffix}",
+                                {**base, "kommun": m}))
+        else:
+            for row in sorted(financiers, key=lambda r: sort_key(r["namn"])):
+                subject = {**row, "kommun": municipalities.get(row["namn"])}
+                jobs.append(Job(template, kind, row["namn"],
+                                folder / f"{safe_name(row['namn'])} – {safe_name(stem)}{suffix}",
+                                {**base, "finansiar": subject}))
+    if only:
+        wanted = [w.casefold() for w in only]
+        jobs = [j for j in jobs if any(w in str(j.output).casefold() or w in (j.subject or "").casefold()
+                                       or w == j.template.stem.casefold() for w in wanted)]
+    return jobs
+
+
+def render_job(job: Job, when: dt.datetime) -> Document:
+    recorder = Recorder()
+    context = recorder.wrap(job.context)
+    from .render.docx import render_docx
+
+    data = render_docx(job.template, context, when)
+    return Document(job, data, sorted(recorder.cells, key=_cell_order))
+
+
+def _cell_order(ref: str):
+    sheet, _, cell = ref.partition("!")
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit()) or "0"
+    return sheet, int(digits), len(letters), letters
+
+
+def build(
+    workbook: Path,
+    out: Path,
+    templates_dir: Path,
+    only: tuple[str, ...] = (),
+    pdf: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BuildResult:
+    """Check `workbook` and render every template into `out`; raise before writing anything on error."""
+    checked = check_workbook(workbook)
+    if any(f.severity is Severity.ERROR for f in checked.findings):
+        raise BuildStopped(checked)
+    jobs = plan_jobs(checked, templates_dir, only)
+    if not jobs:
+        raise TemplateProblem(
+            "there is no template to render" + (f" matching {', '.join(only)}" if only else ""),
+            file=templates_dir,
+            hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt or templates/finansiar",
+        )
+    date = document_date(checked)
+    when = dt.datetime(date.year, date.month, date.day, 8, 0, 0)
+    documents = []
+    for i, job in enumerate(jobs, start=1):  # all in memory first: a template error must not leave half a set
+        if progress:
+            progress(i, len(jobs), str(job.output))
+        documents.append(render_job(job, when))
+    result = BuildResult(checked, out, documents)
+    with staged_output(out) as staging:
+        for doc in documents:
+            write_bytes(staging / doc.job.output, doc.data)
+        if pdf:
+            from .render.pdf import convert_to_pdf
+
+            result.pdfs = convert_to_pdf([staging / d.job.output for d in documents], staging)
+        write_bytes(staging / "rapport.txt", _report(checked).encode("utf-8"))
+        write_bytes(staging / "manifest.json", manifest(result, staging, templates_dir).encode("utf-8"))
+    return result
+
+
+def _report(checked: Checked) -> str:
+    from .report import check_text
+
+    return check_text(checked, None) + "\n"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def manifest(result: BuildResult, staging: Path, templates_dir: Path) -> str:
+    """Return manifest.json: hashes of workbook, templates and outputs, versions, and source cells."""
+    checked = result.checked
+    templates = sorted({d.job.template for d in result.documents}, key=lambda p: str(p))
+    data = {
+        "tool": {"name": "hso-xl", "version": __version__},
+        "engine": {"name": checked.engine.engine, "version": checked.engine.version},
+        "workbook": {"path": checked.workbook.path.name, "sha256": sha256(checked.workbook.path)},
+        "templates": [{"path": str(t.relative_to(templates_dir.parent)) if t.is_relative_to(templates_dir.parent)
+                       else t.name, "sha256": sha256(t)} for t in templates],
+        "documents": [
+            {
+                "path": str(d.job.output),
+                "sha256": hashlib.sha256(d.data).hexdigest(),
+                "template": d.job.template.name,
+                "subject": d.job.subject,
+                "cells": d.cells,
+            }
+            for d in result.documents
+        ],
+        "pdfs": [{"path": str(p.relative_to(staging)), "sha256": sha256(p)} for p in result.pdfs],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""Writing output: deterministic packages, atomic replacement of the document set, the manifest."""

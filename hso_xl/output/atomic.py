@@ -1,0 +1,65 @@
+"""Replace the whole output folder at once, so a failed or interrupted build leaves the previous set.
+
+Documents are written into a staging folder beside the output folder; only when every document
+is written does the staging folder take the output folder's place (two renames on one file
+system). A build interrupted between the two renames is repaired by the next one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import OutputProblem
+
+KEEP = ("arkiv",)  # folders of the previous output carried into the new one
+
+
+def _old(out: Path) -> Path:
+    return out.with_name(f".{out.name}.previous")
+
+
+def recover(out: Path) -> None:
+    """Put back the previous output if a build was interrupted between its two renames."""
+    old = _old(out)
+    if old.exists() and not out.exists():
+        old.rename(out)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def staged_output(out: Path):
+    """Yield a staging folder; on success it replaces `out`, on any failure it is removed."""
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        recover(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    except OSError as exc:
+        raise OutputProblem(f"the output folder cannot be prepared ({exc.strerror})", file=out,
+                            hint="Check that the folder is writable and not open in another program") from None
+    try:
+        yield staging
+        for name in KEEP:
+            if (out / name).is_dir() and not (staging / name).exists():
+                shutil.copytree(out / name, staging / name)
+        if out.exists():
+            out.rename(_old(out))
+        staging.rename(out)
+        shutil.rmtree(_old(out), ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        recover(out)
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())

@@ -1,0 +1,1 @@
+"""Rendering documents: the template context, Swedish filters, Word and Excel templates, PDF."""

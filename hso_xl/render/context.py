@@ -1,0 +1,172 @@
+"""The template context: everything a template may print, as documented in docs/templates.md.
+
+Amounts are the *printed* whole-krona figures of model/rounding.py, so every table a template
+prints adds up. Each figure also knows the workbook cells it came from (`celler`), which the
+manifest records per document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+
+from ..model.budget import Municipality
+from ..model.rounding import PrintedRow, PrintedTable
+from ..pipeline import Checked
+from ..swedish import sort_key
+from ..workbook.book import ExcelError
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(label: str) -> str:
+    """Return a template key for a workbook label: 'Beslut i kommunstyrelserna senast' -> 'beslut_i_kommunstyrelserna_senast'."""
+    text = unicodedata.normalize("NFKD", label.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SLUG.sub("_", text).strip("_")
+
+
+def _value(value):
+    """Return a workbook value as templates should see it (dates as dates, whole numbers as int)."""
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time(0) else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, ExcelError):
+        return str(value)
+    return value
+
+
+def _row(row: PrintedRow, years) -> dict:
+    line = row.line
+    data = {
+        "namn": line.label,
+        "per_ar": list(row.printed),
+        "ar": dict(zip(years, row.printed)),
+        "totalt": row.total,
+        "celler": list(line.cells),
+    }
+    for attr in ("sector", "kind"):
+        if hasattr(line, attr):
+            data["offentlig_privat" if attr == "sector" else "kontant_annat"] = getattr(line, attr)
+    if hasattr(line, "is_eu"):
+        data["eu_stod"] = line.is_eu
+        data["kommun"] = line.municipality is not None
+    return data
+
+
+def _sum(per_year, years, cells=()) -> dict:
+    per_year = list(per_year)
+    return {"per_ar": per_year, "ar": dict(zip(years, per_year)), "totalt": sum(per_year), "celler": list(cells)}
+
+
+def _table(table: PrintedTable, years) -> list[dict]:
+    return [_row(r, years) for r in table.rows]
+
+
+def _sum_where(rows: list[dict], years, **match) -> dict:
+    chosen = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+    per_year = [sum(r["per_ar"][i] for r in chosen) for i in range(len(years))]
+    return _sum(per_year, years, [c for r in chosen for c in r["celler"]])
+
+
+def _facts(facts: dict) -> dict:
+    return {slug(label): _value(value) for label, value in facts.items()}
+
+
+def build_context(checked: Checked, document_date: dt.date) -> dict:
+    """Return the context shared by every template (without `kommun` and `finansiar`)."""
+    b, p = checked.budget, checked.printed
+    years = list(b.years)
+    costs = _table(p.costs, years)
+    direct = _table(p.direct_costs, years)
+    cash = _table(p.cash, years)
+    in_kind = _table(p.in_kind, years)
+    cells = {key: line.cells for key, line in b.workbook_totals.items()}
+    total_cost = _sum(p.project_totals, years, cells.get("summa projektkostnad", ()))
+    municipalities = [municipality_context(m, cash, years) for m in b.municipalities]
+    municipalities.sort(key=lambda m: sort_key(m["namn"]))
+    eu_rows = [r for r in cash if r["eu_stod"]]
+    eu_amount = sum(r["totalt"] for r in eu_rows)
+    project = {fact_key: _value(fact.value) for fact_key, fact in ((slug(f.label), f) for f in b.project.values())}
+    project.setdefault("namn", project.get("projektnamn"))
+    project.setdefault("agare", project.get("projektagare"))
+    return {
+        "projekt": project,
+        "parametrar": {slug(f.label): _value(f.value) for f in b.parameters.values()},
+        "ar": years,
+        "period": f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
+        "forsta_ar": years[0],
+        "sista_ar": years[-1],
+        "antal_ar": len(years),
+        "budget": {
+            "kostnader": costs,
+            "summa_bokford_kostnad": _sum(p.booked_totals, years, cells.get("summa bokförd kostnad", ())),
+            "direktfinansiering": direct,
+            "summa_direktfinansiering": _sum(p.direct_costs.totals, years, cells.get("summa direktfinansiering", ())),
+            "summa_projektkostnad": total_cost,
+        },
+        "finansiering": {
+            "kontant": cash,
+            "summa_kontant": _sum(p.cash.totals, years),
+            "annat_an_pengar": in_kind,
+            "summa_annat_an_pengar": _sum(p.in_kind.totals, years),
+            "summa": _sum(p.financing_totals, years, cells.get("summa projektfinansiering", ())),
+            "offentlig_kontant": _sum_where(cash, years, offentlig_privat="offentlig"),
+            "privat_kontant": _sum_where(cash, years, offentlig_privat="privat"),
+            "offentlig_annat_an_pengar": _sum_where(in_kind, years, offentlig_privat="offentlig"),
+            "privat_annat_an_pengar": _sum_where(in_kind, years, offentlig_privat="privat"),
+            "kommunerna": _sum_where(cash, years, kommun=True),
+        },
+        "eu": {
+            "finansiarer": [r["namn"] for r in eu_rows],
+            "belopp": eu_amount,
+            "andel": b.eu_rate,
+            "tak": b.eu_cap,
+            "tak_belopp": int(b.eu_cap * Decimal(total_cost["totalt"])),
+        },
+        "kommuner": municipalities,
+        "namn": defined_names(checked),
+        "dokument": {"datum": document_date},
+    }
+
+
+def municipality_context(m: Municipality, cash_rows: list[dict], years) -> dict:
+    row = next((r for r in cash_rows if r["namn"] == m.official_name), None)
+    per_year = row["per_ar"] if row else [0] * len(years)
+    facts = _facts(m.facts)
+    return {
+        **facts,
+        "namn": m.official_name,
+        "kortnamn": m.short_name,
+        "per_ar": per_year,
+        "ar": dict(zip(years, per_year)),
+        "totalt": sum(per_year),
+        "lika_varje_ar": len(set(per_year)) == 1,
+        "celler": row["celler"] if row else [],
+        "fakta": {str(k): _value(v) for k, v in m.facts.items()},
+    }
+
+
+def defined_names(checked: Checked) -> dict:
+    """Return each defined name of the workbook with its recomputed value (a list for a range)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out = {}
+    wb = checked.workbook
+    for name, formula in wb.defined_names.items():
+        if "!" not in formula or "[" in formula or "," in formula:
+            continue
+        sheet_part, _, area = formula.lstrip("=").rpartition("!")
+        sheet_name = sheet_part.strip("'").replace("''", "'")
+        try:
+            sheet = wb.sheet(sheet_name)
+            min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
+        except (KeyError, ValueError, TypeError):
+            continue
+        values = [_value(sheet.value(r, c)) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+        key = name.split("!")[-1]
+        out[key] = values[0] if len(values) == 1 else values
+    return out

@@ -1,0 +1,119 @@
+"""Render a Word template (.docx with Jinja tags) with docxtpl, deterministically.
+
+A failing tag is reported with the template's name and the text of the paragraph that holds it,
+so the administrator can find it in Word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
+
+from ..errors import TemplateProblem
+from ..output.package import deterministic_zip
+from .environment import make_environment
+
+_UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
+_TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
+
+
+def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> bytes:
+    """Return the rendered document as bytes; raise TemplateProblem naming template and paragraph."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(template))
+    try:
+        tpl.render(context, jinja_env=make_environment(), autoescape=True)
+    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
+        raise template_problem(template, exc) from None
+    _fix_properties(tpl.docx.core_properties, context, properties_date)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def _fix_properties(props, context: dict, when: dt.datetime) -> None:
+    """Set the document properties Word shows, to fixed values (same input, same bytes)."""
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.revision = 1
+    props.last_modified_by = "hso-xl"
+    props.author = str(context.get("projekt", {}).get("agare") or "hso-xl")
+
+
+def paragraphs(template: Path) -> list[str]:
+    """Return the text of every paragraph of a .docx: body, tables, headers and footers."""
+    from docx import Document
+
+    doc = Document(str(template))
+    out: list[str] = []
+
+    def walk(container) -> None:
+        for p in container.paragraphs:
+            out.append(p.text)
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    walk(cell)
+
+    walk(doc)
+    for section in doc.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            walk(part)
+    return out
+
+
+def template_problem(template: Path, exc: Exception) -> TemplateProblem:
+    """Return a TemplateProblem for a Jinja error, quoting the paragraph that holds the tag."""
+    message = getattr(exc, "message", None) or str(exc)
+    name = None
+    if isinstance(exc, UndefinedError):
+        match = _UNDEFINED.search(message)
+        name = next((g for g in match.groups() if g), None) if match else None
+        what = f"unknown variable '{name}'" if name else f"unknown variable ({message})"
+        hint = "Correct the tag; docs/templates.md lists every variable a template can use"
+    elif isinstance(exc, SecurityError):
+        what = f"the template tried something not allowed in a template ({message})"
+        hint = "Remove the tag; templates may only print values from docs/templates.md"
+    elif isinstance(exc, TemplateSyntaxError):
+        what = f"Jinja syntax error: {message}"
+        hint = "Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}"
+    else:
+        what = f"the template could not be rendered: {message}"
+        hint = "Correct the tag in Word and run again"
+    paragraph = _find_paragraph(template, name, exc)
+    location = f'in the paragraph "{paragraph}"' if paragraph else None
+    return TemplateProblem(what, file=template, location=location, hint=hint)
+
+
+def _find_paragraph(template: Path, name: str | None, exc: Exception) -> str | None:
+    try:
+        texts = [t for t in paragraphs(template) if _TAG.search(t) or "{{" in t or "{%" in t]
+    except Exception:  # an unreadable template: the message alone must do
+        return None
+    if name:
+        word = re.compile(r"\b" + re.escape(name) + r"\b")
+        for text in texts:
+            if any(word.search(tag) for tag in _TAG.findall(text)):
+                return _short(text)
+    if isinstance(exc, TemplateSyntaxError):
+        broken = [t for t in texts if t.count("{{") != t.count("}}") or t.count("{%") != t.count("%}")]
+        if broken:
+            return _short(broken[0])
+        context = getattr(exc, "docx_context", None)
+        if context:
+            lines = [line.strip() for line in context if "{" in line]
+            if lines:
+                return _short(lines[len(lines) // 2])
+    return None
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

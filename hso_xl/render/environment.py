@@ -1,0 +1,19 @@
+"""The Jinja environment every template renders in: sandboxed, strict, with the Swedish filters.
+
+Sandboxed so a template cannot reach Python internals (`__class__`, `__globals__`); strict so a
+misspelt variable stops the build instead of printing nothing; without a loader, so a template
+cannot include or read files.
+"""
+
+from __future__ import annotations
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .filters import FILTERS
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env

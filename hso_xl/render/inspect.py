@@ -1,0 +1,67 @@
+"""List the variables a template uses (`kommun.totalt`, `budget.kostnader`), without rendering it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError, nodes
+
+from .environment import make_environment
+
+
+def template_source(template: Path) -> str:
+    """Return the Jinja source of a .docx template as docxtpl sees it: body, headers and footers."""
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(template))
+    doc = Document(str(template))
+    xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))
+    for rel in doc.part.rels.values():
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and not rel.is_external and rel.target_part.blob:
+            xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    return xml
+
+
+def used_variables(source: str) -> list[str]:
+    """Return the dotted context paths a Jinja source reads, loop variables excluded.
+
+    Raises jinja2.TemplateSyntaxError for a broken tag.
+    """
+    tree = make_environment().parse(source)
+    local: set[str] = set()
+    for node in tree.find_all((nodes.For, nodes.Assign)):
+        for target in node.target.find_all(nodes.Name) if not isinstance(node.target, nodes.Name) else [node.target]:
+            local.add(target.name)
+    found: set[str] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        path = _path(node)
+        if path and path.split(".")[0] not in local:
+            found.add(path)
+    # keep only the longest paths: 'kommun.totalt' makes 'kommun' redundant
+    return sorted(p for p in found if not any(q.startswith(p + ".") for q in found))
+
+
+def _path(node) -> str | None:
+    parts = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Getitem):
+            node = node.node  # an index: the path up to the list
+            parts.clear()
+        elif isinstance(node, nodes.Name):
+            if node.ctx != "load":
+                return None
+            parts.append(node.name)
+            return ".".join(reversed(parts))
+        else:
+            return None
+
+
+__all__ = ["template_source", "used_variables", "TemplateSyntaxError"]

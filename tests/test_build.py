@@ -1,0 +1,140 @@
+"""`hso-xl build` with small templates made here: figures, layout, determinism, atomicity, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from hso_xl.build import safe_name
+from hso_xl.cli import main
+
+from .conftest import SAMPLE, sha256
+
+KOMMUN = ("Kommun {{ kommun.namn }} betalar {{ kommun.per_ar[0]|kronor }} per år {{ period }}, "
+          "totalt {{ kommun.totalt|kronor }}. Projektkostnad {{ budget.summa_projektkostnad.totalt|kr }}.")
+
+
+def make_template(folder: Path, kind: str, name: str, *paragraphs: str) -> Path:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    path = folder / kind / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    make_template(folder, "kommun", "Beslut.docx", "Ärende", KOMMUN)
+    make_template(folder, "projekt", "Bilaga.docx", "{{ projekt.namn }}: EU-stöd {{ eu.andel|procent(2) }} & <mer>")
+    make_template(folder, "finansiar", "Intyg.docx", "{{ finansiar.namn }} intygar {{ finansiar.totalt|kr }}")
+    return folder
+
+
+def build(tmp_path: Path, templates: Path, *extra: str, workbook: Path = SAMPLE):
+    out = tmp_path / "output"
+    result = CliRunner().invoke(main, ["build", str(workbook), "--templates", str(templates), "--out", str(out), *extra])
+    return result, out
+
+
+def text(path: Path) -> str:
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def test_build_writes_documents_with_workbook_figures(tmp_path, templates):
+    result, out = build(tmp_path, templates)
+    assert result.exit_code == 0, result.output
+    ange = text(out / "kommuner" / "Ånge kommun – Beslut.docx")
+    assert "Kommun Ånge kommun betalar 454\u00a0407\u00a0kronor per år 2027–2029, totalt 1\u00a0363\u00a0221\u00a0kronor." in ange
+    assert "Projektkostnad 40\u00a0196\u00a0257\u00a0kr." in ange
+    sundsvall = text(out / "kommuner" / "Sundsvalls kommun – Beslut.docx")
+    assert "661\u00a0270\u00a0kronor" in sundsvall and "1\u00a0983\u00a0810\u00a0kronor" in sundsvall
+    assert text(out / "projekt" / "Bilaga.docx") == "HSO – Hållbar samhällsomställning: EU-stöd 40,00\u00a0% & <mer>"
+    assert len(list((out / "kommuner").iterdir())) == 7
+    # every cash co-financier except the EU financier gets a certificate
+    names = sorted(p.name for p in (out / "finansiarer").iterdir())
+    assert "Region Västernorrland – Intyg.docx" in names and not any("Tillväxtverket" in n for n in names)
+    assert len(names) == 8
+
+
+def test_manifest_hashes_and_cells(tmp_path, templates):
+    _, out = build(tmp_path, templates)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["workbook"]["sha256"] == sha256(SAMPLE)
+    doc = next(d for d in manifest["documents"] if d["subject"] == "Ånge kommun" and d["template"] == "Beslut.docx")
+    assert doc["sha256"] == sha256(out / doc["path"])
+    assert doc["cells"] == ["Budget!B19", "Budget!C19", "Budget!D19", "Finansiering!D9", "Finansiering!E9",
+                            "Finansiering!F9"]
+    assert {t["path"] for t in manifest["templates"]} == {"templates/kommun/Beslut.docx",
+                                                        "templates/projekt/Bilaga.docx",
+                                                        "templates/finansiar/Intyg.docx"}
+
+
+def test_build_is_deterministic(tmp_path, templates):
+    _, out = build(tmp_path, templates)
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    out2 = tmp_path / "again"
+    CliRunner().invoke(main, ["build", str(SAMPLE), "--templates", str(templates), "--out", str(out2)])
+    second = {p.relative_to(out2): p.read_bytes() for p in out2.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert all(first[k] == second[k] for k in first)
+
+
+def test_unknown_variable_names_template_and_paragraph_and_writes_nothing(tmp_path, templates):
+    _, out = build(tmp_path, templates)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    make_template(templates, "kommun", "Trasig.docx", "Inledning", "Beloppet är {{ kommun.totlat|kr }} kronor.")
+    result, _ = build(tmp_path, templates)
+    assert result.exit_code == 2
+    assert "Trasig.docx" in result.output
+    assert 'in the paragraph "Beloppet är {{ kommun.totlat|kr }} kronor."' in result.output
+    assert "totlat" in result.output
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # the previous set is intact
+
+
+def test_syntax_error_is_reported_by_templates_check(tmp_path, templates):
+    make_template(templates, "projekt", "Fel.docx", "Rubrik", "{% if projekt.namn %}Saknar slut")
+    result = CliRunner().invoke(main, ["templates", "--templates", str(templates)])
+    assert result.exit_code == 2
+    assert "Fel.docx" in result.output and "Jinja syntax error" in result.output
+
+
+def test_templates_lists_variables(tmp_path, templates):
+    result = CliRunner().invoke(main, ["templates", "--templates", str(templates), "--check",
+                                       "--workbook", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "    kommun.totalt" in result.output and "    budget.summa_projektkostnad.totalt" in result.output
+    assert "All 3 templates render" in result.output
+
+
+def test_sandbox_blocks_python_internals(tmp_path, templates):
+    make_template(templates, "projekt", "Elak.docx", "{{ projekt.__class__.__mro__ }}")
+    result, out = build(tmp_path, templates)
+    assert result.exit_code == 2
+    assert "Elak.docx" in result.output
+    assert not out.exists()
+
+
+def test_build_stops_on_error_findings(tmp_path, templates, sample):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(sample)
+    wb["Budget"]["C7"] = -1
+    wb.save(sample)
+    result, out = build(tmp_path, templates, workbook=sample)
+    assert result.exit_code == 1
+    assert "Budget!C7" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("raw, safe", [("Ånge kommun", "Ånge kommun"), ("A/B: C", "A-B- C"),
+                                       ('x\\y*?"<>|z', "x-y-z"), ("..", "namnlös")])
+def test_safe_name(raw, safe):
+    assert safe_name(raw) == safe
