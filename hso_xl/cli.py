@@ -114,7 +114,7 @@ def recalc(workbook: Path, out: Path, as_json: bool) -> None:
         from .workbook.write import write_recomputed
 
         book, engine, verification = recompute_workbook(workbook)
-        computable = not (verification.circular or verification.unsupported or verification.external)
+        computable = verification.computable
         if computable:
             write_recomputed(book, out)
         written = out if computable else None

@@ -113,3 +113,21 @@ def test_recalc_fills_missing_cached_values(sample, tmp_path):
     result = CliRunner().invoke(main, ["recalc", str(sample), "-o", str(out), "--json"])
     assert json.loads(result.output)["without_cached_value"] > 80
     assert openpyxl.load_workbook(out, data_only=True)["Budget"]["D4"].value == 6741115.797503999
+
+
+def test_name_starting_with_a_ring_is_reported_not_written(sample, tmp_path):
+    """IronCalc 0.9.1 cannot parse a defined name whose first letter is Å/Ä/Ö: say so, write nothing."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.load_workbook(sample)
+    wb.defined_names["Årsbelopp"] = DefinedName("Årsbelopp", attr_text="Parametrar!$B$5")
+    wb["Parametrar"]["D5"] = "=Årsbelopp*2"
+    wb.save(sample)
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(main, ["recalc", str(sample), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "Parametrar!D5: the engine could not compute this formula" in result.output
+    assert not out.exists()
+    check = CliRunner().invoke(main, ["check", str(sample)])
+    assert check.exit_code == 2
+    assert "Parametrar!D5" in check.output and "Name Manager" in check.output

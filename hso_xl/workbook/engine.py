@@ -6,7 +6,10 @@ returns what the engine itself could not do (functions it does not know).
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import WorkbookUnusable
@@ -36,8 +39,9 @@ def recompute(workbook: Workbook) -> EngineReport:
     import ironcalc
 
     try:
-        model = ironcalc.load_from_xlsx(str(workbook.path), "en", "UTC")
-        model.evaluate()
+        with _stdout_to_stderr():  # IronCalc prints parse warnings on stdout, which would break --json
+            model = ironcalc.load_from_xlsx(str(workbook.path), "en", "UTC")
+            model.evaluate()
     except BaseException as exc:  # pyo3 panics derive from BaseException
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
@@ -68,6 +72,23 @@ def recompute(workbook: Workbook) -> EngineReport:
                     report.unsupported[sheet.ref(cell.row, cell.col)] = unknown
     workbook.recomputed = True
     return report
+
+
+@contextmanager
+def _stdout_to_stderr():
+    """Send what native code writes to file descriptor 1 to stderr instead, for the duration."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real stdout (embedded use): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _unknown_functions(engine_formula: str) -> list[str]:

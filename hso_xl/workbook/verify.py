@@ -18,6 +18,8 @@ from .engine import EngineReport
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
 CIRCULAR = "#CIRC!"
+# Results IronCalc gives where Excel has no error value: the engine could not compute the formula.
+ENGINE_FAILED = {"#ERROR!", "#N/IMPL!"}
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 
@@ -44,6 +46,12 @@ class Verification:
     unsupported: dict[str, list[str]] = field(default_factory=dict)
     circular: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
+    not_computed: list[str] = field(default_factory=list)  # the engine could not parse or compute
+
+    @property
+    def computable(self) -> bool:
+        """True when every formula got a value Excel could also give (errors such as #DIV/0! included)."""
+        return not (self.circular or self.unsupported or self.external or self.not_computed)
 
     def findings(self) -> list[Finding]:
         out: list[Finding] = []
@@ -55,7 +63,9 @@ class Verification:
             )
         for ref in self.external:
             out.append(Finding(Severity.ERROR, "formula.external", "formula refers to another workbook", ref))
-        known = set(self.circular) | set(self.unsupported) | set(self.external)
+        for ref in self.not_computed:
+            out.append(Finding(Severity.ERROR, "formula.not_computed", "the engine could not compute this formula", ref))
+        known = set(self.circular) | set(self.unsupported) | set(self.external) | set(self.not_computed)
         for d in self.error_values:
             if d.ref not in known:
                 out.append(
@@ -94,6 +104,8 @@ _HINTS = {
     "formula.circular": "Break the cycle in Excel (Formulas > Error Checking > Circular References) and save the workbook again",
     "formula.unsupported": "Replace the function with a supported one (see docs/workbook.md) and save the workbook again",
     "formula.external": "Copy the value into this workbook instead of linking to another file (Data > Edit Links > Break Link)",
+    "formula.not_computed": "Check the formula's syntax; a defined name must start with a letter A-Z or _ "
+    "(IronCalc 0.9 cannot read names starting with Å, Ä or Ö), so rename such a name in Formulas > Name Manager",
     "formula.error": "Correct the formula in Excel (a deleted row or sheet gives #REF!) and save the workbook again",
 }
 
@@ -110,7 +122,9 @@ def verify(workbook: Workbook, engine: EngineReport) -> Verification:
         if isinstance(cell.value, ExcelError):
             if cell.value == CIRCULAR:
                 result.circular.append(where)
-            else:
+            elif cell.value in ENGINE_FAILED and where not in result.unsupported:
+                result.not_computed.append(where)
+            elif where not in result.unsupported:
                 result.error_values.append(Difference(where, cell.cached, cell.value, cell.formula))
         if cell.cached is None:
             result.without_cached_value += 1
@@ -130,7 +144,7 @@ def same_value(cached: Value, recomputed: Value) -> bool:
     if isinstance(cached, (int, float)) and isinstance(recomputed, (int, float)):
         return math.isclose(cached, recomputed, rel_tol=REL_TOL, abs_tol=ABS_TOL)
     if recomputed is None:
-        return cached in ("", 0)
+        return cached == "" or (cached == 0 and not isinstance(cached, bool))
     return cached == recomputed
 
 
