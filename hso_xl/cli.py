@@ -70,7 +70,7 @@ def _resolve_workbook(workbook: Path | None, input_dir: Path) -> tuple[Path, Pat
 
 
 @main.command()
-@click.argument("workbook", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("workbook", required=False, type=click.Path(path_type=Path))
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
               show_default=True, help="Folder searched for the newest workbook when none is named.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (see README).")
@@ -96,7 +96,7 @@ def check(workbook: Path | None, input_dir: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the recomputed copy (never the input itself).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object (see README).")
@@ -118,11 +118,12 @@ def recalc(workbook: Path, out: Path, as_json: bool) -> None:
         if computable:
             write_recomputed(book, out)
         written = out if computable else None
+        code = exit_code(verification.findings()) if computable else UNUSABLE
         if as_json:
-            _emit_json(recalc_json(workbook, written, engine, verification))
+            _emit_json(recalc_json(workbook, written, engine, verification, code))
         else:
             click.echo(recalc_text(workbook, written, engine, verification))
-        sys.exit(exit_code(verification.findings()) if computable else UNUSABLE)
+        sys.exit(code)
 
 
 class _Progress:
@@ -145,7 +146,7 @@ class _Progress:
 
 
 @main.command()
-@click.argument("workbook", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("workbook", required=False, type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
               show_default=True, help="Folder the documents are written to (replaced as a whole).")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),

@@ -42,7 +42,7 @@ class HsoError(Exception):
             text = f"{': '.join(where)}: {text}"
         if self.hint:
             text += " " + self.hint.rstrip(".") + "."
-        return text
+        return " ".join(text.split())  # one paragraph, one line, whatever a library put in the message
 
     def to_json(self) -> dict:
         return {

@@ -158,7 +158,7 @@ def _findings_text(findings: list[Finding]) -> list[str]:
 
 # -- recalc ------------------------------------------------------------------------------------
 
-def recalc_json(source: Path, out: Path | None, engine, verification: Verification) -> dict:
+def recalc_json(source: Path, out: Path | None, engine, verification: Verification, code: int) -> dict:
     findings = verification.findings()
     return {
         "tool": {"name": "hso-xl", "version": __version__},
@@ -172,8 +172,9 @@ def recalc_json(source: Path, out: Path | None, engine, verification: Verificati
         "unsupported_functions": verification.unsupported,
         "circular_references": verification.circular,
         "external_references": verification.external,
+        "not_computed": verification.not_computed,
         "findings": [f.to_json() for f in findings],
-        "exit_code": exit_code(findings),
+        "exit_code": code,
     }
 
 

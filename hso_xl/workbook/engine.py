@@ -17,7 +17,8 @@ from .book import ExcelError, Workbook
 
 ENGINE_NAME = "IronCalc"
 # IronCalc keeps a function name it does not know in lower case in the formula it reports.
-_UNKNOWN_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.\"])([a-z][a-z0-9_.]*)\(")
+_FUNCTION = re.compile(r"(?<![\w.\"])([^\W\d][\w.]*)\(")
+NOT_IMPLEMENTED = "#N/IMPL!"
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 
 
@@ -67,7 +68,8 @@ def recompute(workbook: Workbook) -> EngineReport:
                 value = ExcelError(str(value))
             cell.value = value
             if isinstance(value, ExcelError):
-                unknown = _unknown_functions(model.get_cell_content(idx, cell.row, cell.col))
+                content = model.get_cell_content(idx, cell.row, cell.col)
+                unknown = _functions(content, unknown_only=value != NOT_IMPLEMENTED)
                 if unknown:
                     report.unsupported[sheet.ref(cell.row, cell.col)] = unknown
     workbook.recomputed = True
@@ -91,6 +93,10 @@ def _stdout_to_stderr():
         os.close(saved)
 
 
-def _unknown_functions(engine_formula: str) -> list[str]:
+def _functions(engine_formula: str, unknown_only: bool) -> list[str]:
+    """Return the functions of a formula; with `unknown_only`, those IronCalc did not recognise."""
     without_strings = _STRING_LITERAL.sub('""', engine_formula)
-    return sorted({name.upper() for name in _UNKNOWN_FUNCTION.findall(without_strings)})
+    names = _FUNCTION.findall(without_strings)
+    if unknown_only:
+        names = [n for n in names if n.islower()]
+    return sorted({n.upper().removeprefix("_XLFN.") for n in names})

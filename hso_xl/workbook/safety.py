@@ -7,7 +7,9 @@ XML parser is ever handed a DTD.
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,12 @@ def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         raise WorkbookUnusable("the file does not exist", file=path, hint="Check the path and try again")
     if not path.is_file():
         raise WorkbookUnusable("this is not a file", file=path, hint="Give the path of an .xlsx workbook")
+    if path.stat().st_size == 0:
+        raise WorkbookUnusable(
+            "the file is empty (0 bytes)",
+            file=path,
+            hint="It was probably not saved or copied completely; save the workbook again from Excel (.xlsx)",
+        )
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -124,25 +132,122 @@ def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
 
 
 def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
-    """Read one member in chunks (this also checks its CRC); refuse DTDs in XML parts."""
-    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    """Unpack one member with hard caps, check its size and CRC, and refuse DTDs in XML.
+
+    The raw compressed bytes are inflated here, not by zipfile, because zipfile (and so openpyxl)
+    trusts the declared size: a part may declare 1 KiB and inflate to gigabytes.
+    """
+    cap = min(info.file_size, limits.max_member_uncompressed)
+    if info.file_size > limits.max_member_uncompressed:
+        raise _bomb(path, f"its part {info.filename} unpacks to more than the allowed size")
+    scanner = _XmlScanner(path, info.filename)
     size = 0
-    head = b""
-    with zf.open(info) as fh:
-        while chunk := fh.read(CHUNK):
-            if is_xml and len(head) < 4096:
-                head += chunk[: 4096 - len(head)]
-            size += len(chunk)
-            if size > limits.max_member_uncompressed:
-                raise _bomb(path, f"its part {info.filename} unpacks to more than the allowed size")
-    if is_xml and (b"<!DOCTYPE" in head or b"<!ENTITY" in head):
+    crc = 0
+    for chunk in _inflate(path, zf, info, cap):
+        size += len(chunk)
+        crc = zlib.crc32(chunk, crc)
+        scanner.feed(chunk)
+    if size != info.file_size or crc != info.CRC:
         raise WorkbookUnusable(
-            f"the part {info.filename} declares a DTD or XML entities, which Excel never writes; "
-            "the file may be crafted to attack the reader, so it was not parsed",
+            f"the part {info.filename} is damaged (its size or checksum does not match)",
             file=path,
-            hint="Open the workbook in Excel and save it again, or ask the sender for the original",
+            hint="It may have been cut off while copying or e-mailing; save it again from Excel",
         )
     return size
+
+
+def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int):
+    """Yield the member's uncompressed bytes; refuse it as soon as it yields more than `cap`."""
+    raw = _raw_reader(path, zf, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        yield from raw
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise WorkbookUnusable(
+            f"the part {info.filename} uses a compression Excel never writes",
+            file=path,
+            hint="Save the workbook again from Excel",
+        )
+    inflater = zlib.decompressobj(-15)
+    produced = 0
+    for compressed in raw:
+        while compressed:
+            try:
+                chunk = inflater.decompress(compressed, CHUNK)
+            except zlib.error:
+                raise WorkbookUnusable(f"the part {info.filename} is damaged", file=path,
+                                       hint="Save the workbook again from Excel") from None
+            compressed = inflater.unconsumed_tail
+            produced += len(chunk)
+            if produced > cap:
+                raise _bomb(path, f"its part {info.filename} unpacks to more than it declares")
+            if chunk:
+                yield chunk
+            if inflater.eof:
+                if compressed or inflater.unused_data:
+                    raise _bomb(path, f"its part {info.filename} hides data after its end")
+                break
+            if not chunk and not compressed:
+                break
+    tail = inflater.flush()
+    if len(tail) + produced > cap:
+        raise _bomb(path, f"its part {info.filename} unpacks to more than it declares")
+    if tail:
+        yield tail
+
+
+def _raw_reader(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """Yield the member's compressed bytes, exactly `compress_size` of them, from its local header on."""
+    fp = zf.fp
+    fp.seek(info.header_offset)
+    header = fp.read(zipfile.sizeFileHeader)
+    if len(header) != zipfile.sizeFileHeader or header[:4] != ZIP_MAGIC:
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + zipfile.sizeFileHeader + name_len + extra_len)
+    left = info.compress_size
+    while left > 0:
+        data = fp.read(min(CHUNK, left))
+        if not data:
+            raise zipfile.BadZipFile(f"{info.filename} is cut off")
+        left -= len(data)
+        yield data
+
+
+class _XmlScanner:
+    """Refuse DTDs and entity declarations anywhere in a part that is XML, whatever its name."""
+
+    MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path, self.name = path, name
+        self.first = True
+        self.is_xml = False
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if self.first:
+            self.first = False
+            start = chunk.lstrip()
+            if start.startswith((b"\xff\xfe", b"\xfe\xff")) or start[:2] in (b"<\x00", b"\x00<"):
+                raise WorkbookUnusable(
+                    f"the part {self.name} is XML in UTF-16, which Excel never writes; the file may be crafted "
+                    "to attack the reader, so it was not parsed",
+                    file=self.path,
+                    hint="Open the workbook in Excel and save it again, or ask the sender for the original",
+                )
+            self.is_xml = start.startswith((b"<", b"\xef\xbb\xbf<"))
+        if not self.is_xml:
+            return
+        window = self.carry + chunk
+        if any(marker in window.upper() for marker in self.MARKERS):
+            raise WorkbookUnusable(
+                f"the part {self.name} declares a DTD or XML entities, which Excel never writes; "
+                "the file may be crafted to attack the reader, so it was not parsed",
+                file=self.path,
+                hint="Open the workbook in Excel and save it again, or ask the sender for the original",
+            )
+        self.carry = window[-16:]
 
 
 def _bomb(path: Path, why: str) -> WorkbookUnusable:
