@@ -12,7 +12,7 @@ DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils
 .PHONY: run test install libreoffice sample clean
 
 run: install
-	$(BIN)/hso-xl check $(SAMPLE)
+	$(BIN)/hso-xl build $(SAMPLE)
 
 test: install libreoffice
 	$(BIN)/python -m pytest
@@ -34,9 +34,10 @@ libreoffice:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; }
 	@soffice --version
 
-# Regenerate the shipped sample workbook from scripts/make_sample_workbook.py.
+# Regenerate the shipped sample workbook and Word templates from their scripts.
 sample: install
 	$(BIN)/python scripts/make_sample_workbook.py $(SAMPLE)
+	$(BIN)/python scripts/make_templates.py templates
 
 clean:
 	rm -rf output build *.egg-info .pytest_cache

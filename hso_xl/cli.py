@@ -174,6 +174,10 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
             result = run_build(path, out, templates_dir, only, pdf, progress)
         finally:
             progress.done()
+        checked = result.checked
+        counts = {sev: sum(1 for f in checked.findings if f.severity.value == sev) for sev in ("warning", "info")}
+        click.echo(f"Checked {path}: {checked.verification.formula_count} formulas recomputed, no errors, "
+                   f"{counts['warning']} warnings, {counts['info']} notes (see {out / 'rapport.txt'}).")
         for doc in result.documents:
             click.echo(f"  {out / doc.job.output}")
         for pdf_path in result.pdfs:

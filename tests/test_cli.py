@@ -118,8 +118,18 @@ def test_main_help_lists_commands():
     assert isinstance(main, click.Group)
 
 
-def test_readme_shows_what_make_run_prints():
+def test_readme_shows_what_check_prints():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("input/HSO_finansiering_2027-2029.xlsx` prints:\n\n```\n", 1)[1].split("```", 1)[0]
+    proc = run("check", "input/HSO_finansiering_2027-2029.xlsx")
+    assert proc.stdout == block
+
+
+def test_readme_shows_what_make_run_prints(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("`make run` prints:\n\n```\n", 1)[1].split("```", 1)[0]
-    proc = run("check", "input/HSO_finansiering_2027-2029.xlsx")
+    shutil.copytree(ROOT / "input", tmp_path / "input")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    proc = run("build", "input/HSO_finansiering_2027-2029.xlsx", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
     assert proc.stdout == block
