@@ -36,3 +36,8 @@ def make_workbook(tmp_path: Path):
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the golden files in tests/golden/ from the current output (then review the diff).")

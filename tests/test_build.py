@@ -138,3 +138,25 @@ def test_build_stops_on_error_findings(tmp_path, templates, sample):
                                        ('x\\y*?"<>|z', "x-y-z"), ("..", "namnlös")])
 def test_safe_name(raw, safe):
     assert safe_name(raw) == safe
+
+
+def test_interrupted_build_leaves_previous_set_intact(tmp_path, templates, monkeypatch):
+    import hso_xl.build as build_module
+
+    _, out = build(tmp_path, templates)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    written = []
+    real_write = build_module.write_bytes
+
+    def write_then_fail(path, data):
+        if len(written) == 3:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C halfway
+        written.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(build_module, "write_bytes", write_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        build_module.build(SAMPLE, out, templates)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []  # no staging left behind

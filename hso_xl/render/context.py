@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_FLOOR
 
 from ..model.budget import Municipality
 from ..model.rounding import PrintedRow, PrintedTable
@@ -125,7 +125,8 @@ def build_context(checked: Checked, document_date: dt.date) -> dict:
             "belopp": eu_amount,
             "andel": b.eu_rate,
             "tak": b.eu_cap,
-            "tak_belopp": int(b.eu_cap * Decimal(total_cost["totalt"])),
+            # the largest whole-krona amount within the cap of the exact total project cost
+            "tak_belopp": int((b.eu_cap * b.total_project_cost).to_integral_value(rounding=ROUND_FLOOR)),
         },
         "kommuner": municipalities,
         "namn": defined_names(checked),
