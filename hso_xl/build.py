@@ -26,7 +26,7 @@ from .render.tracking import Recorder
 from .swedish import sort_key
 
 TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer"}
-TEMPLATE_SUFFIXES = (".docx",)
+TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -139,9 +139,14 @@ def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ())
 def render_job(job: Job, when: dt.datetime) -> Document:
     recorder = Recorder()
     context = recorder.wrap(job.context)
-    from .render.docx import render_docx
+    if job.template.suffix.lower() == ".xlsx":
+        from .render.xlsx import render_xlsx
 
-    data = render_docx(job.template, context, when)
+        data = render_xlsx(job.template, context, when)
+    else:
+        from .render.docx import render_docx
+
+        data = render_docx(job.template, context, when)
     return Document(job, data, sorted(recorder.cells, key=_cell_order))
 
 
