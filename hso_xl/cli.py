@@ -126,6 +126,34 @@ def recalc(workbook: Path, out: Path, as_json: bool) -> None:
         sys.exit(code)
 
 
+@main.command()
+@click.argument("ref")
+@click.argument("workbook", required=False, type=click.Path(path_type=Path))
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
+              show_default=True, help="Folder searched for the newest workbook when none is named.")
+@click.option("--json", "as_json", is_flag=True, help="Print the tree as one JSON object.")
+def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> None:
+    """Show where a figure comes from: its value, formula and the cells it depends on.
+
+    REF is a cell (Finansiering!G9), a defined name (OH_sats) or a figure as templates know it
+    (kommuner.Ånge.totalt, budget.summa_projektkostnad.ar.2028). The tree goes down to the
+    typed-in inputs, each with its value and its row and column labels.
+    """
+    with friendly_errors(as_json):
+        from .explain import explain as run_explain
+        from .explain import render_text
+        from .pipeline import check_workbook, recompute_workbook
+
+        path, _ = _resolve_workbook(workbook, input_dir)
+        book, _, verification = recompute_workbook(path)
+        result = run_explain(book, ref, lambda: check_workbook(path))
+        if as_json:
+            _emit_json(result.to_json())
+        else:
+            click.echo(f"Workbook: {path}")
+            click.echo(render_text(result))
+
+
 class _Progress:
     """A progress bar on a terminal; plain lines when output goes to a file or a pipe."""
 
