@@ -25,6 +25,7 @@ from .render.context import build_context
 from .render.tracking import Recorder
 from .swedish import sort_key
 
+CHANGES_FILE = "ÄNDRINGAR.md"
 TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer"}
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -67,6 +68,8 @@ class BuildResult:
     out: Path
     documents: list[Document]
     pdfs: list[Path] = field(default_factory=list)
+    snapshot: object = None  # changes.Snapshot of this build
+    changes: object = None  # changes.ChangeReport against the previous build, if there was one
 
     @property
     def warnings(self) -> list[Finding]:
@@ -184,6 +187,12 @@ def build(
             progress(i, len(jobs), str(job.output))
         documents.append(render_job(job, when))
     result = BuildResult(checked, out, documents)
+    from .changes import compare, render_markdown, snapshot
+
+    result.snapshot = snapshot(checked, documents)
+    previous = _previous_snapshot(out)
+    if previous is not None:
+        result.changes = compare(previous, result.snapshot)
     with staged_output(out) as staging:
         for doc in documents:
             write_bytes(staging / doc.job.output, doc.data)
@@ -192,8 +201,22 @@ def build(
 
             result.pdfs = convert_to_pdf([staging / d.job.output for d in documents], staging)
         write_bytes(staging / "rapport.txt", _report(checked).encode("utf-8"))
+        changes_text = (render_markdown(result.changes) if result.changes is not None else
+                        "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n")
+        write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
         write_bytes(staging / "manifest.json", manifest(result, staging, templates_dir).encode("utf-8"))
     return result
+
+
+def _previous_snapshot(out: Path):
+    """Return the snapshot the previous build left in its manifest, or None."""
+    from .changes import Snapshot
+
+    try:
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return Snapshot.from_json(data["snapshot"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _report(checked: Checked) -> str:
@@ -227,5 +250,6 @@ def manifest(result: BuildResult, staging: Path, templates_dir: Path) -> str:
             for d in result.documents
         ],
         "pdfs": [{"path": str(p.relative_to(staging)), "sha256": sha256(p)} for p in result.pdfs],
+        "snapshot": result.snapshot.to_json(),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -154,6 +154,46 @@ def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> 
             click.echo(render_text(result))
 
 
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=DEFAULT_TEMPLATES, show_default=True,
+              help="Templates used to tell which documents must be sent again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as one JSON object.")
+def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
+    """Show what changed from workbook OLD to NEW: inputs, key figures, documents to send again.
+
+    Inputs are the typed-in cells (Sheet!A1, old -> new); key figures are each municipality's and
+    financier's yearly and total amounts, the totals per year and the EU support rate, as printed;
+    a document must be sent again when a workbook cell its figures come from has changed.
+    """
+    with friendly_errors(as_json):
+        from .changes import compare, render_summary, snapshot
+        from .pipeline import check_workbook
+
+        snapshots = []
+        for path in (old, new):
+            checked = check_workbook(path)
+            snapshots.append(snapshot(checked, _render_in_memory(checked, templates_dir)))
+        report = compare(*snapshots)
+        if as_json:
+            _emit_json(report.to_json())
+        else:
+            click.echo(render_summary(report, f"No changes between {old} and {new}."))
+
+
+def _render_in_memory(checked, templates_dir: Path) -> list:
+    """Render every template for `checked` without writing (to learn each document's source cells)."""
+    import datetime as dt
+
+    from .build import plan_jobs, render_job
+
+    if not templates_dir.is_dir():
+        return []
+    return [render_job(job, dt.datetime(2000, 1, 1)) for job in plan_jobs(checked, templates_dir)]
+
+
 class _Progress:
     """A progress bar on a terminal; plain lines when output goes to a file or a pipe."""
 
@@ -212,6 +252,10 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
             click.echo(f"  {out / pdf_path.relative_to(pdf_path.parents[1])}")
         for finding in result.warnings:
             click.echo(f"  {finding.line()}")
+        if result.changes is not None:
+            from .changes import render_summary
+
+            click.echo(render_summary(result.changes))
         click.echo(f"Wrote {len(result.documents)} documents"
                    + (f" and {len(result.pdfs)} PDFs" if result.pdfs else "") + f" to {out}/ (see manifest.json)")
 
@@ -248,17 +292,11 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
             for name in names:
                 click.echo(f"    {name}")
         if check_:
-            from .build import plan_jobs, render_job
             from .pipeline import check_workbook
 
             path, _ = _resolve_workbook(workbook, input_dir)
-            checked = check_workbook(path)
-            jobs = plan_jobs(checked, templates_dir)
-            import datetime as dt
-
-            for job in jobs:
-                render_job(job, dt.datetime(2000, 1, 1))
-            click.echo(f"All {len(found)} templates render against {path} ({len(jobs)} documents).")
+            documents = _render_in_memory(check_workbook(path), templates_dir)
+            click.echo(f"All {len(found)} templates render against {path} ({len(documents)} documents).")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -204,7 +204,7 @@ def _tree(workbook: Workbook, ref: CellRef, shown: set[CellRef], depth: int = 0)
     return node
 
 
-def label(workbook: Workbook, ref: CellRef) -> str:
+def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> str:
     """Return what a reader calls a cell: its row's label and its column's header.
 
     The header is taken from the sheet's table header row (docs/workbook.md) when the cell lies
@@ -213,7 +213,12 @@ def label(workbook: Workbook, ref: CellRef) -> str:
     sheet = workbook.sheet(ref.sheet)
     row_label = next((sheet.value(ref.row, c) for c in range(1, ref.col)
                       if isinstance(sheet.value(ref.row, c), str) and sheet.value(ref.row, c).strip()), None)
-    header_row = _header_row(workbook, ref.sheet)
+    if header_rows is None:
+        header_row = _header_row(workbook, ref.sheet)
+    else:
+        if ref.sheet not in header_rows:
+            header_rows[ref.sheet] = _header_row(workbook, ref.sheet)
+        header_row = header_rows[ref.sheet]
     column = None
     rows = [header_row] if header_row and header_row < ref.row else range(ref.row - 1, 0, -1)
     for r in rows:
