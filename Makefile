@@ -38,6 +38,7 @@ libreoffice:
 sample: install
 	$(BIN)/python scripts/make_sample_workbook.py $(SAMPLE)
 	$(BIN)/python scripts/make_templates.py templates
+	$(BIN)/python scripts/make_xlsx_templates.py
 
 clean:
 	rm -rf output build *.egg-info .pytest_cache

@@ -19,6 +19,7 @@ from typing import Callable
 from . import __version__
 from .errors import HsoError, TemplateProblem
 from .findings import Finding, Severity
+from .output.archive import DEFAULT_KEEP, archive_previous
 from .output.atomic import staged_output, write_bytes
 from .pipeline import Checked, check_workbook
 from .render.context import build_context
@@ -68,6 +69,7 @@ class BuildResult:
     out: Path
     documents: list[Document]
     pdfs: list[Path] = field(default_factory=list)
+    archived: Path | None = None  # where the previous set was archived (relative to out), if it was
     snapshot: object = None  # changes.Snapshot of this build
     changes: object = None  # changes.ChangeReport against the previous build, if there was one
 
@@ -167,6 +169,7 @@ def build(
     only: tuple[str, ...] = (),
     pdf: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    keep: int = DEFAULT_KEEP,
 ) -> BuildResult:
     """Check `workbook` and render every template into `out`; raise before writing anything on error."""
     checked = check_workbook(workbook)
@@ -204,6 +207,9 @@ def build(
         changes_text = (render_markdown(result.changes) if result.changes is not None else
                         "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n")
         write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
+        new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
+        archived = archive_previous(out, staging, new_files, keep)
+        result.archived = archived.relative_to(staging) if archived else None
         write_bytes(staging / "manifest.json", manifest(result, staging, templates_dir).encode("utf-8"))
     return result
 

@@ -256,6 +256,8 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
             from .changes import render_summary
 
             click.echo(render_summary(result.changes))
+        if result.archived is not None:
+            click.echo(f"The previous documents were kept in {out / result.archived}/")
         click.echo(f"Wrote {len(result.documents)} documents"
                    + (f" and {len(result.pdfs)} PDFs" if result.pdfs else "") + f" to {out}/ (see manifest.json)")
 

@@ -85,3 +85,32 @@ def test_diff_of_identical_files():
     result = CliRunner().invoke(main, ["diff", str(SAMPLE), str(SAMPLE), "--templates", str(ROOT / "templates")])
     assert result.exit_code == 0
     assert result.output.startswith("No changes between")
+
+
+def test_rebuild_archives_previous_documents_when_they_change(tmp_path, new_sundsvall):
+    out = tmp_path / "output"
+    build(SAMPLE, out)
+    build(SAMPLE, out)  # same documents: nothing to archive
+    assert not (out / "arkiv").exists()
+    edited = out / "kommuner" / "Ånge kommun – Beslutsunderlag.docx"
+    hand_edit = edited.read_bytes() + b"hand-edited"  # an administrator saved a changed draft
+    edited.write_bytes(hand_edit)
+    result = build(new_sundsvall, out)
+    sets = list((out / "arkiv").iterdir())
+    assert len(sets) == 1 and "previous documents were kept" in result.output
+    assert (sets[0] / "kommuner" / "Ånge kommun – Beslutsunderlag.docx").read_bytes() == hand_edit
+    assert (sets[0] / "manifest.json").exists()
+
+
+def test_archive_keeps_the_newest_sets(tmp_path):
+    from hso_xl.output.archive import archive_previous
+
+    out, staging = tmp_path / "out", tmp_path / "staging"
+    for i in range(4):
+        (out / "arkiv" / f"2026-01-0{i + 1}_080000").mkdir(parents=True)
+    (out / "doc.docx").write_bytes(b"old")
+    staging.mkdir()
+    added = archive_previous(out, staging, {"doc.docx": b"new"}, keep=3)
+    kept = sorted(p.name for p in (staging / "arkiv").iterdir())
+    assert len(kept) == 3 and added.name in kept and "2026-01-01_080000" not in kept
+    assert (added / "doc.docx").read_bytes() == b"old"

@@ -15,9 +15,6 @@ from pathlib import Path
 
 from ..errors import OutputProblem
 
-KEEP = ("arkiv",)  # folders of the previous output carried into the new one
-
-
 def _old(out: Path) -> Path:
     return out.with_name(f".{out.name}.previous")
 
@@ -44,9 +41,6 @@ def staged_output(out: Path):
                             hint="Check that the folder is writable and not open in another program") from None
     try:
         yield staging
-        for name in KEEP:
-            if (out / name).is_dir() and not (staging / name).exists():
-                shutil.copytree(out / name, staging / name)
         if out.exists():
             out.rename(_old(out))
         staging.rename(out)

@@ -26,30 +26,42 @@ def soffice() -> str:
     )
 
 
+def pdf_name(doc: Path, documents: list[Path]) -> Path:
+    """Return the PDF's path beside `doc`; 'X (xlsx).pdf' when a 'X.docx' would take 'X.pdf' too."""
+    twins = [d for d in documents if d != doc and d.parent == doc.parent and d.stem == doc.stem]
+    if twins and doc.suffix.lower() != ".docx":
+        return doc.with_name(f"{doc.stem} ({doc.suffix.lstrip('.').lower()}).pdf")
+    return doc.with_suffix(".pdf")
+
+
 def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
     """Write a PDF beside each document; return their paths. Raises OutputProblem on failure."""
     program = soffice()
     pdfs: list[Path] = []
-    by_folder: dict[Path, list[Path]] = {}
+    # One batch per kind of document, each into its own folder, so equal names cannot collide.
+    batches: dict[tuple[str, Path], list[Path]] = {}
     for doc in documents:
-        by_folder.setdefault(doc.parent, []).append(doc)
+        batches.setdefault((doc.suffix.lower(), doc.parent), []).append(doc)
     with tempfile.TemporaryDirectory(prefix="hso-lo-profile-") as profile:
-        for folder, docs in by_folder.items():
-            cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+        for docs in batches.values():
+            folder = Path(tempfile.mkdtemp(prefix="pdf-", dir=profile))
+            cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}/user", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf", "--outdir", str(folder), *map(str, docs)]
             try:
                 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
                                       env={**os.environ, "HOME": profile})
             except subprocess.TimeoutExpired:
                 raise OutputProblem(f"LibreOffice did not finish converting to PDF within {TIMEOUT_SECONDS} s",
-                                    file=folder, hint="Close other LibreOffice windows and try again") from None
+                                    file=docs[0].parent, hint="Close other LibreOffice windows and try again") from None
             for doc in docs:
-                pdf = doc.with_suffix(".pdf")
-                if proc.returncode != 0 or not pdf.exists():
+                made = folder / f"{doc.stem}.pdf"
+                if proc.returncode != 0 or not made.exists():
                     raise OutputProblem(
                         f"LibreOffice could not convert the document to PDF ({(proc.stderr or proc.stdout).strip()[:300]})",
                         file=doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc,
                         hint="Open the template in Word to check it, or build without --pdf",
                     )
+                pdf = pdf_name(doc, documents)
+                shutil.move(str(made), pdf)
                 pdfs.append(pdf)
     return pdfs
