@@ -19,11 +19,12 @@ from typing import Callable
 from . import __version__
 from .errors import HsoError, TemplateProblem
 from .findings import Finding, Severity
-from .output.archive import DEFAULT_KEEP, archive_previous
+from .output.archive import archive_previous
 from .output.atomic import staged_output, write_bytes
 from .pipeline import Checked, check_workbook
 from .render.context import build_context
 from .render.tracking import Recorder
+from .settings import Settings
 from .swedish import sort_key
 
 CHANGES_FILE = "ÄNDRINGAR.md"
@@ -37,10 +38,12 @@ class BuildStopped(HsoError):
 
     exit_code = 1
 
-    def __init__(self, checked: Checked):
-        errors = [f for f in checked.findings if f.severity is Severity.ERROR]
+    def __init__(self, checked: Checked, strict: bool = False):
+        stopping = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
+        errors = [f for f in checked.findings if f.severity in stopping]
+        what = "error(s) or warning(s) (strict = true in hso.toml)" if strict else "error(s)"
         super().__init__(
-            f"the check found {len(errors)} error(s), so no document was written; first: {errors[0].line()}",
+            f"the check found {len(errors)} {what}, so no document was written; first: {errors[0].line()}",
             file=checked.workbook.path,
             hint="Run 'hso-xl check' for all findings, fix the workbook and build again",
         )
@@ -169,12 +172,16 @@ def build(
     only: tuple[str, ...] = (),
     pdf: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
-    keep: int = DEFAULT_KEEP,
+    settings: Settings = Settings(),
 ) -> BuildResult:
-    """Check `workbook` and render every template into `out`; raise before writing anything on error."""
-    checked = check_workbook(workbook)
-    if any(f.severity is Severity.ERROR for f in checked.findings):
-        raise BuildStopped(checked)
+    """Check `workbook` and render every template into `out`; raise before writing anything on error.
+
+    With `settings.strict`, warnings stop the build as errors do.
+    """
+    checked = check_workbook(workbook, settings.rounding_costs, settings.rounding_financing)
+    stopping = (Severity.ERROR, Severity.WARNING) if settings.strict else (Severity.ERROR,)
+    if any(f.severity in stopping for f in checked.findings):
+        raise BuildStopped(checked, strict=settings.strict)
     jobs = plan_jobs(checked, templates_dir, only)
     if not jobs:
         raise TemplateProblem(
@@ -208,7 +215,7 @@ def build(
                         "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n")
         write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
         new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
-        archived = archive_previous(out, staging, new_files, keep)
+        archived = archive_previous(out, staging, new_files, settings.keep_archives)
         result.archived = archived.relative_to(staging) if archived else None
         write_bytes(staging / "manifest.json", manifest(result, staging, templates_dir).encode("utf-8"))
     return result

@@ -18,9 +18,7 @@ from . import __version__
 from .errors import HsoError
 
 EXIT_UNUSABLE = 2
-DEFAULT_INPUT = Path("input")
-DEFAULT_OUTPUT = Path("output")
-DEFAULT_TEMPLATES = Path("templates")
+
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,19 +58,26 @@ def _fail(exc: HsoError, as_json: bool) -> None:
     sys.exit(exc.exit_code)
 
 
-def _resolve_workbook(workbook: Path | None, input_dir: Path) -> tuple[Path, Path | None]:
+def _settings():
+    from .settings import load_settings
+
+    return load_settings(Path("."))
+
+
+def _resolve_workbook(workbook: Path | None, input_dir: Path | None) -> tuple[Path, Path | None]:
     """Return the workbook to use and, when it was picked from the input folder, that folder."""
     if workbook is not None:
         return workbook, None
     from .discover import newest_workbook
 
+    input_dir = input_dir or _settings().input
     return newest_workbook(input_dir), input_dir
 
 
 @main.command()
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
-              show_default=True, help="Folder searched for the newest workbook when none is named.")
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (see README).")
 def check(workbook: Path | None, input_dir: Path, as_json: bool) -> None:
     """Recompute WORKBOOK, check its budget and print totals and findings.
@@ -129,8 +134,8 @@ def recalc(workbook: Path, out: Path, as_json: bool) -> None:
 @main.command()
 @click.argument("ref")
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
-              show_default=True, help="Folder searched for the newest workbook when none is named.")
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
 @click.option("--json", "as_json", is_flag=True, help="Print the tree as one JSON object.")
 def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> None:
     """Show where a figure comes from: its value, formula and the cells it depends on.
@@ -158,8 +163,7 @@ def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> 
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_TEMPLATES, show_default=True,
-              help="Templates used to tell which documents must be sent again.")
+              default=None, help="Templates used to tell which documents must be sent again [default: templates].")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as one JSON object.")
 def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
     """Show what changed from workbook OLD to NEW: inputs, key figures, documents to send again.
@@ -172,6 +176,7 @@ def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
         from .changes import compare, render_summary, snapshot
         from .pipeline import check_workbook
 
+        templates_dir = templates_dir or _settings().templates
         snapshots = []
         for path in (old, new):
             checked = check_workbook(path)
@@ -215,12 +220,12 @@ class _Progress:
 
 @main.command()
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
-              show_default=True, help="Folder the documents are written to (replaced as a whole).")
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder the documents are written to, replaced as a whole [default: output, or hso.toml].")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_TEMPLATES, show_default=True, help="Folder holding kommun/, projekt/, finansiar/.")
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
-              show_default=True, help="Folder searched for the newest workbook when none is named.")
+              default=None, help="Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml].")
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
 @click.option("--only", multiple=True, metavar="NAME",
               help="Only documents whose name, subject or template contains NAME (repeatable).")
 @click.option("--pdf", is_flag=True, help="Also convert every document to PDF with LibreOffice.")
@@ -234,12 +239,15 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
     with friendly_errors(False):
         from .build import build as run_build
 
+        settings = _settings()
+        out = out or settings.output
+        templates_dir = templates_dir or settings.templates
         path, chosen_from = _resolve_workbook(workbook, input_dir)
         if chosen_from is not None:
             click.echo(f"Using {path} (the newest workbook in {chosen_from}/)")
         progress = _Progress()
         try:
-            result = run_build(path, out, templates_dir, only, pdf, progress)
+            result = run_build(path, out, templates_dir, only, pdf, progress, settings)
         finally:
             progress.done()
         checked = result.checked
@@ -266,11 +274,11 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
 @click.option("--check", "check_", is_flag=True,
               help="Also render every template against the workbook in memory and report any error.")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=DEFAULT_TEMPLATES, show_default=True, help="Folder holding kommun/, projekt/, finansiar/.")
+              default=None, help="Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml].")
 @click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False),
               help="Workbook to check against (default: the newest in the input folder).")
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_INPUT,
-              show_default=True, help="Folder searched for the newest workbook.")
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder searched for the newest workbook [default: input, or hso.toml].")
 def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_dir: Path) -> None:
     """List the templates and the variables each uses; with --check, render each in memory.
 
@@ -282,6 +290,7 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
         from .render.docx import template_problem
         from .render.inspect import TemplateSyntaxError, template_source, used_variables
 
+        templates_dir = templates_dir or _settings().templates
         found = find_templates(templates_dir)
         if not found:
             click.echo(f"No templates in {templates_dir}/ (kommun/, projekt/, finansiar/).")

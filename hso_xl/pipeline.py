@@ -34,16 +34,18 @@ def recompute_workbook(path: Path) -> tuple[Workbook, EngineReport, Verification
     return workbook, engine, verify(workbook, engine)
 
 
-def check_workbook(path: Path) -> Checked:
+def check_workbook(path: Path, cost_rounding: str | None = None, financing_rounding: str | None = None) -> Checked:
     """Return the checked budget of the workbook at `path`.
 
+    The rounding rows default to the workbook's parameters (hso.toml may override them).
     Raises an HsoError when the workbook cannot be used: unreadable, a formula that does not
     compute, or something docs/workbook.md requires is missing.
     """
     workbook, engine, verification = recompute_workbook(path)
     verification.raise_if_unusable(workbook)
     budget = read_budget(workbook)
-    printed = printed_budget(budget, _parameter(budget, COST_ROUNDING), _parameter(budget, FINANCING_ROUNDING))
+    printed = printed_budget(budget, cost_rounding or _parameter(budget, COST_ROUNDING),
+                             financing_rounding or _parameter(budget, FINANCING_ROUNDING))
     findings = verification.findings() + check_budget(budget, printed)
     return Checked(workbook, engine, verification, budget, printed, findings)
 
