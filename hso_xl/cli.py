@@ -199,6 +199,69 @@ def _render_in_memory(checked, templates_dir: Path) -> list:
     return [render_job(job, dt.datetime(2000, 1, 1)) for job in plan_jobs(checked, templates_dir)]
 
 
+@main.command()
+@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder to watch [default: input, or hso.toml].")
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder the documents are written to [default: output, or hso.toml].")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml].")
+@click.option("--settle", type=float, default=1.0, show_default=True,
+              help="Seconds a file must stay unchanged before it is built.")
+@click.option("--grace", type=float, default=10.0, show_default=True,
+              help="Further seconds an unreadable file is given before its error is reported.")
+def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, settle: float, grace: float) -> None:
+    """Wait for a workbook to land or change in the input folder, and rebuild each time.
+
+    A file is built once it is completely written (its size is stable and it opens). Each run
+    prints one line: the documents written, or the error; a bad workbook does not stop the
+    watcher. Ctrl-C ends it.
+    """
+    import datetime as dt
+
+    from .build import build as run_build
+
+    settings = _settings_or_exit()
+    folder = input_dir or settings.input
+    out = out or settings.output
+    templates_dir = templates_dir or settings.templates
+    if not folder.is_dir():
+        click.echo(f"Error: {folder}: the input folder does not exist. Create it, or give --input-dir.", err=True)
+        sys.exit(EXIT_UNUSABLE)
+
+    def on_ready(path: Path) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        try:
+            result = run_build(path, out, templates_dir, (), False, None, settings)
+        except HsoError as exc:
+            click.echo(f"{stamp} {path.name}: Error: {exc.paragraph()}")
+            return
+        except Exception as exc:  # keep watching whatever happens to one file
+            click.echo(f"{stamp} {path.name}: Error: unexpected problem ({type(exc).__name__}: {exc})")
+            return
+        changes = result.changes
+        what = ("no changes" if changes is None or changes.empty else
+                f"{len(changes.inputs)} inputs and {len(changes.figures)} figures changed, "
+                f"{len(changes.documents)} documents to send again (see {out / 'ÄNDRINGAR.md'})")
+        click.echo(f"{stamp} {path.name}: wrote {len(result.documents)} documents to {out}/; {what}")
+
+    click.echo(f"Watching {folder}/ for workbooks (Ctrl-C to stop) ...")
+    try:
+        from .watch import watch as run_watch
+
+        run_watch(folder, on_ready, settle=settle, grace=grace)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped watching.")
+
+
+def _settings_or_exit():
+    try:
+        return _settings()
+    except HsoError as exc:
+        _fail(exc, False)
+
+
 class _Progress:
     """A progress bar on a terminal; plain lines when output goes to a file or a pipe."""
 
