@@ -20,7 +20,7 @@ from . import __version__
 from .errors import HsoError, TemplateProblem
 from .findings import Finding, Severity
 from .output.archive import archive_previous
-from .output.atomic import staged_output, write_bytes
+from .output.atomic import build_lock, staged_output, write_bytes
 from .pipeline import Checked, check_workbook
 from .render.context import build_context
 from .render.tracking import Recorder
@@ -197,28 +197,37 @@ def build(
             progress(i, len(jobs), str(job.output))
         documents.append(render_job(job, when))
     result = BuildResult(checked, out, documents)
-    from .changes import compare, render_markdown, snapshot
+    from .changes import compare, snapshot
 
     result.snapshot = snapshot(checked, documents)
-    previous = _previous_snapshot(out)
-    if previous is not None:
-        result.changes = compare(previous, result.snapshot)
-    with staged_output(out) as staging:
-        for doc in documents:
-            write_bytes(staging / doc.job.output, doc.data)
-        if pdf:
-            from .render.pdf import convert_to_pdf
-
-            result.pdfs = convert_to_pdf([staging / d.job.output for d in documents], staging)
-        write_bytes(staging / "rapport.txt", _report(checked).encode("utf-8"))
-        changes_text = (render_markdown(result.changes) if result.changes is not None else
-                        "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n")
-        write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
-        new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
-        archived = archive_previous(out, staging, new_files, settings.keep_archives)
-        result.archived = archived.relative_to(staging) if archived else None
-        write_bytes(staging / "manifest.json", manifest(result, staging, templates_dir).encode("utf-8"))
+    waiting = "waiting for another build to finish"
+    with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
+        previous = _previous_snapshot(out)
+        if previous is not None:
+            result.changes = compare(previous, result.snapshot)
+        with staged_output(out) as staging:
+            _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
     return result
+
+
+def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: bool, keep: int) -> None:
+    """Write documents, PDFs, report, change report, archive and manifest into the staging folder."""
+    from .changes import render_markdown
+
+    for doc in result.documents:
+        write_bytes(staging / doc.job.output, doc.data)
+    if pdf:
+        from .render.pdf import convert_to_pdf
+
+        result.pdfs = convert_to_pdf([staging / d.job.output for d in result.documents], staging)
+    write_bytes(staging / "rapport.txt", _report(result.checked).encode("utf-8"))
+    changes_text = (render_markdown(result.changes) if result.changes is not None else
+                    "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n")
+    write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
+    new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
+    archived = archive_previous(result.out, staging, new_files, keep)
+    result.archived = archived.relative_to(staging) if archived else None
+    write_bytes(staging / "manifest.json", manifest(result, staging, templates_dir).encode("utf-8"))
 
 
 def _previous_snapshot(out: Path):

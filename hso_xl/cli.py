@@ -269,6 +269,9 @@ class _Progress:
         self.tty = sys.stderr.isatty()
 
     def __call__(self, done: int, total: int, label: str) -> None:
+        if not total:
+            click.echo(label, err=True)
+            return
         if self.tty:
             filled = round(30 * done / total)
             bar = "#" * filled + "-" * (30 - filled)

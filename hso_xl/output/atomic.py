@@ -20,12 +20,54 @@ def _old(out: Path) -> Path:
 
 
 def recover(out: Path) -> None:
-    """Put back the previous output if a build was interrupted between its two renames."""
+    """Put back the previous output if a build was interrupted between its two renames.
+
+    Called under the build lock, so staging folders still lying around belong to killed builds.
+    """
+    for stale in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     old = _old(out)
     if old.exists() and not out.exists():
         old.rename(out)
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
+
+
+LOCK_WAIT_SECONDS = 120
+
+
+@contextmanager
+def build_lock(out: Path, wait: float = LOCK_WAIT_SECONDS, on_wait=None):
+    """Hold an exclusive lock on the output folder; a second build waits for the first.
+
+    The lock is an OS file lock (released by the OS even when a build is killed), on a file
+    beside the output folder.
+    """
+    import fcntl
+    import time
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = out.with_name(f".{out.name}.lock")
+    with open(path, "a+") as fh:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputProblem(
+                        "another build is writing to this output folder and did not finish in time",
+                        file=out, hint="Wait for it to finish, then run the build again") from None
+                if not told and on_wait:
+                    on_wait()
+                    told = True
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 @contextmanager
