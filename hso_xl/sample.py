@@ -256,7 +256,7 @@ def _write_budget(wb, ws, spec: SampleSpec, st: _Styles) -> dict:
     direct_sum = row
     ws.write(direct_sum, 0, L("Summa direktfinansiering"), st.total_label)
     for c in range(first, last + 1):
-        ws.write_formula(direct_sum, c, f"=SUM({cell_ref(direct_first, c)}:{cell_ref(direct_sum - 1, c)})", st.total)
+        ws.write_formula(direct_sum, c, _sum_or_zero(direct_first, direct_sum - 1, c), st.total)
     project = direct_sum + 1
     ws.write(project, 0, L("Summa projektkostnad"), st.total_label)
     for c in range(first, last + 1):
@@ -332,7 +332,7 @@ def _write_financing(wb, ws, spec: SampleSpec, st: _Styles, budget: dict) -> Non
     direct_sum = row
     ws.write(direct_sum, 0, L("Summa direktfinansiering"), st.total_label)
     for c in range(first, last + 1):
-        ws.write_formula(direct_sum, c, f"=SUM({cell_ref(direct_first, c)}:{cell_ref(direct_sum - 1, c)})", st.total)
+        ws.write_formula(direct_sum, c, _sum_or_zero(direct_first, direct_sum - 1, c), st.total)
     total = direct_sum + 1
     ws.write(total, 0, L("Summa projektfinansiering"), st.total_label)
     for c in range(first, last + 1):
@@ -344,7 +344,8 @@ def _write_financing(wb, ws, spec: SampleSpec, st: _Styles, budget: dict) -> Non
         share = total + 2
         ws.write(share, 0, "EU-stödets andel av total projektkostnad", st.note)
         ws.write_formula(
-            share, total_col, f"={cell_ref(balancing_row, total_col)}/Total_projektkostnad", st.percent_out
+            share, total_col, f"=IF(Total_projektkostnad=0,0,{cell_ref(balancing_row, total_col)}/Total_projektkostnad)",
+            st.percent_out
         )
     ws.freeze_panes(header + 1, 1)
 
@@ -412,6 +413,11 @@ def _write_municipalities(ws, spec: SampleSpec, st: _Styles) -> None:
         ws.write_string(i, 5, m.contact, st.text)
         ws.write_datetime(i, 6, dt.datetime(2026, 4, 30), st.date)
         ws.write_number(i, 7, m.population, st.amount)
+
+
+def _sum_or_zero(first_row: int, last_row: int, col: int) -> str:
+    """=SUM over the rows, or =0 for a section without rows (an empty range would point at itself)."""
+    return f"=SUM({_range(first_row, last_row, col)})" if first_row <= last_row else "=0"
 
 
 def _range(first_row: int, last_row: int, col: int) -> str:
