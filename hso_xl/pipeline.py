@@ -46,8 +46,29 @@ def check_workbook(path: Path, cost_rounding: str | None = None, financing_round
     budget = read_budget(workbook)
     printed = printed_budget(budget, cost_rounding or _parameter(budget, COST_ROUNDING),
                              financing_rounding or _parameter(budget, FINANCING_ROUNDING))
-    findings = verification.findings() + check_budget(budget, printed)
+    findings = verification.findings() + layout_findings(workbook) + check_budget(budget, printed)
     return Checked(workbook, engine, verification, budget, printed, findings)
+
+
+def layout_findings(workbook: Workbook) -> list[Finding]:
+    """Warn about what hides figures from a reader: hidden sheets, merged cells in the tables."""
+    from .findings import Severity
+    from .model.contract import BUDGET_SHEET, FINANCING_SHEET, MUNICIPALITY_SHEET, PARAMETER_SHEET, PROJECT_SHEET
+    from .model.sheets import find_sheet
+
+    out = []
+    for name in (PROJECT_SHEET, PARAMETER_SHEET, BUDGET_SHEET, FINANCING_SHEET, MUNICIPALITY_SHEET):
+        sheet = find_sheet(workbook, name, required=False)
+        if sheet is None:
+            continue
+        if sheet.state != "visible":
+            out.append(Finding(Severity.WARNING, "sheet.hidden",
+                               f"the sheet '{sheet.name}' is hidden; it is read like any other", sheet.name))
+        for merged in sheet.merged:
+            out.append(Finding(Severity.WARNING, "sheet.merged",
+                               f"merged cells {merged}: only the top-left cell holds a value; the others read as empty",
+                               f"{sheet.name}!{merged}"))
+    return out
 
 
 def _parameter(budget: Budget, label: str) -> str | None:

@@ -206,3 +206,16 @@ def test_sigkill_midway_leaves_a_whole_set(tmp_path, templates, delay):
     assert after.keys() == before.keys()
     build(tmp_path, templates)  # the next build cleans up after the killed one
     assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name or ".previous" in p.name] == []
+
+
+def test_unsafe_names_stay_inside_the_output_folder(tmp_path, templates, make_workbook):
+    from hso_xl.sample import S0_MUNICIPALITIES, s0_cash_financiers
+
+    odd = S0_MUNICIPALITIES[0].__class__("Ö", "../../Ö/vik: kommun", "9999", "", "KS 1", "x", 1)
+    munis = S0_MUNICIPALITIES[:6] + (odd,)
+    workbook = make_workbook(municipalities=munis, cash=s0_cash_financiers(munis))
+    result, out = build(tmp_path, templates, workbook=workbook)
+    assert result.exit_code == 0, result.output
+    written = [p for p in tmp_path.rglob("*.docx") if "templates" not in p.parts]
+    assert all(out in p.parents for p in written)
+    assert (out / "kommuner" / "-..-Ö-vik- kommun – Beslut.docx").exists()

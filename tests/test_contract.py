@@ -139,3 +139,23 @@ def test_missing_required_fact(sample):
         check_workbook(sample)
     assert err.value.location == "Projekt!B4"
     assert "Projektnamn" in err.value.message
+
+
+def test_empty_amount_is_zero_with_a_warning(sample):
+    edit(sample, {"Budget!C7": None})
+    checked = check_workbook(sample)
+    found = [f for f in checked.findings if f.code == "amount.empty"]
+    assert [(f.severity.value, f.location) for f in found] == [("warning", "Budget!C7")]
+    assert checked.budget.costs[3].amounts[1] == 0
+
+
+def test_hidden_sheet_and_merged_cells_are_warned(sample):
+    wb = openpyxl.load_workbook(sample)
+    wb["Kommuner"].sheet_state = "hidden"
+    wb["Budget"].merge_cells("A13:E13")  # the direct-financing heading across the table
+    wb.save(sample)
+    checked = check_workbook(sample)
+    found = {(f.code, f.location) for f in checked.findings if f.severity.value == "warning"}
+    assert ("sheet.hidden", "Kommuner") in found
+    assert ("sheet.merged", "Budget!A13:E13") in found
+    assert sum(checked.printed.project_totals) == 40_196_257

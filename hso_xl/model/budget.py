@@ -21,6 +21,7 @@ class Line:
     cells: tuple[str, ...]  # "Budget!B4" per year
     label_cell: str
     total_cell: str | None = None  # the workbook's own row total, if the table has a Totalt column
+    empty_cells: tuple[str, ...] = ()  # year cells left empty, counted as 0
 
     @property
     def total(self) -> Decimal:

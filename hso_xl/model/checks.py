@@ -16,6 +16,7 @@ def check_budget(budget: Budget, printed: PrintedBudget) -> list[Finding]:
     """Return every finding about `budget`; errors mean no document may be produced from it."""
     return [
         *_negative_amounts(budget),
+        *_empty_amounts(budget),
         *_workbook_totals(budget),
         *_balance(budget),
         *_eu_cap(budget),
@@ -34,6 +35,13 @@ def _negative_amounts(budget: Budget):
             if value < 0:
                 yield Finding(Severity.ERROR, "amount.negative",
                               f"'{line.label}' {year} is negative ({_kr(value)}); amounts must be 0 or more", cell)
+
+
+def _empty_amounts(budget: Budget):
+    for line in [*budget.costs, *budget.direct_costs, *budget.financing]:
+        for cell in line.empty_cells:
+            yield Finding(Severity.WARNING, "amount.empty",
+                          f"'{line.label}' has an empty amount, counted as 0; type 0 if that is meant", cell)
 
 
 def _workbook_totals(budget: Budget):

@@ -107,7 +107,9 @@ def _labelled_rows(header: Header):
 
 def _line(cls, workbook: Workbook, header: Header, row: int, label: str, **extra):
     total_cell = header.sheet.ref(row, header.total_col) if header.total_col else None
+    empty = tuple(header.sheet.ref(row, col) for col in header.year_cols if is_blank(header.sheet.value(row, col)))
     return cls(
+        empty_cells=empty,
         label=label,
         amounts=_row_amounts(workbook, header, row, label),
         cells=_row_cells(header, row),
