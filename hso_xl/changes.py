@@ -194,7 +194,7 @@ def _show(value) -> str:
 
 def render_markdown(report: ChangeReport) -> str:
     """Return ÄNDRINGAR.md: changed inputs, changed key figures, documents to send again (in Swedish)."""
-    lines = [f"# Ändringar sedan förra körningen", "", f"Arbetsbok: {report.old} → {report.new}", ""]
+    lines = ["# Ändringar sedan förra körningen", "", f"Arbetsbok: {report.old} → {report.new}", ""]
     if report.empty:
         lines += ["Inga ändringar: samma indata, samma nyckeltal, inga dokument att skicka igen.", ""]
         return "\n".join(lines)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ..findings import Finding, Severity
 from ..swedish import group, percent, whole_kronor
-from .budget import Budget, Line
+from .budget import Budget
 from .contract import (BOOKED_TOTAL, COST_ROUNDING, DIRECT_TOTAL, FINANCING_ROUNDING, FINANCING_TOTAL, PROJECT_TOTAL)
 from .rounding import HALF_ORE, PrintedBudget
 from .sheets import norm

@@ -11,14 +11,13 @@ import io
 import re
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from ..errors import TemplateProblem
 from ..output.package import deterministic_zip
-from .environment import make_environment
+from .environment import describe_error, make_environment
 
-_UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 
 
@@ -71,22 +70,7 @@ def paragraphs(template: Path) -> list[str]:
 
 def template_problem(template: Path, exc: Exception) -> TemplateProblem:
     """Return a TemplateProblem for a Jinja error, quoting the paragraph that holds the tag."""
-    message = getattr(exc, "message", None) or str(exc)
-    name = None
-    if isinstance(exc, UndefinedError):
-        match = _UNDEFINED.search(message)
-        name = next((g for g in match.groups() if g), None) if match else None
-        what = f"unknown variable '{name}'" if name else f"unknown variable ({message})"
-        hint = "Correct the tag; docs/templates.md lists every variable a template can use"
-    elif isinstance(exc, SecurityError):
-        what = f"the template tried something not allowed in a template ({message})"
-        hint = "Remove the tag; templates may only print values from docs/templates.md"
-    elif isinstance(exc, TemplateSyntaxError):
-        what = f"Jinja syntax error: {message}"
-        hint = "Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}"
-    else:
-        what = f"the template could not be rendered: {message}"
-        hint = "Correct the tag in Word and run again"
+    what, hint, name = describe_error(exc, "Word")
     paragraph = _find_paragraph(template, name, exc)
     location = f'in the paragraph "{paragraph}"' if paragraph else None
     return TemplateProblem(what, file=template, location=location, hint=hint)

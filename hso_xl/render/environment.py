@@ -7,8 +7,10 @@ so `{% include %}` or `{% import %}` cannot read a file.
 
 from __future__ import annotations
 
-from jinja2 import FunctionLoader, StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+import re
+
+from jinja2 import FunctionLoader, StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .filters import FILTERS
 
@@ -18,3 +20,24 @@ def make_environment() -> ImmutableSandboxedEnvironment:
                                         loader=FunctionLoader(lambda name: None))
     env.filters.update(FILTERS)
     return env
+
+
+_UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
+
+
+def describe_error(exc: Exception, editor: str) -> tuple[str, str, str | None]:
+    """Return (what went wrong, what to do, the unknown variable's name) for a rendering error."""
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, UndefinedError):
+        match = _UNDEFINED.search(message)
+        name = next((g for g in match.groups() if g), None) if match else None
+        what = f"unknown variable '{name}'" if name else f"unknown variable ({message})"
+        return what, "Correct the tag; docs/templates.md lists every variable a template can use", name
+    if isinstance(exc, SecurityError):
+        return (f"the template tried something not allowed in a template ({message})",
+                "Remove the tag; templates may only print values from docs/templates.md", None)
+    if isinstance(exc, TemplateSyntaxError):
+        return (f"Jinja syntax error: {message}",
+                "Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}",
+                None)
+    return f"the template could not be rendered: {message}", f"Correct the tag in {editor} and run again", None

@@ -53,14 +53,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import TemplateError, TemplateSyntaxError, Undefined
 from jinja2.sandbox import SecurityError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from ..errors import FormulaProblem, HsoError, TemplateProblem, WorkbookUnusable
 from ..output.package import deterministic_zip
 from ..workbook.book import ref as cell_ref
-from .environment import make_environment
+from .environment import describe_error, make_environment
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 MAX_TEXT = 32_767
@@ -71,7 +71,6 @@ _CELL = r"(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})"
 _AREA = re.compile(rf"{_CELL}(?::{_CELL})?")
 _COLS = re.compile(r"(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})")
 _ROWS = re.compile(r"(\$?)([0-9]{1,7}):(\$?)([0-9]{1,7})")
-_UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_RELS = re.compile(r"xl/(worksheets|chartsheets)/_rels/[^/]+\.rels")
 _CATCH = (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError)
@@ -330,21 +329,7 @@ class _Renderer:
     # -- errors -----------------------------------------------------------------------------
 
     def problem(self, exc: Exception, where: str, text: str) -> TemplateProblem:
-        message = getattr(exc, "message", None) or str(exc)
-        if isinstance(exc, UndefinedError):
-            match = _UNDEFINED.search(message)
-            name = next((g for g in match.groups() if g), None) if match else None
-            what = f"unknown variable '{name}'" if name else f"unknown variable ({message})"
-            hint = "Correct the tag; docs/templates.md lists every variable a template can use"
-        elif isinstance(exc, SecurityError):
-            what = f"the template tried something not allowed in a template ({message})"
-            hint = "Remove the tag; templates may only print values from docs/templates.md"
-        elif isinstance(exc, TemplateSyntaxError):
-            what = f"Jinja syntax error: {message}"
-            hint = "Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}"
-        else:
-            what = f"the cell could not be filled in: {message}"
-            hint = "Correct the tag in Excel and run again"
+        what, hint, _ = describe_error(exc, "Excel")
         return TemplateProblem(f'{what} in the cell "{_short(text)}"', file=self.template, location=where,
                                hint=hint)
 
