@@ -9,7 +9,7 @@ SAMPLE := input/HSO_finansiering_2027-2029.xlsx
 # Debian packages: LibreOffice headless is the independent oracle in the tests (and converts PDFs).
 DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils
 
-.PHONY: run test install libreoffice sample clean
+.PHONY: run test install libreoffice sample clean bench
 
 run: install
 	$(BIN)/hso-xl build $(SAMPLE)
@@ -33,6 +33,12 @@ libreoffice:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; }
 	@soffice --version
+
+# Benchmark (not part of make test): medians and ratios side by side in one run; see bench/README.md.
+# BENCH_ARGS=--quick for a smoke run.
+bench: install libreoffice
+	$(BIN)/python -m pip install --quiet formulas python-calamine
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Regenerate the shipped sample workbook and Word templates from their scripts.
 sample: install

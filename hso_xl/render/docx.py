@@ -16,7 +16,7 @@ from jinja2.sandbox import SecurityError
 
 from ..errors import TemplateProblem
 from ..output.package import deterministic_zip
-from .environment import describe_error, make_environment
+from .environment import describe_error, shared_environment
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 
@@ -27,7 +27,7 @@ def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> 
 
     tpl = DocxTemplate(str(template))
     try:
-        tpl.render(context, jinja_env=make_environment(), autoescape=True)
+        tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
         raise template_problem(template, exc) from None
     _fix_properties(tpl.docx.core_properties, context, properties_date)

@@ -15,8 +15,34 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .filters import FILTERS
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, remembering compiled sources: every document of a template compiles the same text."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._compiled: dict[str, object] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        key = (self.autoescape, source)
+        if key not in self._compiled:
+            self._compiled[key] = super().from_string(source)
+        return self._compiled[key]
+
+
+_SHARED: dict[str, ImmutableSandboxedEnvironment] = {}
+
+
+def shared_environment(kind: str) -> ImmutableSandboxedEnvironment:
+    """Return one environment per kind of template ('docx'), so compiled templates are reused."""
+    if kind not in _SHARED:
+        _SHARED[kind] = make_environment()
+    return _SHARED[kind]
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
                                         loader=FunctionLoader(lambda name: None))
     env.filters.update(FILTERS)
     return env
