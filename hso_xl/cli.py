@@ -147,11 +147,11 @@ def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> 
     with friendly_errors(as_json):
         from .explain import explain as run_explain
         from .explain import render_text
-        from .pipeline import check_workbook, recompute_workbook
+        from .pipeline import check_recomputed, recompute_workbook
 
         path, _ = _resolve_workbook(workbook, input_dir)
-        book, _, verification = recompute_workbook(path)
-        result = run_explain(book, ref, lambda: check_workbook(path))
+        recomputed = recompute_workbook(path)  # a figure needs the budget too, built from the same recompute
+        result = run_explain(recomputed[0], ref, lambda: check_recomputed(*recomputed))
         if as_json:
             _emit_json(result.to_json())
         else:

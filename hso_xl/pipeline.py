@@ -41,7 +41,12 @@ def check_workbook(path: Path, cost_rounding: str | None = None, financing_round
     Raises an HsoError when the workbook cannot be used: unreadable, a formula that does not
     compute, or something docs/workbook.md requires is missing.
     """
-    workbook, engine, verification = recompute_workbook(path)
+    return check_recomputed(*recompute_workbook(path), cost_rounding, financing_rounding)
+
+
+def check_recomputed(workbook: Workbook, engine: EngineReport, verification: Verification,
+                     cost_rounding: str | None = None, financing_rounding: str | None = None) -> Checked:
+    """Return the checked budget of a workbook already recomputed (see check_workbook)."""
     verification.raise_if_unusable(workbook)
     budget = read_budget(workbook)
     printed = printed_budget(budget, cost_rounding or _parameter(budget, COST_ROUNDING),

@@ -54,31 +54,25 @@ def numeric_rows(table) -> list[tuple[str, list[int]]]:
     return rows
 
 
+def _rows(table) -> list[tuple[str, list[int]]]:
+    return [(r.line.label, [*r.printed, r.total]) for r in table.rows]
+
+
+def _total(label: str, per_year) -> tuple[str, list[int]]:
+    return (label, [*per_year, sum(per_year)])
+
+
 def expected_cost_rows(checked) -> list[tuple[str, list[int]]]:
     p = checked.printed
-
-    def rows(table):
-        return [(r.line.label, [*r.printed, r.total]) for r in table.rows]
-
-    def total(label, per_year):
-        return (label, [*per_year, sum(per_year)])
-
-    return [*rows(p.costs), total("Summa bokförd kostnad", p.booked_totals), *rows(p.direct_costs),
-            total("Summa direktfinansiering", p.direct_costs.totals), total("Summa projektkostnad", p.project_totals)]
+    return [*_rows(p.costs), _total("Summa bokförd kostnad", p.booked_totals), *_rows(p.direct_costs),
+            _total("Summa direktfinansiering", p.direct_costs.totals), _total("Summa projektkostnad", p.project_totals)]
 
 
 def expected_financing_rows(checked) -> list[tuple[str, list[int]]]:
     p = checked.printed
-
-    def rows(table):
-        return [(r.line.label, [*r.printed, r.total]) for r in table.rows]
-
-    def total(label, per_year):
-        return (label, [*per_year, sum(per_year)])
-
-    return [*rows(p.cash), total("Summa kontant finansiering", p.cash.totals), *rows(p.in_kind),
-            total("Summa direktfinansiering", p.in_kind.totals),
-            total("Summa projektfinansiering", p.financing_totals)]
+    return [*_rows(p.cash), _total("Summa kontant finansiering", p.cash.totals), *_rows(p.in_kind),
+            _total("Summa direktfinansiering", p.in_kind.totals),
+            _total("Summa projektfinansiering", p.financing_totals)]
 
 
 DRAFTS = ["Härnösands kommun", "Kramfors kommun", "Sollefteå kommun", "Sundsvalls kommun", "Timrå kommun",

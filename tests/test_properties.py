@@ -3,6 +3,7 @@ tables add up and whose figures equal the recomputed workbook, or a clear error.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -73,6 +74,6 @@ def test_random_budget_is_consistent_or_refused(spec):
                     else:
                         assert abs(printed - exact) < len(table.rows)
         assert p.financing_totals == p.project_totals  # TVV balances, so printed financing equals cost
-        context = build_context(checked, __import__("datetime").date(2027, 1, 1))
+        context = build_context(checked, dt.date(2027, 1, 1))
         for m in context["kommuner"]:
             assert m["totalt"] == sum(m["per_ar"])

@@ -20,8 +20,6 @@ class ExcelError(str):
 
 Value = float | int | str | bool | dt.datetime | ExcelError | None
 
-NOT_COMPUTED = object()
-
 
 def ref(sheet: str, row: int, col: int) -> str:
     """Return an A1 reference with the sheet, quoted the way Excel quotes it when needed."""
@@ -97,7 +95,3 @@ class Workbook:
             for cell in sheet.cells.values():
                 if cell.formula is not None:
                     yield sheet, cell
-
-    @property
-    def formula_count(self) -> int:
-        return sum(1 for _ in self.formula_cells())
