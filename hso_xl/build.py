@@ -21,6 +21,7 @@ from .errors import HsoError, TemplateProblem
 from .findings import Finding, Severity
 from .output.archive import archive_previous
 from .output.atomic import build_lock, staged_output, write_bytes
+from .parallel import map_ordered
 from .pipeline import Checked, check_workbook
 from .render.context import build_context
 from .render.tracking import Recorder
@@ -158,6 +159,12 @@ def render_job(job: Job, when: dt.datetime) -> Document:
     return Document(job, data, sorted(recorder.cells, key=_cell_order))
 
 
+def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str]]:
+    """What a worker process sends back: the document's bytes and cells, not the job's large context."""
+    document = render_job(job, when)
+    return document.data, document.cells
+
+
 def _cell_order(ref: str):
     sheet, _, cell = ref.partition("!")
     letters = "".join(ch for ch in cell if ch.isalpha())
@@ -191,11 +198,10 @@ def build(
         )
     date = document_date(checked)
     when = dt.datetime(date.year, date.month, date.day, 8, 0, 0)
-    documents = []
-    for i, job in enumerate(jobs, start=1):  # all in memory first: a template error must not leave half a set
-        if progress:
-            progress(i, len(jobs), str(job.output))
-        documents.append(render_job(job, when))
+    # All in memory first, on every core: a template error must not leave half a set.
+    rendered = map_ordered(lambda job: _rendered(job, when), jobs,
+                           progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
+    documents = [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
     result = BuildResult(checked, out, documents)
     from .changes import compare, snapshot
 

@@ -30,6 +30,11 @@ class HsoError(Exception):
     def __str__(self) -> str:
         return self.paragraph()
 
+    def __reduce__(self):
+        # Pickled with everything it knows (a worker process raises it, the main process reports it);
+        # the default would call cls(message) and lose file, location and hint.
+        return _restore, (type(self), self.message), self.__dict__
+
     def paragraph(self) -> str:
         """Return the one-paragraph text shown to the user: where, what, and what to do."""
         where = []
@@ -76,3 +81,9 @@ class TemplateProblem(HsoError):
 
 class OutputProblem(HsoError):
     """The documents cannot be written (folder not writable, another build running, converter failed)."""
+
+
+def _restore(cls: type[HsoError], message: str) -> HsoError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    return error

@@ -1,4 +1,9 @@
-"""Record which figures a template actually printed, so the manifest can name their workbook cells."""
+"""Record which figures a template actually printed, so the manifest can name their workbook cells.
+
+Wrapping is lazy: a dict or list is wrapped only when a template reaches it. A context holds every
+municipality and financier, and a document reads a small part of it, so wrapping it all up front
+would cost more than rendering (290 municipalities: ~10 million wrappers per build).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,11 @@ class Recorder:
         self.cells: set[str] = set()
 
     def wrap(self, value):
-        """Return `value` with every dict inside it reporting its `celler` when a key is read."""
-        if isinstance(value, dict):
-            return TrackedDict({k: self.wrap(v) for k, v in value.items()}, self)
-        if isinstance(value, list):
-            return [self.wrap(v) for v in value]
+        """Return `value` so that reading a key of any dict inside it reports that dict's `celler`."""
+        if type(value) is dict:
+            return TrackedDict(value, self)
+        if type(value) is list:
+            return TrackedList(value, self)
         return value
 
 
@@ -27,4 +32,42 @@ class TrackedDict(dict):
         value = super().__getitem__(key)
         if key != "celler":
             self._recorder.cells.update(super().get("celler") or ())
-        return value
+        wrapped = self._recorder.wrap(value)
+        if wrapped is not value:  # this dict is the recorder's own copy: wrap each child once
+            super().__setitem__(key, wrapped)
+        return wrapped
+
+    def get(self, key, default=None):
+        return self._recorder.wrap(super().get(key, default))
+
+    def values(self):
+        return [self._recorder.wrap(v) for v in super().values()]
+
+    def items(self):
+        return [(k, self._recorder.wrap(v)) for k, v in super().items()]
+
+    def __iter__(self):
+        # Defined so that copies (Jinja's dict(context), {**context}) read through __getitem__ and keep
+        # the values wrapped: CPython copies a dict subclass without its own __iter__ behind its back.
+        return super().__iter__()
+
+
+class TrackedList(list):
+    __slots__ = ("_recorder",)
+
+    def __init__(self, data: list, recorder: Recorder) -> None:
+        super().__init__(data)
+        self._recorder = recorder
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return TrackedList(super().__getitem__(index), self._recorder)
+        value = super().__getitem__(index)
+        wrapped = self._recorder.wrap(value)
+        if wrapped is not value:
+            super().__setitem__(index, wrapped)
+        return wrapped
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
