@@ -7,7 +7,6 @@ so the administrator can find it in Word.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from ..errors import TemplateProblem
-from ..output.package import write_package
 from .environment import describe_error, shared_environment
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
@@ -23,60 +21,15 @@ _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 
 def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> bytes:
     """Return the rendered document as bytes; raise TemplateProblem naming template and paragraph."""
-    tpl = _template_class()(str(template))
+    from .reusable_docx import reusable_template
+
+    tpl = reusable_template(template)
     try:
         tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
         raise template_problem(template, exc) from None
     _fix_properties(tpl.docx.core_properties, context, properties_date)
-    return _package_bytes(tpl.docx.part.package)
-
-
-@functools.cache
-def _template_class():
-    """DocxTemplate, remembering its tag clean-up per source: every document of a template needs the same."""
-    from docxtpl import DocxTemplate
-
-    class Template(DocxTemplate):
-        _patched: dict[str, str] = {}
-        _LISTING = ("\t", "\n", "\a", "\f")
-
-        def resolve_listing(self, xml: str) -> str:
-            # docxtpl turns these characters in printed text into tabs, breaks and paragraphs; most
-            # documents hold none, and its per-paragraph regular expressions are then the slowest step.
-            if not any(ch in xml for ch in self._LISTING):
-                return xml
-            return super().resolve_listing(xml)
-
-        def patch_xml(self, src_xml: str) -> str:
-            patched = self._patched.get(src_xml)
-            if patched is None:
-                if len(self._patched) > 32:  # templates edited while `watch` runs: keep only recent ones
-                    self._patched.clear()
-                patched = self._patched[src_xml] = super().patch_xml(src_xml)
-            return patched
-
-    return Template
-
-
-def _package_bytes(package) -> bytes:
-    """The package's parts written once, deterministically (python-docx's own save would deflate
-    every part again for each document)."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    class Collect:
-        def __init__(self) -> None:
-            self.members: list[tuple[str, bytes]] = []
-
-        def write(self, uri, blob: bytes) -> None:
-            self.members.append((uri.membername, blob))
-
-    parts = list(package.iter_parts())
-    collect = Collect()
-    PackageWriter._write_content_types_stream(collect, parts)
-    PackageWriter._write_pkg_rels(collect, package.rels)
-    PackageWriter._write_parts(collect, parts)
-    return write_package(collect.members)
+    return tpl.package_bytes()
 
 
 def _fix_properties(props, context: dict, when: dt.datetime) -> None:
