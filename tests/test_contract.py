@@ -3,6 +3,7 @@ and the budget checks catch what is wrong with a name and a cell."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -159,3 +160,29 @@ def test_hidden_sheet_and_merged_cells_are_warned(sample):
     assert ("sheet.hidden", "Kommuner") in found
     assert ("sheet.merged", "Budget!A13:E13") in found
     assert sum(checked.printed.project_totals) == 40_196_257
+
+
+def test_iso_date_typed_as_text_is_read_with_a_warning(sample):
+    edit(sample, {"Projekt!B10": " 2029-12-31 "})  # Projektslut, typed as text with stray spaces
+    checked = check_workbook(sample)
+    fact = checked.budget.project["projektslut"]
+    assert fact.value == dt.datetime(2029, 12, 31)
+    found = [f for f in checked.findings if f.code == "date.text"]
+    assert [(f.severity.value, f.location) for f in found] == [("warning", "Projekt!B10")]
+    assert "'2029-12-31'" in found[0].message and "Format the cell as a date" in found[0].message
+
+
+@pytest.mark.parametrize("text", ["30/1/2026", "1.30.2026", "2026/01/30", "2026-02-30"])
+def test_date_in_another_form_typed_as_text_is_an_error(sample, text):
+    edit(sample, {"Projekt!B11": text})  # Utkast klart
+    checked = check_workbook(sample)
+    found = [f for f in checked.findings if f.code == "date.ambiguous"]
+    assert [(f.severity.value, f.location) for f in found] == [("error", "Projekt!B11")]
+    assert f"'{text}'" in found[0].message and "2029-12-31" in found[0].message
+
+
+def test_text_that_is_not_a_date_stays_text(sample):
+    edit(sample, {"Projekt!B11": "v. 5 2026"})
+    checked = check_workbook(sample)
+    assert not [f for f in checked.findings if f.code.startswith("date.")]
+    assert checked.budget.project["utkast klart"].value == "v. 5 2026"

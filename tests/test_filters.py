@@ -40,3 +40,10 @@ def test_undefined_value_in_filter_names_the_variable():
 def test_sandbox_refuses(source):
     with pytest.raises(TemplateError):  # SecurityError, UndefinedError or TemplateNotFound: never output
         make_environment().from_string(source).render(x=lambda: 1)
+
+
+@pytest.mark.parametrize("value", ["30/1/2026", "snart", 2026])
+def test_date_filters_refuse_what_is_not_a_date(value):
+    env = make_environment()
+    with pytest.raises(ValueError, match="is not a date .*2027-04-30"):
+        env.from_string("{{ v|datum }}").render(v=value)

@@ -58,6 +58,7 @@ class Fact:
     label: str
     value: object
     cell: str
+    typed: object = None  # what the cell held when it was read differently (a date typed as text)
 
 
 @dataclass

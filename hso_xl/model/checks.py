@@ -7,6 +7,7 @@ from decimal import Decimal
 from ..findings import Finding, Severity
 from ..swedish import group, percent, whole_kronor
 from .budget import Budget
+from .dates import looks_like_date
 from .contract import (BOOKED_TOTAL, COST_ROUNDING, DIRECT_TOTAL, FINANCING_ROUNDING, FINANCING_TOTAL, PROJECT_TOTAL)
 from .rounding import HALF_ORE, PrintedBudget
 from .sheets import norm
@@ -22,6 +23,7 @@ def check_budget(budget: Budget, printed: PrintedBudget) -> list[Finding]:
         *_eu_cap(budget),
         *_municipalities(budget),
         *_rounding(budget, printed),
+        *_dates_typed_as_text(budget),
     ]
 
 
@@ -35,6 +37,20 @@ def _negative_amounts(budget: Budget):
             if value < 0:
                 yield Finding(Severity.ERROR, "amount.negative",
                               f"'{line.label}' {year} is negative ({_kr(value)}); amounts must be 0 or more", cell)
+
+
+def _dates_typed_as_text(budget: Budget):
+    for fact in budget.project.values():
+        if fact.typed is not None:
+            yield Finding(Severity.WARNING, "date.text",
+                          f"'{fact.label}' is a date typed as text ('{fact.typed.strip()}'); it is read as "
+                          f"{fact.value:%Y-%m-%d}. Format the cell as a date so that Excel sees it as one", fact.cell)
+        elif isinstance(fact.value, str) and looks_like_date(fact.value):
+            yield Finding(Severity.ERROR, "date.ambiguous",
+                          f"'{fact.label}' holds '{fact.value.strip()}', text that looks like a date but cannot be "
+                          "read as one day for certain (31/12 or 12/31? a day that does not exist?); type it as a "
+                          "date in Excel, or as text in the form 2029-12-31",
+                          fact.cell)
 
 
 def _empty_amounts(budget: Budget):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from ..errors import ContractError
 from ..workbook.book import Sheet, Workbook
 from .budget import ANNAT_AN_PENGAR, KONTANT, OFFENTLIG, PRIVAT, Budget, CostLine, Fact, FinancingLine, Line, Municipality
+from .dates import iso_date
 from .sheets import Header, amount, find_header, find_sheet, is_blank, label_values, norm, to_decimal
 
 PROJECT_SHEET, PROJECT_HEADER = "Projekt", "Uppgift"
@@ -35,7 +36,8 @@ OFFICIAL_NAME = "Officiellt namn"
 
 def read_budget(workbook: Workbook) -> Budget:
     """Return the Budget held by a recomputed `workbook`, or raise ContractError saying what is missing."""
-    project = _facts(workbook, PROJECT_SHEET, PROJECT_HEADER, REQUIRED_PROJECT_FACTS)
+    project = {key: _date_from_text(fact) for key, fact in
+               _facts(workbook, PROJECT_SHEET, PROJECT_HEADER, REQUIRED_PROJECT_FACTS).items()}
     parameters = _facts(workbook, PARAMETER_SHEET, PARAMETER_HEADER, (EU_CAP, EU_FINANCIER))
     years, costs, direct_costs, totals = _read_costs(workbook)
     municipalities = _read_municipalities(workbook)
@@ -67,6 +69,15 @@ def _facts(workbook: Workbook, sheet_name: str, header: str, required: tuple[str
                 hint=f"Add a row labelled '{label}' under the '{header}' header, with its value in the next column",
             )
     return facts
+
+
+def _date_from_text(fact: Fact) -> Fact:
+    """A project date typed as text in ISO form ('2029-12-31') is read as that date (check warns)."""
+    if isinstance(fact.value, str):
+        date = iso_date(fact.value)
+        if date is not None:
+            return Fact(fact.label, date, fact.cell, typed=fact.value)
+    return fact
 
 
 def _rate(workbook: Workbook, fact: Fact) -> Decimal:

@@ -13,6 +13,7 @@ from functools import wraps
 
 from jinja2 import Undefined
 
+from ..model.dates import iso_date
 from ..swedish import NBSP, group, percent, sort_key
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
@@ -62,9 +63,9 @@ def _date(value) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value.strip()[:10])
-    raise TypeError(f"expected a date, got {value!r}")
+    if isinstance(value, str) and iso_date(value) is not None:
+        return iso_date(value).date()
+    raise ValueError(f"{value!r} is not a date (in the workbook, type dates as dates, or as text like 2027-04-30)")
 
 
 def datum(value) -> str:
