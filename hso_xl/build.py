@@ -76,10 +76,11 @@ class BuildResult:
     archived: Path | None = None  # where the previous set was archived (relative to out), if it was
     snapshot: object = None  # changes.Snapshot of this build
     changes: object = None  # changes.ChangeReport against the previous build, if there was one
+    template_findings: list[Finding] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.checked.findings if f.severity is not Severity.INFO]
+        return [f for f in self.checked.findings if f.severity is not Severity.INFO] + self.template_findings
 
 
 def safe_name(text: str) -> str:
@@ -159,6 +160,22 @@ def render_job(job: Job, when: dt.datetime) -> Document:
     return Document(job, data, sorted(recorder.cells, key=_cell_order))
 
 
+def template_findings(jobs: list[Job]) -> list[Finding]:
+    """Warn about templates that link pictures or templates from outside instead of holding them."""
+    from .render.links import external_links
+
+    findings = []
+    for template in dict.fromkeys(job.template for job in jobs):
+        for link in external_links(template.read_bytes()):
+            findings.append(Finding(
+                Severity.WARNING, "template.external_link",
+                f"the template links a {link.kind} from {link.target} instead of holding it; hso-xl never "
+                "fetches it, so PDFs show an empty frame, and Word may fetch it when a reader opens the document. "
+                "Insert it into the template instead (Insert > Pictures, without 'Link to File')",
+                template.name))
+    return findings
+
+
 def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str]]:
     """What a worker process sends back: the document's bytes and cells, not the job's large context."""
     document = render_job(job, when)
@@ -202,7 +219,7 @@ def build(
     rendered = map_ordered(lambda job: _rendered(job, when), jobs,
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
     documents = [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
-    result = BuildResult(checked, out, documents)
+    result = BuildResult(checked, out, documents, template_findings=template_findings(jobs))
     from .changes import compare, snapshot
 
     result.snapshot = snapshot(checked, documents)

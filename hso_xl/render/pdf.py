@@ -34,6 +34,21 @@ def pdf_name(doc: Path, documents: list[Path]) -> Path:
     return doc.with_suffix(".pdf")
 
 
+def _offline_copies(docs: list[Path], folder: Path) -> list[Path]:
+    """Copies for LibreOffice to convert, with links to outside resources cut: LibreOffice would
+    fetch a linked picture while converting, and hso-xl never fetches anything (render/links.py)."""
+    from .links import external_links, without_external_links
+
+    folder.mkdir()
+    copies = []
+    for doc in docs:
+        data = doc.read_bytes()
+        copy = folder / doc.name
+        copy.write_bytes(without_external_links(data) if external_links(data) else data)
+        copies.append(copy)
+    return copies
+
+
 def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
     """Write a PDF beside each document; return their paths. Raises OutputProblem on failure."""
     program = soffice()
@@ -45,8 +60,9 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="hso-lo-profile-") as profile:
         for docs in batches.values():
             folder = Path(tempfile.mkdtemp(prefix="pdf-", dir=profile))
+            copies = _offline_copies(docs, folder / "in")
             cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}/user", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(folder), *map(str, docs)]
+                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(folder), *map(str, copies)]
             try:
                 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
                                       env={**os.environ, "HOME": profile})

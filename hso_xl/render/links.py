@@ -1,0 +1,63 @@
+"""Links from an Office package to the outside world: found, reported, and cut before conversion.
+
+A .docx or .xlsx can hold a picture, a document template or an OLE object *linked* from a web
+address or a file path instead of embedded. Whoever opens the file may fetch it (a tracking
+pixel, or on Windows a path to a share that leaks the reader's credentials). hso-xl never
+fetches such a link: it warns about the template, and LibreOffice converts a copy in which every
+such link points nowhere. Hyperlinks (text you click) are not fetched by anyone and are kept.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+HYPERLINK = "/hyperlink"
+BLOCKED_TARGET = "hso-xl-blocked-external-link"  # relative, so it resolves to a file that does not exist
+
+
+@dataclass(frozen=True)
+class ExternalLink:
+    part: str  # the .rels member holding it
+    kind: str  # the last word of the relationship type: image, attachedTemplate, oleObject ...
+    target: str
+
+
+def external_links(data: bytes) -> list[ExternalLink]:
+    """Return the package's links to outside resources that a reader would fetch (not hyperlinks)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [link for name in zf.namelist() if name.endswith(".rels")
+                for link in _links(name, zf.read(name))]
+
+
+def without_external_links(data: bytes) -> bytes:
+    """Return the package with every fetchable outside link pointing nowhere (hyperlinks kept)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            member = zin.read(info)
+            if info.filename.endswith(".rels") and _links(info.filename, member):
+                root = _parse(member)
+                for rel in _fetchable(root):
+                    rel.set("Target", BLOCKED_TARGET)
+                member = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            zout.writestr(info, member)
+    return out.getvalue()
+
+
+def _links(name: str, member: bytes) -> list[ExternalLink]:
+    return [ExternalLink(name, rel.get("Type", "").rsplit("/", 1)[-1], rel.get("Target", ""))
+            for rel in _fetchable(_parse(member))]
+
+
+def _fetchable(root):
+    return [rel for rel in root.iter(RELATIONSHIP)
+            if rel.get("TargetMode") == "External" and not rel.get("Type", "").endswith(HYPERLINK)]
+
+
+def _parse(member: bytes):
+    return etree.fromstring(member, etree.XMLParser(resolve_entities=False, no_network=True))
