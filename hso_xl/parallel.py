@@ -54,9 +54,10 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item],
         _task = None
 
 
-def worker_count(items: int) -> int:
+def worker_count(items: int, per_worker: int = MIN_ITEMS_PER_WORKER) -> int:
+    """How many workers `items` pieces of work deserve: one per core, each with at least `per_worker`."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, MAX_WORKERS, items // MIN_ITEMS_PER_WORKER))
+    return max(1, min(cores, MAX_WORKERS, items // per_worker))
 
 
 def _can_fork() -> bool:

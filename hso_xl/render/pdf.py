@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..errors import OutputProblem
 
-TIMEOUT_SECONDS = 300
+TIMEOUT_SECONDS = 600
+DOCUMENTS_PER_LIBREOFFICE = 4  # fewer per process, and a second LibreOffice's start-up costs more than it saves
 
 
 def soffice() -> str:
@@ -34,50 +35,65 @@ def pdf_name(doc: Path, documents: list[Path]) -> Path:
     return doc.with_suffix(".pdf")
 
 
-def _offline_copies(docs: list[Path], folder: Path) -> list[Path]:
-    """Copies for LibreOffice to convert, with links to outside resources cut: LibreOffice would
+def _offline_copy(doc: Path, copy: Path) -> None:
+    """Copy for LibreOffice to convert, with links to outside resources cut: LibreOffice would
     fetch a linked picture while converting, and hso-xl never fetches anything (render/links.py)."""
     from .links import external_links, without_external_links
 
-    folder.mkdir()
-    copies = []
-    for doc in docs:
-        data = doc.read_bytes()
-        copy = folder / doc.name
-        copy.write_bytes(without_external_links(data) if external_links(data) else data)
-        copies.append(copy)
-    return copies
+    data = doc.read_bytes()
+    copy.write_bytes(without_external_links(data) if external_links(data) else data)
 
 
 def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
-    """Write a PDF beside each document; return their paths. Raises OutputProblem on failure."""
+    """Write a PDF beside each document; return their paths. Raises OutputProblem on failure.
+
+    The documents are converted from numbered copies (so equal names in different folders, or
+    'X.docx' beside 'X.xlsx', cannot collide), split over one LibreOffice per core, each with its
+    own private profile: one LibreOffice converts one document at a time.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..parallel import worker_count
+
     program = soffice()
-    pdfs: list[Path] = []
-    # One batch per kind of document, each into its own folder, so equal names cannot collide.
-    batches: dict[tuple[str, Path], list[Path]] = {}
-    for doc in documents:
-        batches.setdefault((doc.suffix.lower(), doc.parent), []).append(doc)
-    with tempfile.TemporaryDirectory(prefix="hso-lo-profile-") as profile:
-        for docs in batches.values():
-            folder = Path(tempfile.mkdtemp(prefix="pdf-", dir=profile))
-            copies = _offline_copies(docs, folder / "in")
-            cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}/user", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(folder), *map(str, copies)]
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
-                                      env={**os.environ, "HOME": profile})
-            except subprocess.TimeoutExpired:
-                raise OutputProblem(f"LibreOffice did not finish converting to PDF within {TIMEOUT_SECONDS} s",
-                                    file=docs[0].parent, hint="Close other LibreOffice windows and try again") from None
-            for doc in docs:
-                made = folder / f"{doc.stem}.pdf"
-                if proc.returncode != 0 or not made.exists():
-                    raise OutputProblem(
-                        f"LibreOffice could not convert the document to PDF ({(proc.stderr or proc.stdout).strip()[:300]})",
-                        file=doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc,
-                        hint="Open the template in Word to check it, or build without --pdf",
-                    )
-                pdf = pdf_name(doc, documents)
-                shutil.move(str(made), pdf)
-                pdfs.append(pdf)
+    with tempfile.TemporaryDirectory(prefix="hso-pdf-") as work:
+        work_dir = Path(work)
+        (work_dir / "in").mkdir()
+        copies = []
+        for number, doc in enumerate(documents):
+            copy = work_dir / "in" / f"{number:05d}{doc.suffix.lower()}"
+            _offline_copy(doc, copy)
+            copies.append(copy)
+        workers = worker_count(len(documents), per_worker=DOCUMENTS_PER_LIBREOFFICE)
+        chunks = [copies[k::workers] for k in range(workers)]
+        with ThreadPoolExecutor(workers) as pool:
+            runs = list(pool.map(lambda k: _run_libreoffice(program, chunks[k], work_dir / f"lo{k}"), range(workers)))
+        pdfs = []
+        for doc, copy in zip(documents, copies):
+            made = next(folder / f"{copy.stem}.pdf" for folder, chunk, _ in runs if copy in chunk)
+            if not made.exists():
+                output = next(output for _, chunk, output in runs if copy in chunk)
+                raise OutputProblem(
+                    f"LibreOffice could not convert the document to PDF ({output.strip()[:300]})",
+                    file=doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc,
+                    hint="Open the template in Word to check it, or build without --pdf",
+                )
+            pdf = pdf_name(doc, documents)
+            shutil.move(str(made), pdf)
+            pdfs.append(pdf)
     return pdfs
+
+
+def _run_libreoffice(program: str, copies: list[Path], folder: Path) -> tuple[Path, list[Path], str]:
+    """Convert `copies` into `folder/out` with a LibreOffice of its own; return (out, copies, its output)."""
+    out = folder / "out"
+    out.mkdir(parents=True)
+    cmd = [program, f"-env:UserInstallation={folder.as_uri()}/user", "--headless", "--norestore",
+           "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out), *map(str, copies)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                              env={**os.environ, "HOME": str(folder)})
+    except subprocess.TimeoutExpired:
+        raise OutputProblem(f"LibreOffice did not finish converting to PDF within {TIMEOUT_SECONDS} s",
+                            hint="Close other LibreOffice windows and try again") from None
+    return out, copies, proc.stderr or proc.stdout
