@@ -51,10 +51,6 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
     'X.docx' beside 'X.xlsx', cannot collide), split over one LibreOffice per core, each with its
     own private profile: one LibreOffice converts one document at a time.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ..parallel import worker_count
-
     program = soffice()
     with tempfile.TemporaryDirectory(prefix="hso-pdf-") as work:
         work_dir = Path(work)
@@ -64,24 +60,36 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
             copy = work_dir / "in" / f"{number:05d}{doc.suffix.lower()}"
             _offline_copy(doc, copy)
             copies.append(copy)
-        workers = worker_count(len(documents), per_worker=DOCUMENTS_PER_LIBREOFFICE)
-        chunks = [copies[k::workers] for k in range(workers)]
-        with ThreadPoolExecutor(workers) as pool:
-            runs = list(pool.map(lambda k: _run_libreoffice(program, chunks[k], work_dir / f"lo{k}"), range(workers)))
+        made = _convert(program, copies, work_dir / "first")
+        missing = [copy for copy in copies if not made[copy][0].exists()]
+        if missing:  # in a batch of hundreds, LibreOffice now and then drops one; a fresh one converts it
+            made.update(_convert(program, missing, work_dir / "again"))
         pdfs = []
         for doc, copy in zip(documents, copies):
-            made = next(folder / f"{copy.stem}.pdf" for folder, chunk, _ in runs if copy in chunk)
-            if not made.exists():
-                output = next(output for _, chunk, output in runs if copy in chunk)
+            pdf_made, output = made[copy]
+            if not pdf_made.exists():
                 raise OutputProblem(
                     f"LibreOffice could not convert the document to PDF ({output.strip()[:300]})",
                     file=doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc,
                     hint="Open the template in Word to check it, or build without --pdf",
                 )
             pdf = pdf_name(doc, documents)
-            shutil.move(str(made), pdf)
+            shutil.move(str(pdf_made), pdf)
             pdfs.append(pdf)
     return pdfs
+
+
+def _convert(program: str, copies: list[Path], folder: Path) -> dict[Path, tuple[Path, str]]:
+    """Convert `copies` on one LibreOffice per core; return copy -> (where its PDF is, LibreOffice's output)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..parallel import worker_count
+
+    workers = worker_count(len(copies), per_worker=DOCUMENTS_PER_LIBREOFFICE)
+    chunks = [copies[k::workers] for k in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        runs = list(pool.map(lambda k: _run_libreoffice(program, chunks[k], folder / f"lo{k}"), range(workers)))
+    return {copy: (out / f"{copy.stem}.pdf", output) for out, chunk, output in runs for copy in chunk}
 
 
 def _run_libreoffice(program: str, copies: list[Path], folder: Path) -> tuple[Path, list[Path], str]:
