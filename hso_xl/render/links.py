@@ -35,7 +35,10 @@ def external_links(data: bytes) -> list[ExternalLink]:
 
 
 def without_external_links(data: bytes) -> bytes:
-    """Return the package with every fetchable outside link pointing nowhere (hyperlinks kept)."""
+    """Return the package with every fetchable outside link pointing nowhere (hyperlinks kept);
+    `data` itself when it has none."""
+    if not external_links(data):
+        return data
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():

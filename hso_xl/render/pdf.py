@@ -38,10 +38,9 @@ def pdf_name(doc: Path, documents: list[Path]) -> Path:
 def _offline_copy(doc: Path, copy: Path) -> None:
     """Copy for LibreOffice to convert, with links to outside resources cut: LibreOffice would
     fetch a linked picture while converting, and hso-xl never fetches anything (render/links.py)."""
-    from .links import external_links, without_external_links
+    from .links import without_external_links
 
-    data = doc.read_bytes()
-    copy.write_bytes(without_external_links(data) if external_links(data) else data)
+    copy.write_bytes(without_external_links(doc.read_bytes()))
 
 
 def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
