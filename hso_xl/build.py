@@ -8,47 +8,29 @@ optional PDFs -> manifest -> swap the staging folder into place.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
-from .errors import HsoError, TemplateProblem
+from .changes import Snapshot, compare, render_markdown, snapshot
+from .errors import BuildStopped, TemplateProblem
 from .findings import Finding, Severity
+from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
 from .output.atomic import build_lock, staged_output, write_bytes
+from .output.manifest import manifest, previous_snapshot
 from .parallel import map_ordered
-from .pipeline import Checked, check_workbook
-from .render.context import build_context
+from .render.context import build_context, document_date
 from .render.tracking import Recorder
 from .settings import Settings
 from .swedish import sort_key
+from .workbook.book import cell_order
 
 CHANGES_FILE = "ÄNDRINGAR.md"
 TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer"}
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
-class BuildStopped(HsoError):
-    """The check found errors, so no document was produced."""
-
-    exit_code = 1
-
-    def __init__(self, checked: Checked, strict: bool = False):
-        stopping = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
-        errors = [f for f in checked.findings if f.severity in stopping]
-        what = "error(s) or warning(s) (strict = true in hso.toml)" if strict else "error(s)"
-        super().__init__(
-            f"the check found {len(errors)} {what}, so no document was written; first: {errors[0].line()}",
-            file=checked.workbook.path,
-            hint="Run 'hso-xl check' for all findings, fix the workbook and build again",
-        )
-        self.checked = checked
 
 
 @dataclass
@@ -83,6 +65,21 @@ class BuildResult:
         return [f for f in self.checked.findings if f.severity is not Severity.INFO] + self.template_findings
 
 
+def stop_if_not_buildable(checked: Checked) -> None:
+    """Raise BuildStopped when the check found errors (or warnings, with strict = true in hso.toml)."""
+    strict = checked.settings.strict
+    stopping = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
+    errors = [f for f in checked.findings if f.severity in stopping]
+    if not errors:
+        return
+    what = "error(s) or warning(s) (strict = true in hso.toml)" if strict else "error(s)"
+    raise BuildStopped(
+        f"the check found {len(errors)} {what}, so no document was written; first: {errors[0].line()}",
+        file=checked.workbook.path,
+        hint="Run 'hso-xl check' for all findings, fix the workbook and build again",
+    )
+
+
 def safe_name(text: str) -> str:
     """Return `text` usable as a file name on Windows, macOS and Linux (no / \\ : * ? " < > |)."""
     cleaned = _UNSAFE.sub("-", text).strip(" .")
@@ -100,22 +97,6 @@ def find_templates(templates_dir: Path) -> list[tuple[str, Path]]:
             if path.suffix.lower() in TEMPLATE_SUFFIXES and not path.name.startswith(("~$", ".")):
                 found.append((kind, path))
     return found
-
-
-def document_date(checked: Checked) -> dt.date:
-    """The date printed on documents: Projekt's 'Dokumentdatum' if given, else when the workbook was saved."""
-    fact = checked.budget.project.get("dokumentdatum")
-    if fact and isinstance(fact.value, (dt.date, dt.datetime)):
-        return fact.value.date() if isinstance(fact.value, dt.datetime) else fact.value
-    try:
-        with zipfile.ZipFile(checked.workbook.path) as zf:
-            core = zf.read("docProps/core.xml").decode("utf-8", "replace")
-        match = re.search(r"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})", core)
-        if match:
-            return dt.date.fromisoformat(match.group(1))
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
-        pass
-    return dt.date.today()
 
 
 def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()) -> list[Job]:
@@ -157,7 +138,7 @@ def render_job(job: Job, when: dt.datetime) -> Document:
         from .render.docx import render_docx
 
         data = render_docx(job.template, context, when)
-    return Document(job, data, sorted(recorder.cells, key=_cell_order))
+    return Document(job, data, sorted(recorder.cells, key=cell_order))
 
 
 def template_findings(jobs: list[Job]) -> list[Finding]:
@@ -182,13 +163,6 @@ def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str]]:
     return document.data, document.cells
 
 
-def _cell_order(ref: str):
-    sheet, _, cell = ref.partition("!")
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit()) or "0"
-    return sheet, int(digits), len(letters), letters
-
-
 def build(
     workbook: Path,
     out: Path,
@@ -202,10 +176,8 @@ def build(
 
     With `settings.strict`, warnings stop the build as errors do.
     """
-    checked = check_workbook(workbook, settings.rounding_costs, settings.rounding_financing)
-    stopping = (Severity.ERROR, Severity.WARNING) if settings.strict else (Severity.ERROR,)
-    if any(f.severity in stopping for f in checked.findings):
-        raise BuildStopped(checked, strict=settings.strict)
+    checked = check_workbook(workbook, settings)
+    stop_if_not_buildable(checked)
     jobs = plan_jobs(checked, templates_dir, only)
     if not jobs:
         raise TemplateProblem(
@@ -220,14 +192,12 @@ def build(
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
     documents = [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
     result = BuildResult(checked, out, documents, template_findings=template_findings(jobs))
-    from .changes import compare, snapshot
-
     result.snapshot = snapshot(checked, documents)
     waiting = "waiting for another build to finish"
     with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
-        previous = _previous_snapshot(out)
+        previous = previous_snapshot(out)
         if previous is not None:
-            result.changes = compare(previous, result.snapshot)
+            result.changes = compare(Snapshot.from_json(previous), result.snapshot)
         with staged_output(out) as staging:
             _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
     return result
@@ -235,8 +205,6 @@ def build(
 
 def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: bool, keep: int) -> None:
     """Write documents, PDFs, report, change report, archive and manifest into the staging folder."""
-    from .changes import render_markdown
-
     for doc in result.documents:
         write_bytes(staging / doc.job.output, doc.data)
     if pdf:
@@ -250,51 +218,11 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
     new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
     archived = archive_previous(result.out, staging, new_files, keep)
     result.archived = archived.relative_to(staging) if archived else None
-    write_bytes(staging / "manifest.json", manifest(result, staging, templates_dir).encode("utf-8"))
-
-
-def _previous_snapshot(out: Path):
-    """Return the snapshot the previous build left in its manifest, or None."""
-    from .changes import Snapshot
-
-    try:
-        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        return Snapshot.from_json(data["snapshot"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    text = manifest(result.checked, result.documents, result.pdfs, result.snapshot.to_json(), staging, templates_dir)
+    write_bytes(staging / "manifest.json", text.encode("utf-8"))
 
 
 def _report(checked: Checked) -> str:
     from .report import check_text
 
     return check_text(checked, None) + "\n"
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def manifest(result: BuildResult, staging: Path, templates_dir: Path) -> str:
-    """Return manifest.json: hashes of workbook, templates and outputs, versions, and source cells."""
-    checked = result.checked
-    templates = sorted({d.job.template for d in result.documents}, key=lambda p: str(p))
-    data = {
-        "tool": {"name": "hso-xl", "version": __version__},
-        "engine": {"name": checked.engine.engine, "version": checked.engine.version},
-        "workbook": {"path": checked.workbook.path.name, "sha256": sha256(checked.workbook.path)},
-        "templates": [{"path": str(t.relative_to(templates_dir.parent)) if t.is_relative_to(templates_dir.parent)
-                       else t.name, "sha256": sha256(t)} for t in templates],
-        "documents": [
-            {
-                "path": str(d.job.output),
-                "sha256": hashlib.sha256(d.data).hexdigest(),
-                "template": d.job.template.name,
-                "subject": d.job.subject,
-                "cells": d.cells,
-            }
-            for d in result.documents
-        ],
-        "pdfs": [{"path": str(p.relative_to(staging)), "sha256": sha256(p)} for p in result.pdfs],
-        "snapshot": result.snapshot.to_json(),
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -7,13 +7,15 @@ snapshot in manifest.json, so the next build can compare even when the old workb
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .pipeline import Checked
+from .model.checked import Checked
+from .model.labels import label
 from .swedish import group, percent, sort_key
-from .workbook.book import ExcelError, ref
+from .workbook.book import cell_order, ref
+from .workbook.refs import CellRef
+from .workbook.values import json_value as plain
 
 
 @dataclass
@@ -34,24 +36,8 @@ class Snapshot:
                    data.get("figures", {}), data.get("documents", {}))
 
 
-def plain(value):
-    """Return a cell value as JSON keeps it."""
-    if isinstance(value, ExcelError):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def snapshot(checked: Checked, documents=()) -> Snapshot:
     """Return the snapshot of a checked workbook; `documents` are build Documents (with their cells)."""
-    from .explain import label
-    from .workbook.refs import CellRef
-
     wb = checked.workbook
     inputs, labels = {}, {}
     for sheet in wb.sheets:
@@ -132,7 +118,7 @@ class ChangeReport:
 def compare(old: Snapshot, new: Snapshot) -> ChangeReport:
     """Return what changed from `old` to `new`."""
     inputs = [Change(cell, old.inputs.get(cell), new.inputs.get(cell), new.labels.get(cell) or old.labels.get(cell, ""))
-              for cell in _ordered(old.inputs.keys() | new.inputs.keys())
+              for cell in sorted(old.inputs.keys() | new.inputs.keys(), key=cell_order)
               if old.inputs.get(cell) != new.inputs.get(cell)]
     figures = [Change(name, old.figures.get(name), new.figures.get(name))
                for name in list(dict.fromkeys([*new.figures, *old.figures]))
@@ -152,19 +138,6 @@ def compare(old: Snapshot, new: Snapshot) -> ChangeReport:
             if changed:
                 documents.append((path, "figures", changed))
     return ChangeReport(old.workbook, new.workbook, inputs, figures, documents)
-
-
-def _ordered(cells) -> list[str]:
-    from openpyxl.utils.cell import coordinate_to_tuple
-
-    def key(name: str):
-        sheet, _, coordinate = name.rpartition("!")
-        try:
-            return sheet, coordinate_to_tuple(coordinate)
-        except ValueError:
-            return sheet, (0, 0)
-
-    return sorted(cells, key=key)
 
 
 WHY = {

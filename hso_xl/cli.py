@@ -15,10 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import HsoError
-
-EXIT_UNUSABLE = 2
-
+from .errors import EXIT_UNUSABLE, HsoError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,13 +83,14 @@ def check(workbook: Path | None, input_dir: Path, as_json: bool) -> None:
     1: the check found errors; 2: the workbook cannot be used.
     """
     with friendly_errors(as_json):
-        from .pipeline import check_workbook
+        from .model.checked import check_workbook
         from .report import check_json, check_text, exit_code
 
+        settings = _settings()
         path, chosen_from = _resolve_workbook(workbook, input_dir)
         if chosen_from is not None and as_json:
             click.echo(f"Using {path} (the newest workbook in {chosen_from}/)", err=True)
-        checked = check_workbook(path)
+        checked = check_workbook(path, settings)
         if as_json:
             _emit_json(check_json(checked, chosen_from))
         else:
@@ -113,17 +111,17 @@ def recalc(workbook: Path, out: Path, as_json: bool) -> None:
     Nothing is written when a formula cannot be computed (exit 2); error values give exit 1.
     """
     with friendly_errors(as_json):
-        from .pipeline import recompute_workbook
-        from .report import EXIT_UNUSABLE as UNUSABLE
         from .report import exit_code, recalc_json, recalc_text
+        from .workbook.recalc import recompute_file
         from .workbook.write import write_recomputed
 
-        book, engine, verification = recompute_workbook(workbook)
+        recomputed = recompute_file(workbook)
+        book, engine, verification = recomputed.workbook, recomputed.engine, recomputed.verification
         computable = verification.computable
         if computable:
             write_recomputed(book, out)
         written = out if computable else None
-        code = exit_code(verification.findings()) if computable else UNUSABLE
+        code = exit_code(verification.findings()) if computable else EXIT_UNUSABLE
         if as_json:
             _emit_json(recalc_json(workbook, written, engine, verification, code))
         else:
@@ -147,11 +145,13 @@ def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> 
     with friendly_errors(as_json):
         from .explain import explain as run_explain
         from .explain import render_text
-        from .pipeline import check_recomputed, recompute_workbook
+        from .model.checked import check_recomputed
+        from .workbook.recalc import recompute_file
 
+        settings = _settings()
         path, _ = _resolve_workbook(workbook, input_dir)
-        recomputed = recompute_workbook(path)  # a figure needs the budget too, built from the same recompute
-        result = run_explain(recomputed[0], ref, lambda: check_recomputed(*recomputed))
+        recomputed = recompute_file(path)  # a figure needs the budget too, built from the same recompute
+        result = run_explain(recomputed.workbook, ref, lambda: check_recomputed(recomputed, settings))
         if as_json:
             _emit_json(result.to_json())
         else:
@@ -174,12 +174,13 @@ def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
     """
     with friendly_errors(as_json):
         from .changes import compare, render_summary, snapshot
-        from .pipeline import check_workbook
+        from .model.checked import check_workbook
 
-        templates_dir = templates_dir or _settings().templates
+        settings = _settings()
+        templates_dir = templates_dir or settings.templates
         snapshots = []
         for path in (old, new):
-            checked = check_workbook(path)
+            checked = check_workbook(path, settings)
             snapshots.append(snapshot(checked, _render_in_memory(checked, templates_dir)))
         report = compare(*snapshots)
         if as_json:
@@ -356,7 +357,8 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
         from .render.docx import template_problem
         from .render.inspect import TemplateSyntaxError, template_source, used_variables
 
-        templates_dir = templates_dir or _settings().templates
+        settings = _settings()
+        templates_dir = templates_dir or settings.templates
         found = find_templates(templates_dir)
         if not found:
             click.echo(f"No templates in {templates_dir}/ (kommun/, projekt/, finansiar/).")
@@ -369,10 +371,10 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
             for name in names:
                 click.echo(f"    {name}")
         if check_:
-            from .pipeline import check_workbook
+            from .model.checked import check_workbook
 
             path, _ = _resolve_workbook(workbook, input_dir)
-            documents = _render_in_memory(check_workbook(path), templates_dir)
+            documents = _render_in_memory(check_workbook(path, settings), templates_dir)
             click.echo(f"All {len(found)} templates render against {path} ({len(documents)} documents).")
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Exit codes, for scripts: all is well; the check found errors; the input cannot be used.
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
 
 class HsoError(Exception):
     """Base class: a problem the user can fix, with its location and a hint."""
 
-    exit_code = 2
+    exit_code = EXIT_UNUSABLE
 
     def __init__(
         self,
@@ -81,6 +84,20 @@ class TemplateProblem(HsoError):
 
 class OutputProblem(HsoError):
     """The documents cannot be written (folder not writable, another build running, converter failed)."""
+
+
+class SettingsError(HsoError):
+    """hso.toml cannot be read or holds an unknown key or a wrong type."""
+
+
+class UnknownReference(HsoError):
+    """`explain` was given something that is neither a cell, a defined name nor a figure."""
+
+
+class BuildStopped(HsoError):
+    """The check found errors (or warnings, with strict = true), so no document was produced."""
+
+    exit_code = EXIT_FINDINGS
 
 
 def _restore(cls: type[HsoError], message: str) -> HsoError:

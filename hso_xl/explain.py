@@ -10,18 +10,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import HsoError
+from .errors import UnknownReference
+from .model.checked import Checked
+from .model.labels import label
 from .model.sheets import norm, to_decimal
-from .pipeline import Checked
 from .swedish import group
 from .workbook.book import ExcelError, Workbook
-from .workbook.refs import CellRef, _resolve, references
+from .workbook.refs import CellRef, references, resolve
+from .workbook.values import json_value
 
 MAX_CHILDREN = 12
-
-
-class UnknownReference(HsoError):
-    """REF is neither a cell, a defined name nor a figure of the template context."""
 
 
 @dataclass
@@ -36,7 +34,7 @@ class Node:
 
     def to_json(self) -> dict:
         return {
-            "cell": cell_name(self.ref), "value": _json(self.value), "formula": self.formula, "label": self.label,
+            "cell": cell_name(self.ref), "value": json_value(self.value), "formula": self.formula, "label": self.label,
             "repeated": self.repeated, "more": self.more, "children": [c.to_json() for c in self.children],
         }
 
@@ -49,7 +47,7 @@ class Explanation:
     roots: list[Node]
 
     def to_json(self) -> dict:
-        return {"query": self.query, "what": self.what, "value": _json(self.value),
+        return {"query": self.query, "what": self.what, "value": json_value(self.value),
                 "cells": [r.to_json() for r in self.roots]}
 
 
@@ -87,12 +85,12 @@ def _as_cells(workbook: Workbook, query: str) -> list[CellRef] | None:
         for sheet in workbook.sheets:
             if norm(sheet.name) == norm(sheet_name):
                 quoted = "'" + sheet.name.replace("'", "''") + "'"
-                return _resolve(f"{quoted}!{area.upper()}", sheet.name, workbook, 0) or [
+                return resolve(f"{quoted}!{area.upper()}", sheet.name, workbook, 0) or [
                     CellRef(sheet.name, *_row_col(area))]
         return None
     for name in workbook.defined_names:
         if name.split("!")[-1].casefold() == text.casefold():
-            return _resolve(name.split("!")[-1], workbook.sheets[0].name, workbook, 0) or None
+            return resolve(name.split("!")[-1], workbook.sheets[0].name, workbook, 0) or None
     return None
 
 
@@ -103,8 +101,7 @@ def _row_col(area: str) -> tuple[int, int]:
 
 
 def _figure(checked: Checked, query: str):
-    from .build import document_date
-    from .render.context import build_context
+    from .render.context import build_context, document_date
 
     context = build_context(checked, document_date(checked))
     node, cells, path = context, [], []
@@ -204,46 +201,6 @@ def _tree(workbook: Workbook, ref: CellRef, shown: set[CellRef], depth: int = 0)
     return node
 
 
-def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> str:
-    """Return what a reader calls a cell: its row's label and its column's header.
-
-    The header is taken from the sheet's table header row (docs/workbook.md) when the cell lies
-    below one, else from the nearest text above the cell.
-    """
-    sheet = workbook.sheet(ref.sheet)
-    row_label = next((sheet.value(ref.row, c) for c in range(1, ref.col)
-                      if isinstance(sheet.value(ref.row, c), str) and sheet.value(ref.row, c).strip()), None)
-    if header_rows is None:
-        header_row = _header_row(workbook, ref.sheet)
-    else:
-        if ref.sheet not in header_rows:
-            header_rows[ref.sheet] = _header_row(workbook, ref.sheet)
-        header_row = header_rows[ref.sheet]
-    column = None
-    rows = [header_row] if header_row and header_row < ref.row else range(ref.row - 1, 0, -1)
-    for r in rows:
-        value = sheet.value(r, ref.col)
-        if isinstance(value, str) and value.strip():
-            column = value.strip()
-            break
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and r == header_row:
-            column = str(int(value)) if float(value).is_integer() else str(value)
-            break
-    return " · ".join(str(p) for p in (row_label, column) if p)
-
-
-def _header_row(workbook: Workbook, sheet_name: str) -> int | None:
-    from .model.contract import (BUDGET_HEADER, FINANCING_HEADER, MUNICIPALITY_HEADER, PARAMETER_HEADER,
-                                 PROJECT_HEADER)
-
-    keys = {norm(h) for h in (BUDGET_HEADER, FINANCING_HEADER, MUNICIPALITY_HEADER, PARAMETER_HEADER, PROJECT_HEADER)}
-    sheet = workbook.sheet(sheet_name)
-    for (row, _), cell in sorted(sheet.cells.items()):
-        if isinstance(cell.value, str) and norm(cell.value) in keys:
-            return row
-    return None
-
-
 def show_value(value) -> str:
     if isinstance(value, bool) or value is None or isinstance(value, ExcelError):
         return str(value)
@@ -276,13 +233,3 @@ def _render(node: Node, prefix: str, last: bool, top: bool = False) -> list[str]
     if node.more:
         lines.append(f"{child_prefix}└── … and {node.more} more cells")
     return lines
-
-
-def _json(value):
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, ExcelError):
-        return str(value)
-    return value

@@ -29,6 +29,3 @@ class Finding:
         data["severity"] = self.severity.value
         return data
 
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)

@@ -6,12 +6,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import __version__
+from .errors import EXIT_FINDINGS, EXIT_OK
 from .findings import Finding, Severity
-from .pipeline import Checked
+from .model.checked import Checked
 from .swedish import group, percent, sort_key
 from .workbook.verify import Verification
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 MAX_LISTED = 25
 
 

@@ -117,18 +117,13 @@ def extend_amounts(amounts: tuple[float, ...], years: int) -> tuple[float, ...]:
 
 def build_sample(path: Path, spec: SampleSpec = SampleSpec()) -> Path:
     """Write the sample workbook to `path` with formulas and recomputed cached values."""
-    from .workbook.engine import recompute
-    from .workbook.load import load_workbook
-    from .workbook.verify import verify
-    from .workbook.write import write_recomputed
+    from .workbook.recalc import recompute_and_cache
 
     path = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.xlsx"
         _write_formulas(raw, spec)
-        workbook = load_workbook(raw)
-        verify(workbook, recompute(workbook)).raise_if_unusable(workbook)
-        write_recomputed(workbook, path)
+        path.write_bytes(recompute_and_cache(raw.read_bytes()))
     return path
 
 

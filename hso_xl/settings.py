@@ -19,13 +19,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import HsoError
+from .errors import SettingsError
 
 FILE_NAME = "hso.toml"
-
-
-class SettingsError(HsoError):
-    """hso.toml cannot be read or holds an unknown key or a wrong type."""
 
 
 @dataclass(frozen=True)

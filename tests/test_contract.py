@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from hso_xl.errors import ContractError
-from hso_xl.pipeline import check_workbook
+from hso_xl.model.checked import check_workbook
 from hso_xl.sample import S0_COSTS, CostRow, Financier, s0_cash_financiers
 from hso_xl.swedish import whole_kronor
 

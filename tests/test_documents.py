@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from hso_xl.cli import main
-from hso_xl.pipeline import check_workbook
+from hso_xl.model.checked import check_workbook
 
 from .conftest import ROOT, SAMPLE
 

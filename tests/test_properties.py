@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hso_xl.errors import HsoError
 from hso_xl.model.rounding import PrintedTable
-from hso_xl.pipeline import check_workbook
+from hso_xl.model.checked import check_workbook
 from hso_xl.render.context import build_context
 from hso_xl.sample import S0_MUNICIPALITIES, CostRow, Financier, SampleSpec, build_sample
 from hso_xl.swedish import whole_kronor

@@ -17,8 +17,8 @@ from docxtpl import DocxTemplate
 
 from hso_xl.build import plan_jobs
 from hso_xl.errors import TemplateProblem
-from hso_xl.output.package import deterministic_zip
-from hso_xl.pipeline import check_workbook
+from hso_xl.package import deterministic_zip
+from hso_xl.model.checked import check_workbook
 from hso_xl.render.docx import _fix_properties, render_docx
 from hso_xl.render.environment import make_environment
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from hso_xl.pipeline import check_workbook
+from hso_xl.model.checked import check_workbook
 from hso_xl.report import exit_code
 from hso_xl.swedish import whole_kronor
 

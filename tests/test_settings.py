@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hso_xl.settings import SettingsError, load_settings
+from hso_xl.errors import SettingsError
+from hso_xl.settings import load_settings
 
 from .conftest import ROOT, SAMPLE
 
@@ -70,9 +71,10 @@ def test_unknown_key_stops_the_command(project):
 
 def test_rounding_row_from_settings(project):
     """Personal absorbs the 2028 rounding instead of OH when hso.toml says so."""
-    from hso_xl.pipeline import check_workbook
+    from hso_xl.model.checked import check_workbook
+    from hso_xl.settings import Settings
 
-    checked = check_workbook(SAMPLE, cost_rounding="Personal")
+    checked = check_workbook(SAMPLE, Settings(rounding_costs="Personal"))
     assert checked.printed.costs.row("Personal").printed[1] == 6_583_120
     assert checked.printed.costs.row("OH (indirekta kostnader)").printed[1] == 1_428_102
 

@@ -20,12 +20,14 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 
-from hso_xl.build import document_date
+from hso_xl.render.context import document_date
 from hso_xl.cli import main
 from hso_xl.errors import TemplateProblem
-from hso_xl.pipeline import check_workbook
+from hso_xl.model.checked import check_workbook
 from hso_xl.render.context import build_context
-from hso_xl.render.xlsx import Axis, Here, Layout, Loop, render_xlsx, rewrite_formula, template_source
+from hso_xl.render.xlsx import render_xlsx
+from hso_xl.render.xlsx_layout import Axis, Here, Layout, Loop, rewrite_formula
+from hso_xl.render.xlsx_variables import template_source
 from hso_xl.sample import Financier, SampleSpec, build_sample, s0_cash_financiers
 
 from .conftest import ROOT, SAMPLE

@@ -1,1 +1,1 @@
-"""Writing output: deterministic packages, atomic replacement of the document set, the manifest."""
+"""Writing output: atomic replacement of the document set, the archive of the previous set, the manifest."""

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import zipfile
 from decimal import ROUND_FLOOR
 
 from ..model.budget import Municipality
+from ..model.checked import Checked
 from ..model.rounding import PrintedRow, PrintedTable
-from ..pipeline import Checked
 from ..swedish import sort_key
-from ..workbook.book import ExcelError
+from ..workbook.values import template_value as _value
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -26,17 +27,6 @@ def slug(label: str) -> str:
     text = unicodedata.normalize("NFKD", label.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _SLUG.sub("_", text).strip("_")
-
-
-def _value(value):
-    """Return a workbook value as templates should see it (dates as dates, whole numbers as int)."""
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time(0) else value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, ExcelError):
-        return str(value)
-    return value
 
 
 def _row(row: PrintedRow, years) -> dict:
@@ -74,6 +64,22 @@ def _sum_where(rows: list[dict], years, **match) -> dict:
 
 def _facts(facts: dict) -> dict:
     return {slug(label): _value(value) for label, value in facts.items()}
+
+
+def document_date(checked: Checked) -> dt.date:
+    """The date printed on documents: Projekt's 'Dokumentdatum' if given, else when the workbook was saved."""
+    fact = checked.budget.project.get("dokumentdatum")
+    if fact and isinstance(fact.value, (dt.date, dt.datetime)):
+        return fact.value.date() if isinstance(fact.value, dt.datetime) else fact.value
+    try:
+        with zipfile.ZipFile(checked.workbook.path) as zf:
+            core = zf.read("docProps/core.xml").decode("utf-8", "replace")
+        match = re.search(r"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})", core)
+        if match:
+            return dt.date.fromisoformat(match.group(1))
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        pass
+    return dt.date.today()
 
 
 def build_context(checked: Checked, document_date: dt.date) -> dict:

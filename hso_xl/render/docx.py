@@ -14,7 +14,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from ..errors import TemplateProblem
-from .environment import describe_error, shared_environment
+from .environment import describe_error, shared_environment, short
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 
@@ -81,19 +81,14 @@ def _find_paragraph(template: Path, name: str | None, exc: Exception) -> str | N
         word = re.compile(r"\b" + re.escape(name) + r"\b")
         for text in texts:
             if any(word.search(tag) for tag in _TAG.findall(text)):
-                return _short(text)
+                return short(text)
     if isinstance(exc, TemplateSyntaxError):
         broken = [t for t in texts if t.count("{{") != t.count("}}") or t.count("{%") != t.count("%}")]
         if broken:
-            return _short(broken[0])
+            return short(broken[0])
         context = getattr(exc, "docx_context", None)
         if context:
             lines = [line.strip() for line in context if "{" in line]
             if lines:
-                return _short(lines[len(lines) // 2])
+                return short(lines[len(lines) // 2])
     return None
-
-
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -67,3 +67,9 @@ def describe_error(exc: Exception, editor: str) -> tuple[str, str, str | None]:
                 "Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}",
                 None)
     return f"the template could not be rendered: {message}", f"Correct the tag in {editor} and run again", None
+
+
+def short(text, limit: int = 160) -> str:
+    """Return `text` on one line, cut to `limit` characters with an ellipsis (for quoting a template's text)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

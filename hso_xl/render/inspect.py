@@ -12,7 +12,7 @@ from .environment import make_environment
 def template_source(template: Path) -> str:
     """Return the Jinja source of a template: for .docx as docxtpl sees it (body, headers, footers)."""
     if Path(template).suffix.lower() == ".xlsx":
-        from .xlsx import template_source as xlsx_source
+        from .xlsx_variables import template_source as xlsx_source
 
         return xlsx_source(template)
     from docx import Document

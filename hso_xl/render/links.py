@@ -9,11 +9,11 @@ such link points nowhere. Hyperlinks (text you click) are not fetched by anyone 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 
 from lxml import etree
+
+from ..package import read_members, rewrite_package
 
 RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 HYPERLINK = "/hyperlink"
@@ -29,9 +29,8 @@ class ExternalLink:
 
 def external_links(data: bytes) -> list[ExternalLink]:
     """Return the package's links to outside resources that a reader would fetch (not hyperlinks)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return [link for name in zf.namelist() if name.endswith(".rels")
-                for link in _links(name, zf.read(name))]
+    return [link for name, member in read_members(data) if name.endswith(".rels")
+            for link in _links(name, member)]
 
 
 def without_external_links(data: bytes) -> bytes:
@@ -39,17 +38,16 @@ def without_external_links(data: bytes) -> bytes:
     `data` itself when it has none."""
     if not external_links(data):
         return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            member = zin.read(info)
-            if info.filename.endswith(".rels") and _links(info.filename, member):
-                root = _parse(member)
-                for rel in _fetchable(root):
-                    rel.set("Target", BLOCKED_TARGET)
-                member = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            zout.writestr(info, member)
-    return out.getvalue()
+
+    def cut(name: str, member: bytes) -> bytes:
+        if not (name.endswith(".rels") and _links(name, member)):
+            return member
+        root = _parse(member)
+        for rel in _fetchable(root):
+            rel.set("Target", BLOCKED_TARGET)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    return rewrite_package(data, cut)
 
 
 def _links(name: str, member: bytes) -> list[ExternalLink]:

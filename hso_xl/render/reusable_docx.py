@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
-from ..output.package import write_package
+from ..package import write_package
 
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _LISTING = ("\t", "\n", "\a", "\f")

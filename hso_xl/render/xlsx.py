@@ -45,32 +45,27 @@ import datetime as dt
 import io
 import math
 import re
-import tempfile
 import warnings
 import zipfile
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError, Undefined
 from jinja2.sandbox import SecurityError
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 from ..errors import FormulaProblem, HsoError, TemplateProblem, WorkbookUnusable
-from ..output.package import deterministic_zip
+from ..package import rewrite_package
 from ..workbook.book import ref as cell_ref
-from .environment import describe_error, make_environment
+from .environment import describe_error, make_environment, short
+from .xlsx_layout import MAX_COL, MAX_ROW, Axis, Here, Layout, Loop, rewrite_formula
+from .xlsx_sheet_parts import move_names, move_sheet_parts
 
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 MAX_TEXT = 32_767
 _LOOP = re.compile(r"\{%-?\s*(row|col)\s+for\s+(.+?)\s+in\s+(.+?)\s*-?%\}", re.S)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SINGLE = re.compile(r"\s*\{\{(.*)\}\}\s*", re.S)
-_CELL = r"(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})"
-_AREA = re.compile(rf"{_CELL}(?::{_CELL})?")
-_COLS = re.compile(r"(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})")
-_ROWS = re.compile(r"(\$?)([0-9]{1,7}):(\$?)([0-9]{1,7})")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_RELS = re.compile(r"xl/(worksheets|chartsheets)/_rels/[^/]+\.rels")
 _CATCH = (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError)
@@ -79,16 +74,15 @@ _CATCH = (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, 
 def render_xlsx(template: Path, context: dict, when: dt.datetime) -> bytes:
     """Return the rendered workbook as bytes; raise TemplateProblem naming template, cell and text."""
     template = Path(template)
-    book = _open_template(template)
-    renderer = _Renderer(template, context)
+    book = open_template(template)
+    renderer = Renderer(template, context)
     renderer.render(book)
     book.properties.creator = str((context.get("projekt") or {}).get("agare") or "hso-xl")
     book.properties.lastModifiedBy = "hso-xl"
     book.properties.lastPrinted = None
     buffer = io.BytesIO()
     book.save(buffer)
-    data = fixed_package(buffer.getvalue(), book, when)
-    return _with_cached_values(template, data, renderer.origin)
+    return _with_cached_values(template, fixed_package(buffer.getvalue(), book, when), renderer.origin)
 
 
 def fixed_package(data: bytes, book, when: dt.datetime) -> bytes:
@@ -98,23 +92,22 @@ def fixed_package(data: bytes, book, when: dt.datetime) -> bytes:
       of saving; the same input must give the same bytes);
     - a worksheet's relationships point to their parts relatively (`../comments/comment1.xml`), as
       Excel writes them: openpyxl writes absolute targets, which IronCalc 0.9 cannot follow;
-    - zip timestamps and attributes are fixed (`deterministic_zip`).
+    - zip timestamps and attributes are fixed (`hso_xl/package.py`).
     """
     from openpyxl.xml.functions import tostring
 
     book.properties.created = when
     book.properties.modified = when
     core = tostring(book.properties.to_tree())
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            member = zin.read(info)
-            if info.filename == "docProps/core.xml":
-                member = core
-            elif _SHEET_RELS.fullmatch(info.filename):
-                member = member.replace(b'Target="/xl/', b'Target="../')
-            zout.writestr(info, member)
-    return deterministic_zip(out.getvalue())
+
+    def fix(name: str, member: bytes) -> bytes:
+        if name == "docProps/core.xml":
+            return core
+        if _SHEET_RELS.fullmatch(name):
+            return member.replace(b'Target="/xl/', b'Target="../')
+        return member
+
+    return rewrite_package(data, fix)
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,7 +115,7 @@ def fixed_package(data: bytes, book, when: dt.datetime) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 
-def _open_template(template: Path):
+def open_template(template: Path):
     import openpyxl
 
     from ..workbook.safety import ensure_safe_workbook
@@ -154,156 +147,6 @@ def _open_template(template: Path):
 
 
 # --------------------------------------------------------------------------------------------
-# Where template rows and columns go
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Loop:
-    var: str
-    expr: str
-    where: str  # the cell of its tag, for messages
-    items: list = field(default_factory=list)
-    cell_text: str = ""  # the text of that cell, for messages
-
-    @property
-    def copies(self) -> int:
-        return max(1, len(self.items))  # no items: the row stays once, emptied
-
-
-class Axis:
-    """Template rows (or columns) -> output rows (columns): a loop's index becomes one per item."""
-
-    def __init__(self, loops: dict[int, Loop] | None = None):
-        self.loops = dict(loops or {})
-        self._extra = sorted((i, loop.copies - 1) for i, loop in self.loops.items())
-
-    def copies(self, index: int) -> int:
-        loop = self.loops.get(index)
-        return loop.copies if loop else 1
-
-    def start(self, index: int) -> int:
-        return index + sum(extra for i, extra in self._extra if i < index)
-
-    def last(self, index: int) -> int:
-        return self.start(index) + self.copies(index) - 1
-
-    def outputs(self, index: int) -> range:
-        return range(self.start(index), self.last(index) + 1)
-
-    def span(self, lo: int, hi: int, here: tuple[int, int] | None = None) -> tuple[int, int]:
-        """Map the template span lo..hi; `here` = (template index, copy) of the formula that refers.
-
-        An end on the formula's own repeated row follows the formula's copy; otherwise the span
-        starts at the first copy of `lo` and ends at the last copy of `hi`.
-        """
-        def end(index: int, first: bool) -> int:
-            if here is not None and index == here[0] and index in self.loops:
-                return self.start(index) + here[1]
-            return self.start(index) if first else self.last(index)
-
-        lo, hi = min(lo, hi), max(lo, hi)
-        return end(lo, True), end(hi, False)
-
-    def spans(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """A merged range: one per copy if it lies on one repeated index, else the whole extended span."""
-        if lo == hi and lo in self.loops:
-            return [(o, o) for o in self.outputs(lo)]
-        return [self.span(lo, hi)]
-
-
-@dataclass
-class Layout:
-    rows: Axis
-    cols: Axis
-
-
-@dataclass(frozen=True)
-class Here:
-    """The formula being rewritten: its sheet and, per axis, (template index, copy)."""
-
-    sheet: str
-    row: tuple[int, int]
-    col: tuple[int, int]
-
-
-def rewrite_formula(formula: str, sheet: str | None, layouts: dict[str, Layout], here: Here | None = None) -> str:
-    """Return `formula` with every cell and range reference moved to where its cells went.
-
-    `layouts` maps sheet names (case-folded) to their Layout; `sheet` is the sheet that holds the
-    formula (for references without a sheet name), None for a workbook-level defined name.
-    Raises ValueError if the formula cannot be parsed.
-    """
-    from openpyxl.formula.tokenizer import Token, Tokenizer
-
-    if not formula.startswith("="):
-        return formula
-    tokens = Tokenizer(formula)
-    for token in tokens.items:
-        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
-            token.value = _move_reference(token.value, sheet, layouts, here)
-    return tokens.render()
-
-
-def _move_reference(text: str, sheet: str | None, layouts: dict[str, Layout], here: Here | None) -> str:
-    prefix, bang, area = text.rpartition("!")
-    if bang:
-        if "[" in prefix:  # another workbook
-            return text
-        name = prefix[1:-1].replace("''", "'") if len(prefix) > 1 and prefix[0] == prefix[-1] == "'" else prefix
-        if ":" in name:  # a 3-D reference over several sheets
-            return text
-    elif sheet is None:
-        return text
-    else:
-        name = sheet
-    layout = layouts.get(name.casefold())
-    if layout is None:
-        return text
-    own = here is not None and name.casefold() == here.sheet.casefold()
-    here_row = here.row if own else None
-    here_col = here.col if own else None
-
-    if m := _AREA.fullmatch(area):
-        c1d, c1, r1d, r1, c2d, c2, r2d, r2 = m.groups()
-        single = c2 is None
-        if single:
-            c2d, c2, r2d, r2 = c1d, c1, r1d, r1
-        cols = [_column(c1), _column(c2)]
-        rows = [int(r1), int(r2)]
-        if None in cols or not all(1 <= r <= MAX_ROW for r in rows):
-            return text  # a name that looks almost like a cell
-        top, bottom = layout.rows.span(rows[0], rows[1], here_row)
-        left, right = layout.cols.span(cols[0], cols[1], here_col)
-        first = f"{c1d}{get_column_letter(left)}{r1d}{top}"
-        if single and top == bottom and left == right:
-            moved = first
-        else:
-            moved = f"{first}:{c2d}{get_column_letter(right)}{r2d}{bottom}"
-    elif m := _COLS.fullmatch(area):
-        c1d, c1, c2d, c2 = m.groups()
-        if _column(c1) is None or _column(c2) is None:
-            return text
-        left, right = layout.cols.span(_column(c1), _column(c2), here_col)
-        moved = f"{c1d}{get_column_letter(left)}:{c2d}{get_column_letter(right)}"
-    elif m := _ROWS.fullmatch(area):
-        r1d, r1, r2d, r2 = m.groups()
-        top, bottom = layout.rows.span(int(r1), int(r2), here_row)
-        moved = f"{r1d}{top}:{r2d}{bottom}"
-    else:
-        return text  # a defined name, TRUE, an error value
-    return f"{prefix}{bang}{moved}"
-
-
-def _column(letters: str) -> int | None:
-    try:
-        index = column_index_from_string(letters.upper())
-    except ValueError:
-        return None
-    return index if index <= MAX_COL else None
-
-
-# --------------------------------------------------------------------------------------------
 # Rendering
 # --------------------------------------------------------------------------------------------
 
@@ -317,7 +160,7 @@ class _Tagged:
     col: Loop | None = None
 
 
-class _Renderer:
+class Renderer:
     def __init__(self, template: Path, context: dict):
         self.template = template
         self.context = context
@@ -330,7 +173,7 @@ class _Renderer:
 
     def problem(self, exc: Exception, where: str, text: str) -> TemplateProblem:
         what, hint, _ = describe_error(exc, "Excel")
-        return TemplateProblem(f'{what} in the cell "{_short(text)}"', file=self.template, location=where,
+        return TemplateProblem(f'{what} in the cell "{short(text)}"', file=self.template, location=where,
                                hint=hint)
 
     # -- the whole workbook ------------------------------------------------------------------
@@ -342,7 +185,7 @@ class _Renderer:
             self.layouts[ws.title.casefold()] = Layout(Axis(rows), Axis(cols))
         for ws in book.worksheets:
             self.render_sheet(ws, tagged[ws.title])
-        self.move_names(book)
+        move_names(book, self.layouts)
 
     def find_loops(self, ws) -> tuple[dict, dict[int, Loop], dict[int, Loop]]:
         """Return each tagged cell's text without its loop tags, and the row and column loops."""
@@ -366,7 +209,7 @@ class _Renderer:
                 if kind == "row":
                     if first_filled[r] != c:
                         raise TemplateProblem(
-                            f'a row loop tag must be in the first filled cell of its row, in the cell "{_short(cell.value)}"',
+                            f'a row loop tag must be in the first filled cell of its row, in the cell "{short(cell.value)}"',
                             file=self.template, location=where,
                             hint="Move the {%row for … %} tag to column A (or the first cell of the row that has text)")
                     rows[r] = entry.row = loop
@@ -440,7 +283,7 @@ class _Renderer:
                         extra[col_loop.var] = col_loop.items[j]
                     here = Here(ws.title, (r, i), (c, j))
                     self.fill(new, old, entry, extra, here, where)
-        self.move_sheet_parts(ws, layout)
+        move_sheet_parts(ws, layout, self.layouts)
 
     def fill(self, new, old, entry: _Tagged | None, extra: dict, here: Here, where: str) -> None:
         from openpyxl.worksheet.formula import ArrayFormula
@@ -457,7 +300,7 @@ class _Renderer:
                 else:
                     new._value, new.data_type = value, old.data_type
             except Exception as exc:  # openpyxl's TokenizerError and friends
-                raise TemplateProblem(f'the formula "{_short(str(getattr(value, "text", value)))}" cannot be read '
+                raise TemplateProblem(f'the formula "{short(str(getattr(value, "text", value)))}" cannot be read '
                                       f"({exc})", file=self.template, location=where,
                                       hint="Correct the formula in Excel") from None
             return
@@ -497,132 +340,6 @@ class _Renderer:
 
     # -- what else refers to cells -------------------------------------------------------------
 
-    def move_sheet_parts(self, ws, layout: Layout) -> None:
-        from openpyxl.formatting.formatting import ConditionalFormattingList
-        from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-        from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder, RowDimension
-        from openpyxl.worksheet.merge import MergedCellRange
-
-        rows, cols = layout.rows, layout.cols
-
-        def ranges(cr: CellRange) -> list[str]:
-            out = []
-            for top, bottom in rows.spans(cr.min_row, cr.max_row):
-                for left, right in cols.spans(cr.min_col, cr.max_col):
-                    out.append(CellRange(min_col=left, min_row=top, max_col=right, max_row=bottom).coord)
-            return out
-
-        def extended(cr: CellRange) -> str:
-            top, bottom = rows.span(cr.min_row, cr.max_row)
-            left, right = cols.span(cr.min_col, cr.max_col)
-            return CellRange(min_col=left, min_row=top, max_col=right, max_row=bottom).coord
-
-        merged = list(ws.merged_cells.ranges)
-        ws.merged_cells = MultiCellRange()
-        for mcr in merged:
-            for coord in ranges(mcr):
-                ws.merged_cells.add(MergedCellRange(ws, coord))
-
-        old_rows = dict(ws.row_dimensions)
-        ws.row_dimensions = DimensionHolder(worksheet=ws, default_factory=ws._add_row)
-        for index, dim in old_rows.items():
-            for out in rows.outputs(index):
-                new = RowDimension(ws, index=out, ht=dim.ht, customHeight=dim.customHeight, hidden=dim.hidden,
-                                   outlineLevel=dim.outlineLevel, collapsed=dim.collapsed,
-                                   thickBot=dim.thickBot, thickTop=dim.thickTop)
-                new._style = copy(dim._style)
-                ws.row_dimensions[out] = new
-
-        old_cols = list(ws.column_dimensions.values())
-        ws.column_dimensions = DimensionHolder(worksheet=ws, default_factory=ws._add_column)
-        for dim in old_cols:
-            dim.reindex()
-            first, last = cols.start(dim.min), min(cols.last(dim.max), MAX_COL)
-            letter = get_column_letter(first)
-            new = ColumnDimension(ws, index=letter, width=dim.width, bestFit=dim.bestFit, hidden=dim.hidden,
-                                  outlineLevel=dim.outlineLevel, collapsed=dim.collapsed, min=first, max=last)
-            new._style = copy(dim._style)
-            ws.column_dimensions[letter] = new
-
-        if ws.freeze_panes:
-            cr = CellRange(ws.freeze_panes)
-            ws.freeze_panes = f"{get_column_letter(cols.start(cr.min_col))}{rows.start(cr.min_row)}"
-        if ws.print_area:
-            ws.print_area = self.move_text(ws.print_area, ws.title)
-        if ws.print_title_rows:
-            lo, _, hi = ws.print_title_rows.replace("$", "").partition(":")
-            top, bottom = rows.span(int(lo), int(hi or lo))
-            ws.print_title_rows = f"{top}:{bottom}"
-        if ws.print_title_cols:
-            lo, _, hi = ws.print_title_cols.replace("$", "").partition(":")
-            left, right = cols.span(column_index_from_string(lo), column_index_from_string(hi or lo))
-            ws.print_title_cols = f"{get_column_letter(left)}:{get_column_letter(right)}"
-        for breaks, axis in ((ws.row_breaks, rows), (ws.col_breaks, cols)):
-            for brk in breaks.brk:  # a break after row (column) `id`: after its last copy
-                brk.id = axis.last(brk.id)
-        if ws.auto_filter.ref:
-            ws.auto_filter.ref = extended(CellRange(ws.auto_filter.ref))
-
-        old_cf = ws.conditional_formatting
-        ws.conditional_formatting = ConditionalFormattingList()
-        for cf in old_cf:
-            sqref = " ".join(extended(cr) for cr in cf.sqref.ranges)
-            for rule in cf.rules:
-                ws.conditional_formatting.add(sqref, rule)
-        for dv in ws.data_validations.dataValidation:
-            dv.sqref = MultiCellRange(" ".join(extended(cr) for cr in dv.sqref.ranges))
-        for name in list(ws.defined_names):
-            defn = ws.defined_names[name]
-            defn.attr_text = self.move_text(defn.attr_text, ws.title)
-
-    def move_names(self, book) -> None:
-        for name in list(book.defined_names):
-            defn = book.defined_names[name]
-            if defn.attr_text:
-                defn.attr_text = self.move_text(defn.attr_text, None)
-
-    def move_text(self, text: str, sheet: str | None) -> str:
-        try:
-            return rewrite_formula("=" + text, sheet, self.layouts)[1:]
-        except Exception:  # not a formula the tokenizer reads: keep it as written
-            return text
-
-
-def template_source(template: Path) -> str:
-    """Return the Jinja source of an .xlsx template, for listing the variables it uses.
-
-    Each row loop becomes a `{% for %}` around its whole row and each column loop one around each
-    of its cells, so loop variables are not reported as context variables. A cell with a Jinja
-    syntax error raises TemplateProblem naming that cell.
-    """
-    book = _open_template(Path(template))
-    renderer = _Renderer(Path(template), {})
-    renderer.items = lambda loop: []  # only the tags are wanted here, not their items
-    lines = []
-    for ws in book.worksheets:
-        tagged, rows, cols = renderer.find_loops(ws)
-        by_row: dict[int, list[str]] = {}
-        for (r, c), cell in sorted(ws._cells.items()):
-            if cell.data_type != "s" or not isinstance(cell.value, str):
-                continue
-            entry = tagged.get((r, c))
-            text = entry.text if entry is not None else cell.value
-            if not text or not any(t in text for t in ("{{", "{%", "{#")):
-                continue
-            try:
-                renderer.env.parse(text)
-            except TemplateSyntaxError as exc:
-                raise renderer.problem(exc, cell_ref(ws.title, r, c), cell.value) from None
-            if c in cols:
-                text = f"{{% for {cols[c].var} in {cols[c].expr} %}}{text}{{% endfor %}}"
-            by_row.setdefault(r, []).append(text)
-        for r, texts in by_row.items():
-            body = "\n".join(texts)
-            if r in rows:
-                body = f"{{% for {rows[r].var} in {rows[r].expr} %}}{body}{{% endfor %}}"
-            lines.append(body)
-    return "\n".join(lines)
-
 
 def _typed(value):
     """Return a template value as a cell value: numbers as numbers, dates as dates, the rest as text."""
@@ -652,11 +369,6 @@ def _put(cell, value) -> None:
     cell.value = value
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # --------------------------------------------------------------------------------------------
 # Cached values
 # --------------------------------------------------------------------------------------------
@@ -664,25 +376,15 @@ def _short(text: str, limit: int = 160) -> str:
 
 def _with_cached_values(template: Path, data: bytes, origin: dict[str, str]) -> bytes:
     """Compute every formula with hso_xl's engine and write the results into the file as cached values."""
-    from ..workbook.engine import recompute
-    from ..workbook.load import load_workbook
-    from ..workbook.verify import verify
-    from ..workbook.write import write_recomputed
+    from ..workbook.recalc import recompute_and_cache
 
-    with tempfile.TemporaryDirectory(prefix="hso-xlsx-") as tmp:
-        raw = Path(tmp) / "rendered.xlsx"
-        raw.write_bytes(data)
-        done = Path(tmp) / "recomputed.xlsx"
-        try:
-            workbook = load_workbook(raw)
-            verify(workbook, recompute(workbook)).raise_if_unusable(workbook)
-            write_recomputed(workbook, done)
-        except FormulaProblem as exc:
-            source = origin.get(exc.location or "")
-            where = f"{exc.location} (from the template's {source})" if source and source != exc.location else exc.location
-            raise TemplateProblem(f"a formula of the filled-in workbook cannot be computed: {exc.message}",
-                                  file=template, location=where, hint=exc.hint) from None
-        except HsoError as exc:
-            raise TemplateProblem(f"the filled-in workbook cannot be computed: {exc.message}", file=template,
-                                  hint=exc.hint) from None
-        return deterministic_zip(done.read_bytes())
+    try:
+        return recompute_and_cache(data)
+    except FormulaProblem as exc:
+        source = origin.get(exc.location or "")
+        where = f"{exc.location} (from the template's {source})" if source and source != exc.location else exc.location
+        raise TemplateProblem(f"a formula of the filled-in workbook cannot be computed: {exc.message}",
+                              file=template, location=where, hint=exc.hint) from None
+    except HsoError as exc:
+        raise TemplateProblem(f"the filled-in workbook cannot be computed: {exc.message}", file=template,
+                              hint=exc.hint) from None

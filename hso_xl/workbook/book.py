@@ -26,6 +26,14 @@ def ref(sheet: str, row: int, col: int) -> str:
     return f"{quote_sheet(sheet)}!{get_column_letter(col)}{row}"
 
 
+def cell_order(reference: str) -> tuple:
+    """Sort key for 'Sheet!A1' references: by sheet, then row, then column (B2 before AA2 before A10)."""
+    sheet, _, coordinate = reference.rpartition("!")
+    letters = coordinate.replace("$", "").rstrip("0123456789")
+    digits = coordinate[len(letters):].replace("$", "")
+    return sheet, int(digits) if digits.isdigit() else 0, len(letters), letters.upper()
+
+
 def quote_sheet(name: str) -> str:
     if name.replace("_", "").isalnum() and not name[0].isdigit():
         return name
@@ -65,10 +73,6 @@ class Sheet:
         return ref(self.name, row, col)
 
     @property
-    def max_row(self) -> int:
-        return max((r for r, _ in self.cells), default=0)
-
-    @property
     def max_col(self) -> int:
         return max((c for _, c in self.cells), default=0)
 
@@ -81,7 +85,6 @@ class Workbook:
     path: Path
     sheets: list[Sheet]
     defined_names: dict[str, str]  # name -> formula text ("Parametrar!$B$3"); sheet-scoped as "Sheet!name"
-    recomputed: bool = False
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from ..errors import WorkbookUnusable
 from .book import ExcelError, Workbook
+from .refs import without_strings
 
 ENGINE_NAME = "IronCalc"
 # IronCalc keeps a function name it does not know in lower case in the formula it reports.
 _FUNCTION = re.compile(r"(?<![\w.\"])([^\W\d][\w.]*)\(")
 NOT_IMPLEMENTED = "#N/IMPL!"
-_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 
 
 @dataclass
@@ -72,7 +72,6 @@ def recompute(workbook: Workbook) -> EngineReport:
                 unknown = _functions(content, unknown_only=value != NOT_IMPLEMENTED)
                 if unknown:
                     report.unsupported[sheet.ref(cell.row, cell.col)] = unknown
-    workbook.recomputed = True
     return report
 
 
@@ -95,8 +94,7 @@ def _stdout_to_stderr():
 
 def _functions(engine_formula: str, unknown_only: bool) -> list[str]:
     """Return the functions of a formula; with `unknown_only`, those IronCalc did not recognise."""
-    without_strings = _STRING_LITERAL.sub('""', engine_formula)
-    names = _FUNCTION.findall(without_strings)
+    names = _FUNCTION.findall(without_strings(engine_formula))
     if unknown_only:
         names = [n for n in names if n.islower()]
     return sorted({n.upper().removeprefix("_XLFN.") for n in names})

@@ -11,6 +11,7 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from .book import Workbook
 
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$")
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 MAX_RANGE_CELLS = 10_000
 
 
@@ -19,6 +20,11 @@ class CellRef:
     sheet: str
     row: int
     col: int
+
+
+def without_strings(formula: str) -> str:
+    """Return `formula` with every string literal emptied, so text in quotes is not read as a name or reference."""
+    return _STRING_LITERAL.sub('""', formula)
 
 
 def references(formula: str, sheet: str, workbook: Workbook) -> list[CellRef]:
@@ -35,14 +41,14 @@ def references(formula: str, sheet: str, workbook: Workbook) -> list[CellRef]:
     for token in tokens:
         if token.type != Token.OPERAND or token.subtype != Token.RANGE:
             continue
-        for ref in _resolve(token.value, sheet, workbook, depth=0):
+        for ref in resolve(token.value, sheet, workbook, depth=0):
             if ref not in seen:
                 seen.add(ref)
                 out.append(ref)
     return out
 
 
-def _resolve(text: str, sheet: str, workbook: Workbook, depth: int) -> list[CellRef]:
+def resolve(text: str, sheet: str, workbook: Workbook, depth: int) -> list[CellRef]:
     if depth > 5:
         return []
     match = _SHEET_REF.match(text)
@@ -55,7 +61,7 @@ def _resolve(text: str, sheet: str, workbook: Workbook, depth: int) -> list[Cell
         return []  # another workbook
     name = workbook.defined_names.get(f"{sheet}!{area}") or workbook.defined_names.get(area)
     if name is not None and not _looks_like_area(area):
-        return [r for part in name.lstrip("=").split(",") for r in _resolve(part.strip(), sheet, workbook, depth + 1)]
+        return [r for part in name.lstrip("=").split(",") for r in resolve(part.strip(), sheet, workbook, depth + 1)]
     try:
         min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
     except (ValueError, TypeError):

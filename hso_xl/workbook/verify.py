@@ -13,6 +13,8 @@ from ..errors import FormulaProblem
 from ..findings import Finding, Severity
 from .book import ExcelError, Value, Workbook
 from .engine import EngineReport
+from .refs import without_strings
+from .values import json_value
 
 # Excel keeps 15 significant digits; anything closer than this is the same number.
 REL_TOL = 1e-9
@@ -21,7 +23,6 @@ CIRCULAR = "#CIRC!"
 # Results IronCalc gives where Excel has no error value: the engine could not compute the formula.
 ENGINE_FAILED = {"#ERROR!", "#N/IMPL!"}
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
-_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Difference:
     formula: str
 
     def to_json(self) -> dict:
-        return {"cell": self.ref, "cached": _json(self.cached), "recomputed": _json(self.recomputed), "formula": self.formula}
+        return {"cell": self.ref, "cached": json_value(self.cached), "recomputed": json_value(self.recomputed), "formula": self.formula}
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Verification:
                     "recalc.differs",
                     f"cached value {_show(d.cached)} differs from recomputed {_show(d.recomputed)} ({d.formula})",
                     d.ref,
-                    {"cached": _json(d.cached), "recomputed": _json(d.recomputed), "formula": d.formula},
+                    {"cached": json_value(d.cached), "recomputed": json_value(d.recomputed), "formula": d.formula},
                 )
             )
         return out
@@ -116,7 +117,7 @@ def verify(workbook: Workbook, engine: EngineReport) -> Verification:
     for sheet, cell in workbook.formula_cells():
         result.formula_count += 1
         where = sheet.ref(cell.row, cell.col)
-        if _EXTERNAL_REF.search(_STRING_LITERAL.sub('""', cell.formula)):
+        if _EXTERNAL_REF.search(without_strings(cell.formula)):
             result.external.append(where)
             continue
         if isinstance(cell.value, ExcelError):
@@ -152,11 +153,3 @@ def _show(value: Value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value) if isinstance(value, str) and not isinstance(value, ExcelError) else str(value)
-
-
-def _json(value: Value):
-    if isinstance(value, ExcelError):
-        return str(value)
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return value

@@ -1,7 +1,8 @@
 """Write a copy of a workbook whose cached formula values are the recomputed ones.
 
-Only the `<v>` of formula cells (and their `t` type) change; every other byte of every other part,
-the order of parts and their timestamps are copied as they were, so styles, charts and macros survive.
+Only the `<v>` of formula cells (and their `t` type) change; every other part is copied byte for
+byte in its order, so styles, charts and macros survive. The package is written by the one zip
+writer (`hso_xl/package.py`), with its fixed timestamps.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from ..errors import HsoError
+from ..errors import OutputProblem
+from ..package import write_package
 from .book import ExcelError, Value, Workbook
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -58,50 +60,43 @@ def _normalise(member: str) -> str:
     return "/".join(out)
 
 
-def write_recomputed(workbook: Workbook, out: Path) -> None:
-    """Write `workbook.path` to `out` with recomputed cached values, atomically.
+def recomputed_package(workbook: Workbook) -> bytes:
+    """Return the package of `workbook.path` with every formula's cached value set to the recomputed one."""
+    with zipfile.ZipFile(workbook.path) as zin:
+        parts = sheet_parts(zin)
+        updates: dict[str, dict[str, Value]] = {}
+        for sheet in workbook.sheets:
+            member = parts.get(sheet.name)
+            values = {c.coordinate: c.value for c in sheet.cells.values() if c.formula is not None}
+            if member is not None and values:
+                updates[member] = values
+        members = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    return write_package([(name, _patch_sheet(data, updates[name]) if name in updates else data)
+                          for name, data in members])
 
-    Raises HsoError if `out` is the input file itself: the input is never modified.
+
+def write_recomputed(workbook: Workbook, out: Path) -> None:
+    """Write `recomputed_package(workbook)` to `out`, atomically.
+
+    Raises OutputProblem if `out` is the input file itself: the input is never modified.
     """
-    src = workbook.path.resolve()
     out = Path(out)
-    if out.resolve() == src:
-        raise HsoError(
+    if out.resolve() == workbook.path.resolve():
+        raise OutputProblem(
             "the output would overwrite the input workbook",
             file=out,
             hint="Give another file name with -o; hso-xl never changes the input",
         )
-    updates: dict[str, dict[str, Value]] = {}
-    with zipfile.ZipFile(src) as zin:
-        parts = sheet_parts(zin)
-        for sheet in workbook.sheets:
-            member = parts.get(sheet.name)
-            if member is None:
-                continue
-            values = {c.coordinate: c.value for c in sheet.cells.values() if c.formula is not None}
-            if values:
-                updates[member] = values
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~hso-", suffix=".xlsx", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zout:
-                for info in zin.infolist():
-                    data = zin.read(info)
-                    if info.filename in updates:
-                        data = _patch_sheet(data, updates[info.filename])
-                    zout.writestr(_copy_info(info), data)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    copy.compress_type = zipfile.ZIP_DEFLATED if info.compress_type != zipfile.ZIP_STORED else zipfile.ZIP_STORED
-    copy.external_attr = info.external_attr
-    copy.create_system = info.create_system
-    return copy
+    data = recomputed_package(workbook)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~hso-", suffix=".xlsx", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _patch_sheet(xml: bytes, values: dict[str, Value]) -> bytes:

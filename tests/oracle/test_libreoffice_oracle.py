@@ -34,7 +34,7 @@ from lxml import etree
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.defined_name import DefinedName
 
-from hso_xl.pipeline import recompute_workbook
+from hso_xl.workbook.recalc import recompute_file
 from hso_xl.workbook.book import ExcelError
 
 from ..helpers.compare import agrees, mismatches
@@ -202,7 +202,8 @@ def oracle(tmp_path_factory, libreoffice_values) -> Oracle:
 
 @pytest.fixture(scope="module")
 def budget(oracle):
-    workbook, engine, verification = recompute_workbook(oracle.files["budget"])
+    _r = recompute_file(oracle.files["budget"])
+    workbook, engine, verification = _r.workbook, _r.engine, _r.verification
     return workbook, engine, verification
 
 
@@ -275,7 +276,8 @@ def test_comparison_catches_a_wrong_value(budget, oracle):
 # -- the shipped sample workbook --------------------------------------------------------------------
 
 def test_sample_libreoffice_equals_recomputed_and_cached(oracle):
-    workbook, engine, verification = recompute_workbook(oracle.files["sample"])
+    _r = recompute_file(oracle.files["sample"])
+    workbook, engine, verification = _r.workbook, _r.engine, _r.verification
     assert verification.formula_count > 80 and engine.unsupported == {}
     lo = oracle.lo["sample"]
     assert mismatches(workbook, lo) == []
@@ -389,7 +391,8 @@ def test_recalc_output_styles_are_really_there(oracle):
      for key, why in KNOWN_DISAGREEMENTS.items()],
 )
 def test_known_disagreement(oracle, cell):
-    workbook, _, _ = recompute_workbook(oracle.files["known"])
+    _r = recompute_file(oracle.files["known"])
+    workbook, _, _ = _r.workbook, _r.engine, _r.verification
     ours = workbook.sheet(cell[0]).get(*_rc(cell[1])).value
     assert agrees(oracle.lo["known"][cell], ours), f"LibreOffice {oracle.lo['known'][cell]!r}, hso_xl {ours!r}"
 

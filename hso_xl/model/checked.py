@@ -1,20 +1,27 @@
-"""The pipeline, top to bottom: load, recompute, verify, read the budget, round for print, check."""
+"""The checked workbook: recomputed, read into the budget, rounded for print, checked.
+
+`check_workbook` is the one way every command (check, build, diff, explain, templates, watch)
+gets from a workbook file to the figures it shows, with the same settings, so no two commands
+can disagree about a figure.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding
-from .model.budget import Budget
-from .model.checks import check_budget
-from .model.contract import COST_ROUNDING, FINANCING_ROUNDING, read_budget
-from .model.rounding import PrintedBudget, printed_budget
-from .model.sheets import norm
-from .workbook.book import Workbook
-from .workbook.engine import EngineReport, recompute
-from .workbook.load import load_workbook
-from .workbook.verify import Verification, verify
+from ..findings import Finding, Severity
+from ..settings import Settings
+from ..workbook.book import Workbook
+from ..workbook.engine import EngineReport
+from ..workbook.recalc import Recomputed, recompute_file
+from ..workbook.verify import Verification
+from .budget import Budget
+from .checks import check_budget
+from .contract import (BUDGET_SHEET, COST_ROUNDING, FINANCING_ROUNDING, FINANCING_SHEET, MUNICIPALITY_SHEET,
+                       PARAMETER_SHEET, PROJECT_SHEET, read_budget)
+from .rounding import PrintedBudget, printed_budget
+from .sheets import find_sheet, norm
 
 
 @dataclass
@@ -25,42 +32,32 @@ class Checked:
     budget: Budget
     printed: PrintedBudget
     findings: list[Finding]
+    settings: Settings
 
 
-def recompute_workbook(path: Path) -> tuple[Workbook, EngineReport, Verification]:
-    """Load `path`, recompute every formula and compare with the cached values."""
-    workbook = load_workbook(path)
-    engine = recompute(workbook)
-    return workbook, engine, verify(workbook, engine)
-
-
-def check_workbook(path: Path, cost_rounding: str | None = None, financing_rounding: str | None = None) -> Checked:
+def check_workbook(path: Path, settings: Settings = Settings()) -> Checked:
     """Return the checked budget of the workbook at `path`.
 
-    The rounding rows default to the workbook's parameters (hso.toml may override them).
+    The rounding rows default to the workbook's parameters; hso.toml's [rounding] overrides them.
     Raises an HsoError when the workbook cannot be used: unreadable, a formula that does not
     compute, or something docs/workbook.md requires is missing.
     """
-    return check_recomputed(*recompute_workbook(path), cost_rounding, financing_rounding)
+    return check_recomputed(recompute_file(path), settings)
 
 
-def check_recomputed(workbook: Workbook, engine: EngineReport, verification: Verification,
-                     cost_rounding: str | None = None, financing_rounding: str | None = None) -> Checked:
+def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) -> Checked:
     """Return the checked budget of a workbook already recomputed (see check_workbook)."""
+    workbook, verification = recomputed.workbook, recomputed.verification
     verification.raise_if_unusable(workbook)
     budget = read_budget(workbook)
-    printed = printed_budget(budget, cost_rounding or _parameter(budget, COST_ROUNDING),
-                             financing_rounding or _parameter(budget, FINANCING_ROUNDING))
+    printed = printed_budget(budget, settings.rounding_costs or _parameter(budget, COST_ROUNDING),
+                             settings.rounding_financing or _parameter(budget, FINANCING_ROUNDING))
     findings = verification.findings() + layout_findings(workbook) + check_budget(budget, printed)
-    return Checked(workbook, engine, verification, budget, printed, findings)
+    return Checked(workbook, recomputed.engine, verification, budget, printed, findings, settings)
 
 
 def layout_findings(workbook: Workbook) -> list[Finding]:
     """Warn about what hides figures from a reader: hidden sheets, merged cells in the tables."""
-    from .findings import Severity
-    from .model.contract import BUDGET_SHEET, FINANCING_SHEET, MUNICIPALITY_SHEET, PARAMETER_SHEET, PROJECT_SHEET
-    from .model.sheets import find_sheet
-
     out = []
     for name in (PROJECT_SHEET, PARAMETER_SHEET, BUDGET_SHEET, FINANCING_SHEET, MUNICIPALITY_SHEET):
         sheet = find_sheet(workbook, name, required=False)

@@ -1,4 +1,8 @@
-"""Write Office packages deterministically: the same content always gives the same bytes.
+"""The one zip writer: Office packages written deterministically, the same content giving the same bytes.
+
+Every package hso-xl writes (documents, the recomputed copy of a workbook, the offline copies
+LibreOffice converts) goes through `write_package`: fixed timestamps (1980-01-01), fixed
+attributes, one compression policy (deflate, level 6), `[Content_Types].xml` first.
 
 Most parts of a generated document are the template's own, unchanged (styles, theme, fonts): a
 Word template's styles alone are ~800 KB of XML. Each distinct part is deflated once per process
@@ -13,6 +17,7 @@ import io
 import struct
 import zipfile
 import zlib
+from typing import Callable
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01, time 00:00:00
@@ -51,10 +56,23 @@ def write_package(members: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
+def read_members(data: bytes) -> list[tuple[str, bytes]]:
+    """Return the (name, data) members of the zip package `data`, in their order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        return [(info.filename, zin.read(info)) for info in zin.infolist()]
+
+
+def rewrite_package(data: bytes, change: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """Return the package `data` written by `write_package`, each member passed through `change`."""
+    members = read_members(data)
+    if change is not None:
+        members = [(name, change(name, member)) for name, member in members]
+    return write_package(members)
+
+
 def deterministic_zip(data: bytes) -> bytes:
     """Return the zip package `data` rewritten by `write_package` (members in the same order)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zin:
-        return write_package([(info.filename, zin.read(info)) for info in zin.infolist()])
+    return rewrite_package(data)
 
 
 def _deflate(data: bytes) -> tuple[int, bytes]:

@@ -1,0 +1,47 @@
+"""What a reader calls a cell: the label of its row and the header of its column."""
+
+from __future__ import annotations
+
+from ..workbook.book import Workbook
+from ..workbook.refs import CellRef
+from .contract import TABLE_HEADERS
+from .sheets import norm
+
+
+def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> str:
+    """Return 'row label · column header' for a cell ('Ånge kommun · 2027').
+
+    The header is taken from the sheet's table header row (docs/workbook.md) when the cell lies
+    below one, else from the nearest text above the cell. `header_rows` caches the header row per
+    sheet when many cells are labelled.
+    """
+    sheet = workbook.sheet(ref.sheet)
+    row_label = next((sheet.value(ref.row, c) for c in range(1, ref.col)
+                      if isinstance(sheet.value(ref.row, c), str) and sheet.value(ref.row, c).strip()), None)
+    if header_rows is None:
+        header_row = header_row_of(workbook, ref.sheet)
+    else:
+        if ref.sheet not in header_rows:
+            header_rows[ref.sheet] = header_row_of(workbook, ref.sheet)
+        header_row = header_rows[ref.sheet]
+    column = None
+    rows = [header_row] if header_row and header_row < ref.row else range(ref.row - 1, 0, -1)
+    for r in rows:
+        value = sheet.value(r, ref.col)
+        if isinstance(value, str) and value.strip():
+            column = value.strip()
+            break
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and r == header_row:
+            column = str(int(value)) if float(value).is_integer() else str(value)
+            break
+    return " · ".join(str(p) for p in (row_label, column) if p)
+
+
+def header_row_of(workbook: Workbook, sheet_name: str) -> int | None:
+    """Return the row of the first table header on the sheet, or None."""
+    keys = {norm(h) for h in TABLE_HEADERS}
+    sheet = workbook.sheet(sheet_name)
+    for (row, _), cell in sorted(sheet.cells.items()):
+        if isinstance(cell.value, str) and norm(cell.value) in keys:
+            return row
+    return None

@@ -1,0 +1,45 @@
+"""Recompute a workbook file: load it, compute every formula, compare with what the file cached.
+
+`recompute_file` is the first step of every command; `recompute_and_cache` also returns the
+package with the recomputed values as its cached ones (the sample generator and the Excel
+renderer write their workbooks this way, as Excel fills cached values when it saves).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .book import Workbook
+from .engine import EngineReport, recompute
+from .load import load_workbook
+from .verify import Verification, verify
+from .write import recomputed_package
+
+
+@dataclass
+class Recomputed:
+    workbook: Workbook
+    engine: EngineReport
+    verification: Verification
+
+
+def recompute_file(path: Path) -> Recomputed:
+    """Load `path`, recompute every formula and compare with the cached values."""
+    workbook = load_workbook(path)
+    engine = recompute(workbook)
+    return Recomputed(workbook, engine, verify(workbook, engine))
+
+
+def recompute_and_cache(data: bytes) -> bytes:
+    """Return the workbook package `data` with every formula's cached value recomputed.
+
+    Raises FormulaProblem when a formula cannot be computed.
+    """
+    with tempfile.TemporaryDirectory(prefix="hso-recalc-") as tmp:
+        path = Path(tmp) / "workbook.xlsx"
+        path.write_bytes(data)
+        done = recompute_file(path)
+        done.verification.raise_if_unusable(done.workbook)
+        return recomputed_package(done.workbook)
