@@ -9,13 +9,17 @@ SAMPLE := input/HSO_finansiering_2027-2029.xlsx
 # Debian packages: LibreOffice headless is the independent oracle in the tests (and converts PDFs).
 DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils
 
-.PHONY: run test install libreoffice sample clean bench
+.PHONY: run test test-fast install libreoffice sample clean bench
 
 run: install
 	$(BIN)/hso-xl build $(SAMPLE)
 
 test: install libreoffice
 	$(BIN)/python -m pytest
+
+# The fast subset (under a minute): no LibreOffice, nothing slow. CI runs the whole suite (make test).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow and not libreoffice" -q
 
 install: $(STAMP)
 

@@ -9,14 +9,14 @@ from .errors import NoWorkbookFound
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
+def is_workbook_name(name: str) -> bool:
+    """Return True for a workbook's file name; False for Excel's `~$` lock files and hidden or temporary files."""
+    return name.lower().endswith(WORKBOOK_SUFFIXES) and not name.startswith(("~$", ".", "~"))
+
+
 def is_candidate(path: Path) -> bool:
-    """Return True for a workbook file, not Excel's `~$` lock file or a hidden/temporary file."""
-    name = path.name
-    return (
-        path.is_file()
-        and path.suffix.lower() in WORKBOOK_SUFFIXES
-        and not name.startswith(("~$", ".", "~"))
-    )
+    """Return True for a workbook file in the input folder (see is_workbook_name)."""
+    return is_workbook_name(path.name) and path.is_file()
 
 
 def newest_workbook(folder: Path) -> Path:

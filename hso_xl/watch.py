@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .discover import is_candidate
+from .discover import is_candidate, is_workbook_name
 
 
 WRITE_EVENTS = {"created", "modified", "moved", "closed"}
@@ -63,7 +63,7 @@ class InputWatcher:
             self._observer.join(timeout=5)
 
     def notice(self, path: Path) -> None:
-        if path.suffix.lower() in (".xlsx", ".xlsm") and not path.name.startswith(("~$", ".", "~")):
+        if is_workbook_name(path.name):
             with self._lock:
                 self._changed.add(path)
 

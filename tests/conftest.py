@@ -41,3 +41,24 @@ def sha256(path: Path) -> str:
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite the golden files in tests/golden/ from the current output (then review the diff).")
+
+
+LIBREOFFICE_PROGRAMS = {"soffice", "libreoffice"}
+
+
+@pytest.fixture(autouse=True)
+def _libreoffice_only_when_marked(request, monkeypatch):
+    """A test that starts LibreOffice must be marked `libreoffice`, so `make test-fast` can leave it out.
+
+    Without the marker, looking LibreOffice up fails the test with a message saying so.
+    """
+    if request.node.get_closest_marker("libreoffice") is not None:
+        return
+    real_which = shutil.which
+
+    def which(name, *args, **kwargs):
+        if Path(str(name)).name in LIBREOFFICE_PROGRAMS:
+            pytest.fail("this test starts LibreOffice: mark it @pytest.mark.libreoffice", pytrace=False)
+        return real_which(name, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "which", which)

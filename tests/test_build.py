@@ -188,6 +188,7 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path, templates):
     assert [p.name for p in tmp_path.iterdir() if ".new-" in p.name or ".previous" in p.name] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.5, 1.5, 2.5])
 def test_sigkill_midway_leaves_a_whole_set(tmp_path, templates, delay):
     out = tmp_path / "output"

@@ -159,6 +159,7 @@ def test_manifest_names_source_cells(out):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_every_document_opens_in_libreoffice(tmp_path):
     """Build with --pdf: LibreOffice converts every document; the PDFs show the figures and page numbers."""
     from tests.helpers.libreoffice import soffice_path  # fails loudly, never skips, when LibreOffice is missing

@@ -108,6 +108,8 @@ def png(path: Path) -> Path:
     return path
 
 
+@pytest.mark.libreoffice
+@pytest.mark.slow
 def test_links_in_a_template_are_never_fetched(tmp_path, server):
     templates = tmp_path / "templates"
     (templates / "finansiar").mkdir(parents=True)
@@ -132,6 +134,8 @@ def test_links_in_a_template_are_never_fetched(tmp_path, server):
         assert target in result.output, target
 
 
+@pytest.mark.libreoffice
+@pytest.mark.slow
 def test_the_control_picture_does_show_in_a_pdf(tmp_path):
     """The control for the test above: the same picture, embedded, does reach the PDF."""
     from docx import Document

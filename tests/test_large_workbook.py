@@ -23,6 +23,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = [pytest.mark.slow]
+
 MEMORY_LIMIT_MB = 1024
 HANG_GUARD_SECONDS = 600  # not a speed limit: only so that a hang fails instead of blocking CI
 

@@ -20,6 +20,8 @@ from hso_xl.cli import main
 from .conftest import ROOT
 from .test_large_workbook import bench_workbooks
 
+pytestmark = [pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def forty(tmp_path_factory) -> Path:

@@ -8,7 +8,10 @@ from pathlib import Path
 from docx import Document
 
 from hso_xl.render import pdf as pdf_module
+import pytest
 from hso_xl.render.pdf import convert_to_pdf
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 
 def documents(folder: Path, names: list[str]) -> list[Path]:

@@ -15,7 +15,10 @@ from hso_xl.model.rounding import PrintedTable
 from hso_xl.model.checked import check_workbook
 from hso_xl.render.context import build_context
 from hso_xl.sample import S0_MUNICIPALITIES, CostRow, Financier, SampleSpec, build_sample
+import pytest
 from hso_xl.swedish import whole_kronor
+
+pytestmark = [pytest.mark.slow]
 
 amount = st.integers(min_value=0, max_value=5_000_000) | st.decimals(
     min_value=0, max_value=5_000_000, places=2, allow_nan=False).map(float)

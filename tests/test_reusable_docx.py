@@ -41,6 +41,7 @@ def jobs():
     return [j for j in plan_jobs(check_workbook(SAMPLE), ROOT / "templates") if j.template.suffix == ".docx"]
 
 
+@pytest.mark.slow
 def test_every_document_equals_a_fresh_render_in_any_order(jobs):
     templates = {j.template for j in jobs}
     assert len(templates) == 3

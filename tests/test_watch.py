@@ -14,7 +14,10 @@ from pathlib import Path
 
 import openpyxl
 
+import pytest
 from .conftest import ROOT, SAMPLE
+
+pytestmark = [pytest.mark.slow]
 
 
 class Lines:

@@ -34,6 +34,8 @@ from ..helpers.compare import agrees
 from ..helpers.excel_files import saved_by
 from ..helpers.libreoffice import read_values
 
+pytestmark = [pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 CLI_TIMEOUT = 120
 

@@ -41,7 +41,7 @@ from ..helpers.compare import agrees, mismatches
 from ..helpers.libreoffice import CellValues, LibreOfficeMissing, read_values, soffice_path
 from .budget_workbook import FUNCTIONS, build_budget_workbook
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "input" / "HSO_finansiering_2027-2029.xlsx"
