@@ -5,6 +5,8 @@ Every key is optional; an unknown key is an error, so a misspelt setting never g
     input = "input"            # where the newest workbook is taken from
     output = "output"          # where documents are written
     templates = "templates"
+    facts = "input/Fakta.xlsx"         # the facts workbook (default: Fakta*.xlsx in the input folder)
+    report_data = "input/Rapportdata.xlsx"  # the regional report's data (default: Rapportdata*.xlsx there)
     keep_archives = 10         # previous document sets kept in output/arkiv/
     strict = false             # true: warnings stop the build like errors
 
@@ -29,6 +31,8 @@ class Settings:
     input: Path = Path("input")
     output: Path = Path("output")
     templates: Path = Path("templates")
+    facts: Path | None = None
+    report_data: Path | None = None
     keep_archives: int = 10
     strict: bool = False
     rounding_costs: str | None = None
@@ -36,7 +40,8 @@ class Settings:
     source: Path | None = None
 
 
-_TOP = {"input": str, "output": str, "templates": str, "keep_archives": int, "strict": bool, "rounding": dict}
+_TOP = {"input": str, "output": str, "templates": str, "facts": str, "report_data": str, "keep_archives": int,
+        "strict": bool, "rounding": dict}
 _ROUNDING = {"costs": str, "financing": str}
 
 
@@ -62,6 +67,8 @@ def load_settings(folder: Path = Path(".")) -> Settings:
         input=base / data.get("input", "input"),
         output=base / data.get("output", "output"),
         templates=base / data.get("templates", "templates"),
+        facts=base / data["facts"] if "facts" in data else None,
+        report_data=base / data["report_data"] if "report_data" in data else None,
         keep_archives=data.get("keep_archives", 10),
         strict=data.get("strict", False),
         rounding_costs=rounding.get("costs"),

@@ -83,7 +83,7 @@ def test_check_without_workbook_in_input(tmp_path):
     (tmp_path / "input").mkdir()
     proc = run("check", cwd=tmp_path)
     assert proc.returncode == 2
-    assert proc.stderr.startswith("Error: input: no workbook (.xlsx or .xlsm) was found in the input folder.")
+    assert proc.stderr.startswith("Error: input: no workbook (.xlsx, .xlsm or .ods) was found in the input folder.")
     assert "Traceback" not in proc.stderr
 
 
