@@ -38,6 +38,11 @@ def used_variables(source: str) -> list[str]:
     for node in tree.find_all((nodes.For, nodes.Assign)):
         for target in node.target.find_all(nodes.Name) if not isinstance(node.target, nodes.Name) else [node.target]:
             local.add(target.name)
+    # `loop` (loop.first, loop.revindex) is Jinja's own inside a for loop, not a context variable
+    loop_names = [n for n in tree.find_all(nodes.Name) if n.name == "loop"]
+    in_loops = {id(n) for f in tree.find_all(nodes.For) for part in f.body for n in part.find_all(nodes.Name)}
+    if loop_names and all(id(n) in in_loops for n in loop_names):
+        local.add("loop")
     found: set[str] = set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
         path = _path(node)

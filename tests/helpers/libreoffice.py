@@ -1,4 +1,5 @@
-"""LibreOffice headless as an independent oracle: recalculate .xlsx files and read back every value.
+"""LibreOffice headless as an independent oracle: recalculate .xlsx files and read back every value;
+and as an administrator's editor: re-save a template as LibreOffice writes it (`resave`).
 
 LibreOffice does not recalculate an .xlsx on load by default: it shows the values cached in the
 file. `recalculate` therefore runs soffice with a private, throw-away user profile whose
@@ -63,12 +64,37 @@ def recalculate(paths: Iterable[Path], out_dir: Path, *, timeout: float = DEFAUL
 
     LibreOffice names each output after its input's stem, so the stems must be distinct.
     """
+    return convert(paths, out_dir, "xlsx:Calc Office Open XML", ".xlsx", RECALC_ALWAYS_XCU, timeout=timeout)
+
+
+# What an administrator's editor does on File > Save: LibreOffice's own writer of each format.
+SAVE_FILTERS = {".docx": "docx:MS Word 2007 XML", ".xlsx": "xlsx:Calc Office Open XML"}
+
+
+def resave(paths: Iterable[Path], out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT) -> dict[Path, Path]:
+    """Open each of `paths` in LibreOffice with its default settings and save it again in its own
+    format (one soffice run per format); return input -> the re-saved file in `out_dir`."""
+    paths = [Path(p).resolve() for p in paths]
+    out: dict[Path, Path] = {}
+    for suffix, convert_to in SAVE_FILTERS.items():
+        chosen = [p for p in paths if p.suffix.lower() == suffix]
+        out.update(convert(chosen, out_dir, convert_to, suffix, None, timeout=timeout))
+    unknown = [p for p in paths if p not in out]
+    if unknown:
+        raise ValueError(f"resave knows .docx and .xlsx only: {unknown}")
+    return out
+
+
+def convert(paths: Iterable[Path], out_dir: Path, convert_to: str, suffix: str, settings_xcu: str | None,
+            *, timeout: float = DEFAULT_TIMEOUT) -> dict[Path, Path]:
+    """Convert `paths` in one soffice run with a private, throw-away profile (holding `settings_xcu`,
+    if given); return input -> output in `out_dir`, named after the input's stem with `suffix`."""
     paths = [Path(p).resolve() for p in paths]
     out_dir = Path(out_dir).resolve()
     stems = [p.stem for p in paths]
     if len(set(stems)) != len(stems):
-        raise ValueError(f"files to recalculate need distinct names (stems): {stems}")
-    outputs = {p: out_dir / f"{p.stem}.xlsx" for p in paths}
+        raise ValueError(f"files to convert need distinct names (stems): {stems}")
+    outputs = {p: out_dir / f"{p.stem}{suffix}" for p in paths}
     clash = [p for p, out in outputs.items() if out == p]
     if clash:
         raise ValueError(f"out_dir must not hold the inputs themselves: {clash}")
@@ -82,12 +108,13 @@ def recalculate(paths: Iterable[Path], out_dir: Path, *, timeout: float = DEFAUL
     with tempfile.TemporaryDirectory(prefix="hso-lo-profile-") as profile:
         profile_dir = Path(profile)
         (profile_dir / "user").mkdir()
-        (profile_dir / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS_XCU, encoding="utf-8")
+        if settings_xcu is not None:
+            (profile_dir / "user" / "registrymodifications.xcu").write_text(settings_xcu, encoding="utf-8")
         cmd = [
             soffice,
             f"-env:UserInstallation={profile_dir.as_uri()}",
             "--headless", "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            "--convert-to", "xlsx:Calc Office Open XML",
+            "--convert-to", convert_to,
             "--outdir", str(out_dir),
             *map(str, paths),
         ]
