@@ -44,11 +44,10 @@ bench: install libreoffice
 	$(BIN)/python -m pip install --quiet formulas python-calamine
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# Regenerate the shipped sample workbook and Word templates from their scripts.
+# Regenerate the shipped sample workbook from hso_xl/sample.py. The templates in templates/ are
+# edited in Word or Excel and committed as they are: nothing writes them (docs/templates.md).
 sample: install
 	$(BIN)/python scripts/make_sample_workbook.py $(SAMPLE)
-	$(BIN)/python scripts/make_templates.py templates
-	$(BIN)/python scripts/make_xlsx_templates.py
 
 clean:
 	rm -rf output build *.egg-info .pytest_cache

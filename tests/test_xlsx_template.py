@@ -318,15 +318,6 @@ def test_formula_error_after_filling_in_names_the_template(tmp_path):
     assert problem.file.name == "Trasig.xlsx" and "#DIV/0!" in problem.message and "A1" in problem.location
 
 
-def test_shipped_template_is_what_the_script_writes(tmp_path):
-    import subprocess
-    import sys
-
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_xlsx_templates.py"), str(tmp_path)], check=True,
-                   capture_output=True)
-    assert (tmp_path / "projekt" / TEMPLATE.name).read_bytes() == TEMPLATE.read_bytes()
-
-
 def test_template_source_lists_variables_not_loop_names():
     from hso_xl.render.inspect import used_variables
 
