@@ -16,6 +16,7 @@ from typing import Callable
 from .changes import Snapshot, compare, render_markdown, snapshot
 from .errors import BuildStopped, TemplateProblem
 from .findings import Finding, Severity
+from .missing import missing_fact_findings
 from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
 from .output.atomic import build_lock, staged_output, write_bytes
@@ -63,6 +64,19 @@ class BuildResult:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.checked.findings if f.severity is not Severity.INFO] + self.template_findings
+
+
+def check_for_documents(workbook: Path, settings: Settings, templates_dir: Path | None = None,
+                        only: tuple[str, ...] = ()) -> tuple[Checked, list["Job"]]:
+    """Check `workbook` the one way every command does, and plan the documents its templates make.
+
+    The findings include the facts templates need that the workbook lacks (missing.py).
+    """
+    checked = check_workbook(workbook, settings)
+    templates_dir = settings.templates if templates_dir is None else templates_dir
+    jobs = plan_jobs(checked, templates_dir, only) if Path(templates_dir).is_dir() else []
+    checked.findings.extend(missing_fact_findings(checked, jobs))
+    return checked, jobs
 
 
 def stop_if_not_buildable(checked: Checked) -> None:
@@ -157,6 +171,19 @@ def template_findings(jobs: list[Job]) -> list[Finding]:
     return findings
 
 
+def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | None = None) -> list[Document]:
+    """Render every job in memory, on every core, in order; dated with each job's document date."""
+    when = properties_time(jobs[0].context["dokument"]["datum"]) if jobs else None
+    rendered = map_ordered(lambda job: _rendered(job, when), jobs,
+                           progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
+    return [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
+
+
+def properties_time(date: dt.date) -> dt.datetime:
+    """The time stamped in documents' properties: 08:00 on the document date (same input, same bytes)."""
+    return dt.datetime(date.year, date.month, date.day, 8, 0, 0)
+
+
 def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str]]:
     """What a worker process sends back: the document's bytes and cells, not the job's large context."""
     document = render_job(job, when)
@@ -176,21 +203,16 @@ def build(
 
     With `settings.strict`, warnings stop the build as errors do.
     """
-    checked = check_workbook(workbook, settings)
+    checked, jobs = check_for_documents(workbook, settings, templates_dir, only)
     stop_if_not_buildable(checked)
-    jobs = plan_jobs(checked, templates_dir, only)
     if not jobs:
         raise TemplateProblem(
             "there is no template to render" + (f" matching {', '.join(only)}" if only else ""),
             file=templates_dir,
             hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt or templates/finansiar",
         )
-    date = document_date(checked)
-    when = dt.datetime(date.year, date.month, date.day, 8, 0, 0)
     # All in memory first, on every core: a template error must not leave half a set.
-    rendered = map_ordered(lambda job: _rendered(job, when), jobs,
-                           progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
-    documents = [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
+    documents = render_jobs(jobs, progress)
     result = BuildResult(checked, out, documents, template_findings=template_findings(jobs))
     result.snapshot = snapshot(checked, documents)
     waiting = "waiting for another build to finish"

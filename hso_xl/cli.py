@@ -76,25 +76,32 @@ def _resolve_workbook(workbook: Path | None, input_dir: Path | None) -> tuple[Pa
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (see README).")
-def check(workbook: Path | None, input_dir: Path, as_json: bool) -> None:
+@click.option("--map", "show_map", is_flag=True,
+              help="Also list every figure and fact the documents use beside the cell it came from.")
+def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool) -> None:
     """Recompute WORKBOOK, check its budget and print totals and findings.
 
-    With no WORKBOOK, the newest .xlsx/.xlsm in the input folder is used. Exit code 0: no error;
-    1: the check found errors; 2: the workbook cannot be used.
+    With no WORKBOOK, the newest .xlsx/.xlsm/.ods in the input folder is used. It says which layout
+    it recognised and where it found each table. Exit code 0: no error; 1: the check found errors;
+    2: the workbook cannot be used.
     """
     with friendly_errors(as_json):
-        from .model.checked import check_workbook
+        from .build import check_for_documents
         from .report import check_json, check_text, exit_code
 
         settings = _settings()
         path, chosen_from = _resolve_workbook(workbook, input_dir)
         if chosen_from is not None and as_json:
             click.echo(f"Using {path} (the newest workbook in {chosen_from}/)", err=True)
-        checked = check_workbook(path, settings)
+        checked, _ = check_for_documents(path, settings)
         if as_json:
             _emit_json(check_json(checked, chosen_from))
         else:
             click.echo(check_text(checked, chosen_from))
+            if show_map:
+                from .report import map_text
+
+                click.echo(map_text(checked))
         sys.exit(exit_code(checked.findings))
 
 
@@ -173,15 +180,15 @@ def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
     a document must be sent again when a workbook cell its figures come from has changed.
     """
     with friendly_errors(as_json):
+        from .build import check_for_documents
         from .changes import compare, render_summary, snapshot
-        from .model.checked import check_workbook
 
         settings = _settings()
         templates_dir = templates_dir or settings.templates
         snapshots = []
         for path in (old, new):
-            checked = check_workbook(path, settings)
-            snapshots.append(snapshot(checked, _render_in_memory(checked, templates_dir)))
+            checked, jobs = check_for_documents(path, settings, templates_dir)
+            snapshots.append(snapshot(checked, _render_in_memory(jobs)))
         report = compare(*snapshots)
         if as_json:
             _emit_json(report.to_json())
@@ -189,15 +196,11 @@ def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
             click.echo(render_summary(report, f"No changes between {old} and {new}."))
 
 
-def _render_in_memory(checked, templates_dir: Path) -> list:
-    """Render every template for `checked` without writing (to learn each document's source cells)."""
-    import datetime as dt
+def _render_in_memory(jobs) -> list:
+    """Render every planned document without writing (to compare them and learn their source cells)."""
+    from .build import render_jobs
 
-    from .build import plan_jobs, render_job
-
-    if not templates_dir.is_dir():
-        return []
-    return [render_job(job, dt.datetime(2000, 1, 1)) for job in plan_jobs(checked, templates_dir)]
+    return render_jobs(jobs)
 
 
 @main.command()
@@ -371,10 +374,10 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
             for name in names:
                 click.echo(f"    {name}")
         if check_:
-            from .model.checked import check_workbook
+            from .build import check_for_documents
 
             path, _ = _resolve_workbook(workbook, input_dir)
-            documents = _render_in_memory(check_workbook(path, settings), templates_dir)
+            documents = _render_in_memory(check_for_documents(path, settings, templates_dir)[1])
             click.echo(f"All {len(found)} templates render against {path} ({len(documents)} documents).")
 
 

@@ -9,6 +9,7 @@ from . import __version__
 from .errors import EXIT_FINDINGS, EXIT_OK
 from .findings import Finding, Severity
 from .model.checked import Checked
+from .model.layouts import title as layout_title
 from .swedish import group, percent, sort_key
 from .workbook.verify import Verification
 
@@ -88,8 +89,12 @@ def check_json(checked: Checked, chosen_from: Path | None) -> dict:
             "financiers": [line.label for line in b.eu_lines],
             "amount": _dec(b.eu_total),
             "rate": _dec(b.eu_rate.quantize(Decimal("0.000001"))),
-            "cap": _dec(b.eu_cap),
+            "cap": _dec(b.eu_cap) if b.eu_cap is not None else None,
         },
+        "layout": {"name": b.layout, "title": layout_title(b.layout),
+                   "tables": [{"what": p.what, "workbook": p.workbook, "sheet": p.sheet, "range": p.range}
+                              for p in b.places]},
+        "facts_workbook": str(checked.facts_workbook.path) if checked.facts_workbook is not None else None,
         "municipalities": municipalities(checked),
         "findings": [f.to_json() for f in findings],
         "counts": _counts(findings),
@@ -103,6 +108,10 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
     lines = []
     took = f" (the newest workbook in {chosen_from}/)" if chosen_from else ""
     lines.append(f"Workbook: {checked.workbook.path}{took}")
+    if checked.facts_workbook is not None:
+        lines.append(f"Facts workbook: {checked.facts_workbook.path}")
+    lines.append(f"Layout: {layout_title(b.layout)}")
+    lines.append("Read: " + "; ".join(place.text() for place in b.places))
     lines.append(
         f"Recomputed {v.formula_count} formulas with {checked.engine.engine} {checked.engine.version}: "
         + _difference_summary(v)
@@ -117,9 +126,9 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
     names = ", ".join(line.label for line in b.eu_lines)
     eu_ids = {id(line) for line in b.eu_lines}
     eu_printed = sum(r.total for r in checked.printed.cash.rows if id(r.line) in eu_ids)
+    cap = f"cap {percent(b.eu_cap)}" if b.eu_cap is not None else "no cap given"
     lines.append(
-        f"EU support ({names}): {group(eu_printed)} kr = {percent(b.eu_rate, 2)} of the total project cost "
-        f"(cap {percent(b.eu_cap)})"
+        f"EU support ({names}): {group(eu_printed)} kr = {percent(b.eu_rate, 2)} of the total project cost ({cap})"
     )
     lines.append("")
     lines.append("Co-financing per municipality (kr):")
@@ -128,6 +137,71 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
         lines.append(f"  {m['name']:<24} {per_year}  total {group(m['total'])}")
     lines.append("")
     lines.extend(_findings_text(checked.findings))
+    return "\n".join(lines)
+
+
+def map_text(checked: Checked) -> str:
+    """Every figure and fact the documents use, beside the cell it came from, to confirm the reading at a glance."""
+    from .model.facts import SCOPES
+    from .model.sheets import is_blank
+    from .workbook.values import template_value
+
+    b, p = checked.budget, checked.printed
+    lines = ["", "What the documents use, and where it comes from (printed kronor, cell in brackets):"]
+
+    def coordinate(ref: str) -> str:
+        return ref.rpartition("!")[2]
+
+    def show(value) -> str:
+        value = template_value(value)
+        return value.isoformat() if hasattr(value, "isoformat") else repr(value)
+
+    def table(title: str, rows, totals=None, total_label: str = "") -> None:
+        sheet = rows[0].line.cells[0].rpartition("!")[0] if rows else ""
+        lines.append(f"{title} (sheet {sheet}; {', '.join(str(y) for y in b.years)}):")
+        for row in rows:
+            line = row.line
+            tags = ""
+            if hasattr(line, "kind"):
+                tags = f" [{line.sector}, {line.kind}{', EU' if line.is_eu else ''}" \
+                       f"{', municipality' if line.municipality else ''}]"
+            written = f" (written '{line.written}')" if line.written else ""
+            figures = "  ".join(f"{group(v)} ({coordinate(c)})" for v, c in zip(row.printed, line.cells))
+            lines.append(f"  {line.label}{tags}{written}: {figures}  [{coordinate(line.label_cell)}]")
+        if totals is not None:
+            lines.append(f"  = {total_label}: " + "  ".join(group(t) for t in totals))
+
+    table("Costs", p.costs.rows, p.costs.totals, "Summa bokförd kostnad")
+    if p.direct_costs.rows:
+        table("Direct financing (cost)", p.direct_costs.rows, p.direct_costs.totals, "Summa direktfinansiering")
+    table("Cash financing", p.cash.rows, p.cash.totals, "Summa kontant finansiering")
+    if p.in_kind.rows:
+        table("In-kind financing", p.in_kind.rows, p.in_kind.totals, "Summa direktfinansiering")
+
+    def facts(title: str, scope: str, found: dict) -> None:
+        lines.append(f"{title}:")
+        for spec in SCOPES[scope]:
+            fact = found.get(spec.key)
+            if fact is None or is_blank(fact.value):
+                lines.append(f"  {scope}.{spec.key}: missing ('{spec.title}')")
+            else:
+                lines.append(f"  {scope}.{spec.key} = {show(fact.value)}  ({fact.cell}, '{fact.label}')")
+        for key, fact in found.items():
+            if key not in {s.key for s in SCOPES[scope]}:
+                lines.append(f"  {scope}.{key} = {show(fact.value)}  ({fact.cell}, not a known fact)")
+
+    facts("Project facts", "projekt", b.project)
+    facts("Parameters", "parametrar", b.parameters)
+    for m in sorted(b.municipalities, key=lambda m: sort_key(m.official_name)):
+        line = b.municipality_line(m)
+        lines.append(f"{m.official_name} (financing row {line.label_cell if line else 'missing'}, "
+                     f"facts row {m.row_cell}):")
+        for spec in SCOPES["kommun"]:
+            fact = m.facts.get(spec.key)
+            if spec.key == "namn":
+                continue
+            shown = "missing" if fact is None or is_blank(fact.value) else f"{show(fact.value)}  ({fact.cell})"
+            lines.append(f"  kommun.{spec.key} = {shown}" if shown != "missing" else f"  kommun.{spec.key}: missing")
     return "\n".join(lines)
 
 

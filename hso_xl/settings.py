@@ -9,21 +9,32 @@ Every key is optional; an unknown key is an error, so a misspelt setting never g
     report_data = "input/Rapportdata.xlsx"  # the regional report's data (default: Rapportdata*.xlsx there)
     keep_archives = 10         # previous document sets kept in output/arkiv/
     strict = false             # true: warnings stop the build like errors
+    layout = "tillvaxtverket"  # pin the layout ("hso" or "tillvaxtverket") when a workbook could be read both ways
+    budget_sheet = "Budget"    # pin the sheet that holds the budget, when two sheets could
 
     [rounding]
     costs = "OH (indirekta kostnader)"   # overrides Parametrar's "Avrundning kostnader"
     financing = "Tillväxtverket"         # overrides "Avrundning finansiering"
+
+    [parameters]               # for workbooks without a Parametrar sheet (the workbook's own win)
+    first_year = 2027          # År 1 of Tillväxtverket's form is this calendar year
+    eu_cap = 0.40              # EU support at most this share of the total project cost
+    eu_financier = "Tillväxtverket"
+
+    [aliases]                  # short forms of financiers' names, beside organisations.toml's
+    "Rvn" = "Region Västernorrland"
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SettingsError
 
 FILE_NAME = "hso.toml"
+LAYOUTS = ("hso", "tillvaxtverket")
 
 
 @dataclass(frozen=True)
@@ -35,14 +46,28 @@ class Settings:
     report_data: Path | None = None
     keep_archives: int = 10
     strict: bool = False
+    layout: str | None = None
+    budget_sheet: str | None = None
     rounding_costs: str | None = None
     rounding_financing: str | None = None
+    first_year: int | None = None
+    eu_cap: float | None = None
+    eu_financier: str | None = None
+    aliases: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
+
+    def fingerprint(self) -> dict:
+        """What of the settings changes documents (for the change report): every setting but the folders."""
+        return {"strict": self.strict, "layout": self.layout, "budget_sheet": self.budget_sheet,
+                "rounding_costs": self.rounding_costs, "rounding_financing": self.rounding_financing,
+                "first_year": self.first_year, "eu_cap": self.eu_cap, "eu_financier": self.eu_financier,
+                "aliases": dict(sorted(self.aliases.items()))}
 
 
 _TOP = {"input": str, "output": str, "templates": str, "facts": str, "report_data": str, "keep_archives": int,
-        "strict": bool, "rounding": dict}
+        "strict": bool, "layout": str, "budget_sheet": str, "rounding": dict, "parameters": dict, "aliases": dict}
 _ROUNDING = {"costs": str, "financing": str}
+_PARAMETERS = {"first_year": int, "eu_cap": (int, float), "eu_financier": str}
 
 
 def load_settings(folder: Path = Path(".")) -> Settings:
@@ -53,16 +78,29 @@ def load_settings(folder: Path = Path(".")) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"the settings file cannot be read ({exc})", file=path) from None
+        why = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+        raise SettingsError(f"the settings file cannot be read ({why})", file=path,
+                            hint="Save it as UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"the settings file is not valid TOML ({exc})", file=path,
                             hint="Write each setting as key = value; text in quotes") from None
     _check(path, data, _TOP, "")
     _check(path, data.get("rounding", {}), _ROUNDING, "rounding.")
+    parameters = data.get("parameters", {})
+    _check(path, parameters, _PARAMETERS, "parameters.")
+    aliases = data.get("aliases", {})
+    _check(path, aliases, {key: str for key in aliases}, "aliases.")
     base = path.parent
     rounding = data.get("rounding", {})
     if data.get("keep_archives", 10) < 0:
         raise SettingsError("keep_archives must be 0 or more", file=path, location="keep_archives")
+    if data.get("layout") is not None and data["layout"] not in LAYOUTS:
+        raise SettingsError(f"layout must be one of {', '.join(LAYOUTS)}, not {data['layout']!r}", file=path,
+                            location="layout")
+    eu_cap = parameters.get("eu_cap")
+    if eu_cap is not None and not 0 <= eu_cap <= 1:
+        raise SettingsError("parameters.eu_cap is a share between 0 and 1 (0.40 for 40 %)", file=path,
+                            location="parameters.eu_cap")
     return Settings(
         input=base / data.get("input", "input"),
         output=base / data.get("output", "output"),
@@ -71,8 +109,14 @@ def load_settings(folder: Path = Path(".")) -> Settings:
         report_data=base / data["report_data"] if "report_data" in data else None,
         keep_archives=data.get("keep_archives", 10),
         strict=data.get("strict", False),
+        layout=data.get("layout"),
+        budget_sheet=data.get("budget_sheet"),
         rounding_costs=rounding.get("costs"),
         rounding_financing=rounding.get("financing"),
+        first_year=parameters.get("first_year"),
+        eu_cap=float(eu_cap) if eu_cap is not None else None,
+        eu_financier=parameters.get("eu_financier"),
+        aliases=dict(aliases),
         source=path,
     )
 
@@ -86,6 +130,8 @@ def _check(path: Path, data: dict, allowed: dict, prefix: str) -> None:
                 hint=f"Known settings: {', '.join(prefix + k for k in allowed)} (see the README)",
             )
         expected = allowed[key]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise SettingsError(f"'{prefix}{key}' should be {expected.__name__}, not {value!r}", file=path,
+        types = expected if isinstance(expected, tuple) else (expected,)
+        if not isinstance(value, types) or (int in types and isinstance(value, bool)):
+            name = " or ".join(t.__name__ for t in types)
+            raise SettingsError(f"'{prefix}{key}' should be {name}, not {value!r}", file=path,
                                 location=f"{prefix}{key}")

@@ -456,12 +456,8 @@ def external_workbook_reference(folder: Path) -> Path:
 # -- the workbook contract -----------------------------------------------------------------------------
 
 def missing_sheet(folder: Path) -> Path:
-    """The Kommuner sheet renamed to something else."""
-
-    def change(wb):
-        wb["Kommuner"].title = "Kommunlista"
-
-    return _edited(folder, "utan-kommuner.xlsx", change)
+    """The cost table's header 'Kostnadsslag' (Budget!A3) retyped: no budget in any layout."""
+    return _edited(folder, "utan-budget.xlsx", _set(Budget_A3="Kostnader"))
 
 
 def missing_header_label(folder: Path) -> Path:

@@ -74,7 +74,7 @@ def test_manifest_hashes_and_cells(tmp_path, templates):
     doc = next(d for d in manifest["documents"] if d["subject"] == "Ånge kommun" and d["template"] == "Beslut.docx")
     assert doc["sha256"] == sha256(out / doc["path"])
     assert doc["cells"] == ["Budget!B19", "Budget!C19", "Budget!D19", "Finansiering!D9", "Finansiering!E9",
-                            "Finansiering!F9"]
+                            "Finansiering!F9", "Kommuner!B6"]  # Kommuner!B6: the official name it prints
     assert {t["path"] for t in manifest["templates"]} == {"templates/kommun/Beslut.docx",
                                                         "templates/projekt/Bilaga.docx",
                                                         "templates/finansiar/Intyg.docx"}

@@ -5,11 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# Roles of the workbook's own total rows, whatever a layout calls them.
+BOOKED, DIRECT, PROJECT, CASH, IN_KIND, FINANCING = "booked", "direct", "project", "cash", "in_kind", "financing"
+PUBLIC_CASH, PRIVATE_CASH = "public_cash", "private_cash"
+
 KONTANT = "kontant"
 ANNAT_AN_PENGAR = "annat än pengar"
 OFFENTLIG = "offentlig"
 PRIVAT = "privat"
 ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a table was found: shown by `check` so the administrator can confirm the reading."""
+
+    what: str  # "costs", "financing", "project facts", …
+    sheet: str
+    range: str  # "A3:G22"
+    workbook: str | None = None  # the file, when it is not the master workbook
+
+    def text(self) -> str:
+        where = f"[{self.workbook}]" if self.workbook else ""
+        return f"{self.what}: {where}{self.sheet}!{self.range}"
 
 
 @dataclass(frozen=True)
@@ -22,6 +40,7 @@ class Line:
     label_cell: str
     total_cell: str | None = None  # the workbook's own row total, if the table has a Totalt column
     empty_cells: tuple[str, ...] = ()  # year cells left empty, counted as 0
+    written: str | None = None  # the label as the workbook writes it, when `label` is the official name
 
     @property
     def total(self) -> Decimal:
@@ -41,7 +60,7 @@ class CostLine(Line):
 class Municipality:
     official_name: str
     short_name: str
-    facts: dict  # header label -> value, every column of the Kommuner sheet
+    facts: dict  # stable fact key (model/facts.py) or slug of an unknown column -> Fact
     row_cell: str
 
 
@@ -59,6 +78,7 @@ class Fact:
     value: object
     cell: str
     typed: object = None  # what the cell held when it was read differently (a date typed as text)
+    label_cell: str | None = None
 
 
 @dataclass
@@ -68,11 +88,14 @@ class Budget:
     direct_costs: list[Line]
     financing: list[FinancingLine]
     municipalities: list[Municipality]
-    project: dict[str, Fact]  # normalised label -> fact, from the Projekt sheet
-    parameters: dict[str, Fact]  # normalised label -> fact, from the Parametrar sheet
-    eu_cap: Decimal
-    # The workbook's own total rows, kept to verify them against the rows they should add up.
+    project: dict[str, Fact]  # stable key (model/facts.py) or slug of an unknown label -> fact
+    parameters: dict[str, Fact]  # the same, from Parametrar
+    eu_cap: Decimal | None  # None: no cap given, so it is not checked
+    # The workbook's own total rows by role (BOOKED, DIRECT, PROJECT, FINANCING, …), verified against their rows.
     workbook_totals: dict[str, Line] = field(default_factory=dict)
+    layout: str = "hso"  # which layout the tables were read in (model/layouts/)
+    places: list[Place] = field(default_factory=list)
+    findings: list = field(default_factory=list)  # what reading found: names matched, labels not known, …
 
     def _sum(self, lines, index: int, signed: bool = False) -> Decimal:
         return sum(((line.signed if signed else line.amounts)[index] for line in lines), ZERO)

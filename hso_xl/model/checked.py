@@ -16,12 +16,13 @@ from ..workbook.book import Workbook
 from ..workbook.engine import EngineReport
 from ..workbook.recalc import Recomputed, recompute_file
 from ..workbook.verify import Verification
+from ..discover import find_companion
 from .budget import Budget
 from .checks import check_budget
-from .contract import (BUDGET_SHEET, COST_ROUNDING, FINANCING_ROUNDING, FINANCING_SHEET, MUNICIPALITY_SHEET,
-                       PARAMETER_SHEET, PROJECT_SHEET, read_budget)
+from .factsheets import read_facts
+from .layouts import read_budget
 from .rounding import PrintedBudget, printed_budget
-from .sheets import find_sheet, norm
+from .sheets import is_blank
 
 
 @dataclass
@@ -33,6 +34,11 @@ class Checked:
     printed: PrintedBudget
     findings: list[Finding]
     settings: Settings
+    facts_workbook: Workbook | None = None  # the companion facts workbook, when one was read
+
+    @property
+    def workbooks(self) -> list[Workbook]:
+        return [self.workbook] + ([self.facts_workbook] if self.facts_workbook is not None else [])
 
 
 def check_workbook(path: Path, settings: Settings = Settings()) -> Checked:
@@ -49,30 +55,47 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
     """Return the checked budget of a workbook already recomputed (see check_workbook)."""
     workbook, verification = recomputed.workbook, recomputed.verification
     verification.raise_if_unusable(workbook)
-    budget = read_budget(workbook)
-    printed = printed_budget(budget, settings.rounding_costs or _parameter(budget, COST_ROUNDING),
-                             settings.rounding_financing or _parameter(budget, FINANCING_ROUNDING))
-    findings = verification.findings() + layout_findings(workbook) + check_budget(budget, printed)
-    return Checked(workbook, recomputed.engine, verification, budget, printed, findings, settings)
+    facts_file = find_companion(workbook.path.parent if settings.facts is None else settings.input, "facts",
+                                settings.facts)
+    companion = None
+    if facts_file is not None and facts_file.resolve() != workbook.path.resolve():
+        companion = recompute_file(facts_file)
+        companion.verification.raise_if_unusable(companion.workbook)
+    workbooks = [workbook] + ([companion.workbook] if companion else [])
+    facts = read_facts(workbooks)
+    budget = read_budget(workbook, facts, settings)
+    printed = printed_budget(budget, settings.rounding_costs or _parameter(budget, "avrundning_kostnader"),
+                             settings.rounding_financing or _parameter(budget, "avrundning_finansiering"))
+    findings = (verification.findings() + (companion.verification.findings() if companion else [])
+                + layout_findings(budget, workbooks) + check_budget(budget, printed, workbook))
+    return Checked(workbook, recomputed.engine, verification, budget, printed, findings, settings,
+                   companion.workbook if companion else None)
 
 
-def layout_findings(workbook: Workbook) -> list[Finding]:
-    """Warn about what hides figures from a reader: hidden sheets, merged cells in the tables."""
+def layout_findings(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
+    """Warn about what hides figures from a reader: hidden sheets, merged cells in the tables read."""
     out = []
-    for name in (PROJECT_SHEET, PARAMETER_SHEET, BUDGET_SHEET, FINANCING_SHEET, MUNICIPALITY_SHEET):
-        sheet = find_sheet(workbook, name, required=False)
+    seen = set()
+    for place in budget.places:
+        workbook = next((w for w in workbooks if (w.path.name if place.workbook else None) == place.workbook
+                         or (place.workbook is None and w is workbooks[0])), workbooks[0])
+        if (place.workbook, place.sheet) in seen:
+            continue
+        seen.add((place.workbook, place.sheet))
+        sheet = next((s for s in workbook.sheets if s.name == place.sheet), None)
         if sheet is None:
             continue
+        prefix = f"[{place.workbook}]" if place.workbook else ""
         if sheet.state != "visible":
             out.append(Finding(Severity.WARNING, "sheet.hidden",
-                               f"the sheet '{sheet.name}' is hidden; it is read like any other", sheet.name))
+                               f"the sheet '{sheet.name}' is hidden; it is read like any other", prefix + sheet.name))
         for merged in sheet.merged:
             out.append(Finding(Severity.WARNING, "sheet.merged",
                                f"merged cells {merged}: only the top-left cell holds a value; the others read as empty",
-                               f"{sheet.name}!{merged}"))
+                               f"{prefix}{sheet.name}!{merged}"))
     return out
 
 
-def _parameter(budget: Budget, label: str) -> str | None:
-    fact = budget.parameters.get(norm(label))
-    return str(fact.value) if fact and fact.value else None
+def _parameter(budget: Budget, key: str) -> str | None:
+    fact = budget.parameters.get(key)
+    return str(fact.value) if fact and not is_blank(fact.value) else None

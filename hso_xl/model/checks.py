@@ -1,4 +1,10 @@
-"""Check that the budget holds together: balance, EU cap, signs, municipalities, the workbook's totals."""
+"""Check that the budget holds together: balance, EU cap, signs, municipalities, the workbook's own totals.
+
+Each finding says what is wrong, where, and what to do, and one cause gives one finding: a row left
+out of a SUM is reported once, with the row and the formula to widen, and the differences it
+causes further down (a financing plan short by the same amount) are told in that finding, not
+repeated as errors of their own.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,26 @@ from decimal import Decimal
 
 from ..findings import Finding, Severity
 from ..swedish import group, percent, whole_kronor
-from .budget import Budget
+from ..workbook.book import Workbook, cell_order
+from ..workbook.refs import CellRef, references
+from .budget import BOOKED, CASH, DIRECT, FINANCING, IN_KIND, PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, Line
 from .dates import looks_like_date
-from .contract import (BOOKED_TOTAL, COST_ROUNDING, DIRECT_TOTAL, FINANCING_ROUNDING, FINANCING_TOTAL, PROJECT_TOTAL)
 from .rounding import HALF_ORE, PrintedBudget
 from .sheets import norm
 
+ROUNDING_PER_ROW = Decimal("0.5")  # a row typed in whole kronor from an exact figure is off by at most this
 
-def check_budget(budget: Budget, printed: PrintedBudget) -> list[Finding]:
+
+def check_budget(budget: Budget, printed: PrintedBudget, workbook: Workbook | None = None) -> list[Finding]:
     """Return every finding about `budget`; errors mean no document may be produced from it."""
+    totals, explained = _workbook_totals(budget, workbook)
     return [
+        *budget.findings,
         *_negative_amounts(budget),
         *_empty_amounts(budget),
-        *_workbook_totals(budget),
-        *_balance(budget),
-        *_eu_cap(budget),
+        *totals,
+        *_balance(budget, explained),
+        *_eu_cap(budget, workbook),
         *_municipalities(budget),
         *_rounding(budget, printed),
         *_dates_typed_as_text(budget),
@@ -29,6 +40,10 @@ def check_budget(budget: Budget, printed: PrintedBudget) -> list[Finding]:
 
 def _kr(value: Decimal) -> str:
     return f"{group(value, 2)} kr"
+
+
+def _kr0(value: Decimal) -> str:
+    return f"{group(value)} kr"
 
 
 def _negative_amounts(budget: Budget):
@@ -40,7 +55,8 @@ def _negative_amounts(budget: Budget):
 
 
 def _dates_typed_as_text(budget: Budget):
-    for fact in budget.project.values():
+    facts = [*budget.project.values(), *(f for m in budget.municipalities for f in m.facts.values())]
+    for fact in facts:
         if fact.typed is not None:
             yield Finding(Severity.WARNING, "date.text",
                           f"'{fact.label}' is a date typed as text ('{fact.typed.strip()}'); it is read as "
@@ -60,69 +76,240 @@ def _empty_amounts(budget: Budget):
                           f"'{line.label}' has an empty amount, counted as 0; type 0 if that is meant", cell)
 
 
-def _workbook_totals(budget: Budget):
-    """Compare the workbook's own total rows and Totalt column with what their rows add up to."""
+def _expected(budget: Budget) -> dict[str, tuple[list[Decimal], list[Line]]]:
+    """Each total role -> (what its rows add up to per year, the rows it should cover)."""
     n = range(len(budget.years))
-    expected = {
-        norm(BOOKED_TOTAL): [budget.booked_cost(i) for i in n],
-        norm(DIRECT_TOTAL): [budget.direct_cost(i) for i in n],
-        norm(PROJECT_TOTAL): [budget.project_cost(i) for i in n],
-        norm(FINANCING_TOTAL): [budget.total_financing(i) for i in n],
+    public = [f for f in budget.cash_lines if f.sector == "offentlig"]
+    private = [f for f in budget.cash_lines if f.sector == "privat"]
+    return {
+        BOOKED: ([budget.booked_cost(i) for i in n], list(budget.costs)),
+        DIRECT: ([budget.direct_cost(i) for i in n], list(budget.direct_costs)),
+        PROJECT: ([budget.project_cost(i) for i in n], [*budget.costs, *budget.direct_costs]),
+        CASH: ([budget.cash_financing(i) for i in n], budget.cash_lines),
+        PUBLIC_CASH: ([sum((f.amounts[i] for f in public), Decimal(0)) for i in n], public),
+        PRIVATE_CASH: ([sum((f.amounts[i] for f in private), Decimal(0)) for i in n], private),
+        IN_KIND: ([budget.in_kind_financing(i) for i in n], budget.in_kind_lines),
+        FINANCING: ([budget.total_financing(i) for i in n], budget.financing),
     }
-    for key, line in budget.workbook_totals.items():
-        for year, shown, ours, cell in zip(budget.years, line.amounts, expected[key], line.cells):
-            if abs(shown - ours) >= HALF_ORE:
-                yield Finding(
-                    Severity.ERROR, "workbook.total",
-                    f"'{line.label}' {year} is {_kr(shown)} in the workbook, but its rows add up to {_kr(ours)}: "
-                    "is a row outside the SUM range?",
-                    cell,
-                )
 
 
-def _balance(budget: Budget):
+def _workbook_totals(budget: Budget, workbook: Workbook | None):
+    """Compare the workbook's own total rows with what their rows add up to; one finding per total row.
+
+    Returns the findings and, per year, the difference they explain (so the balance check does not
+    report the same cause again).
+    """
+    findings: list[Finding] = []
+    explained = [Decimal(0)] * len(budget.years)
+    expected = _expected(budget)
+    for role, line in budget.workbook_totals.items():
+        ours, rows = expected[role]
+        wrong = [i for i, (shown, exact) in enumerate(zip(line.amounts, ours)) if abs(shown - exact) >= HALF_ORE]
+        if not wrong:
+            continue
+        if role == PROJECT and all(abs((line.amounts[i] - ours[i]) - explained[i]) < HALF_ORE for i in wrong):
+            continue  # the project total follows from a booked total already reported
+        left_out = _rows_left_out(workbook, line, rows, wrong) if workbook is not None else []
+        years = ", ".join(f"{budget.years[i]} {_kr(line.amounts[i])} where its rows add up to {_kr(ours[i])}"
+                          for i in wrong)
+        if left_out:
+            names = "; ".join(f"'{r.label}' ({' / '.join(_kr0(a) for a in r.amounts)})" for r in left_out)
+            formula = _formula(workbook, line.cells[wrong[0]])
+            what = (f"'{line.label}' leaves out {names}: {years}. Widen the formula {formula} in "
+                    f"{_span(line, wrong)} to include {'it' if len(left_out) == 1 else 'them'}")
+        else:
+            what = (f"'{line.label}' is {years}: is a row outside the SUM range, or the total typed in? "
+                    f"Make {_span(line, wrong)} add up all rows of its table")
+        if role == BOOKED:
+            for i in wrong:
+                explained[i] = line.amounts[i] - ours[i]
+            what += ("; as long as it is wrong, the financing plan, which balances against it, is off by the same "
+                     "amount")
+        findings.append(Finding(Severity.ERROR, "workbook.total", what, line.cells[wrong[0]],
+                                {"rows_left_out": [r.label for r in left_out], "cells": [line.cells[i] for i in wrong]}))
+    return findings, explained
+
+
+def _rows_left_out(workbook: Workbook, total: Line, rows: list[Line], years: list[int]) -> list[Line]:
+    """Return the non-zero rows whose cell the total's formula does not read (in the first wrong year)."""
+    i = years[0]
+    sheet, _, coordinate = total.cells[i].rpartition("!")
+    target = next((s for s in workbook.sheets if _same_sheet(s.name, sheet)), None)
+    if target is None:
+        return []
+    cell = next((c for c in target.cells.values() if c.coordinate == coordinate), None)
+    if cell is None or cell.formula is None:
+        return []
+    read = _reads(workbook, cell.formula, target.name, depth=0)
+    return [row for row in rows if row.amounts[i] != 0 and _ref(row.cells[i]) not in read]
+
+
+def _reads(workbook: Workbook, formula: str, sheet: str, depth: int) -> set[CellRef]:
+    """Every cell a formula reads, through other formulas' cells too (a total of subtotals)."""
+    out: set[CellRef] = set()
+    for ref in references(formula, sheet, workbook):
+        out.add(ref)
+        source = workbook.sheet(ref.sheet).get(ref.row, ref.col)
+        if source is not None and source.formula and depth < 3:
+            out |= _reads(workbook, source.formula, ref.sheet, depth + 1)
+    return out
+
+
+def _ref(text: str) -> CellRef:
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    sheet, _, coordinate = text.rpartition("!")
+    row, col = coordinate_to_tuple(coordinate)
+    return CellRef(sheet.strip("'").replace("''", "'"), row, col)
+
+
+def _same_sheet(name: str, quoted: str) -> bool:
+    return name == quoted.strip("'").replace("''", "'")
+
+
+def _formula(workbook: Workbook, ref: str) -> str:
+    target = _ref(ref)
+    cell = workbook.sheet(target.sheet).get(target.row, target.col)
+    return cell.formula if cell is not None and cell.formula else "(typed in)"
+
+
+def _span(line: Line, years: list[int]) -> str:
+    first, last = line.cells[years[0]], line.cells[years[-1]]
+    return first if first == last else f"{first}:{last.rpartition('!')[2]}"
+
+
+def _tolerance(budget: Budget, i: int, lines) -> Decimal:
+    """What rounding of typed-in rows can explain: half a krona per row with an amount that year."""
+    return ROUNDING_PER_ROW * sum(1 for line in lines if line.amounts[i] != 0)
+
+
+def _balance(budget: Budget, explained: list[Decimal]):
     last = len(budget.years) - 1
     for i, year in enumerate(budget.years):
         pairs = (
-            ("cash financing", budget.cash_financing(i), "booked cost", budget.booked_cost(i)),
-            ("in-kind financing", budget.in_kind_financing(i), "direct financing cost", budget.direct_cost(i)),
+            ("cash financing", budget.cash_financing(i), "booked cost", budget.booked_cost(i),
+             [*budget.cash_lines, *budget.costs]),
+            ("in-kind financing", budget.in_kind_financing(i), "direct financing cost", budget.direct_cost(i),
+             [*budget.in_kind_lines, *budget.direct_costs]),
         )
-        for what, have, of, need in pairs:
-            if abs(have - need) >= HALF_ORE:
-                yield Finding(
-                    Severity.ERROR, "balance.year",
-                    f"{year}: {what} {_kr(have)} does not equal {of} {_kr(need)} (difference {_kr(have - need)})",
-                    _total_cell(budget, FINANCING_TOTAL, i),
-                )
+        for what, have, of, need, lines in pairs:
+            diff = have - need
+            if abs(diff) < HALF_ORE or (what == "cash financing" and abs(diff - explained[i]) < HALF_ORE
+                                        and explained[i] != 0):
+                continue
+            if abs(diff) <= _tolerance(budget, i, lines):
+                yield Finding(Severity.WARNING, "balance.rounding",
+                              f"{year}: {what} {_kr(have)} differs from {of} {_kr(need)} by {_kr(diff)}, which "
+                              "rounding of the typed-in amounts explains; the documents print both as the workbook "
+                              "gives them. Let one row absorb it (a formula such as the EU row's = cost − the others)",
+                              _total_cell(budget, FINANCING, i))
+                continue
+            suspects = [line.label for line in lines if abs(line.amounts[i] - abs(diff)) < HALF_ORE]
+            hint = (f"; a row of exactly that amount: {', '.join(suspects)} (counted twice, or missing on one side?)"
+                    if suspects else "; check the rows typed in last on both sides")
+            yield Finding(
+                Severity.ERROR, "balance.year",
+                f"{year}: {what} {_kr(have)} does not equal {of} {_kr(need)} (difference {_kr(diff)}){hint}",
+                _total_cell(budget, FINANCING, i),
+                {"difference": str(diff), "suspects": suspects},
+            )
     financing = budget.over_period(budget.total_financing)
     cost = budget.total_project_cost
-    if abs(financing - cost) >= HALF_ORE:
-        span = f"{budget.years[0]}–{budget.years[last]}"
-        yield Finding(Severity.ERROR, "balance.total",
-                      f"{span}: total financing {_kr(financing)} does not equal total project cost {_kr(cost)}",
-                      _total_cell(budget, FINANCING_TOTAL, last))
+    diff = financing - cost
+    if abs(diff) >= HALF_ORE and abs(diff - sum(explained, Decimal(0))) >= HALF_ORE:
+        lines = [*budget.financing, *budget.costs, *budget.direct_costs]
+        tolerance = sum((_tolerance(budget, i, lines) for i in range(len(budget.years))), Decimal(0))
+        if abs(diff) > tolerance:
+            span = f"{budget.years[0]}–{budget.years[last]}"
+            yield Finding(Severity.ERROR, "balance.total",
+                          f"{span}: total financing {_kr(financing)} does not equal total project cost {_kr(cost)} "
+                          f"(difference {_kr(diff)})", _total_cell(budget, FINANCING, last))
 
 
-def _total_cell(budget: Budget, label: str, i: int) -> str | None:
-    line = budget.workbook_totals.get(norm(label))
+def _total_cell(budget: Budget, role: str, i: int) -> str | None:
+    line = budget.workbook_totals.get(role)
     return line.cells[i] if line else None
 
 
-def _eu_cap(budget: Budget):
+def _eu_cap(budget: Budget, workbook: Workbook | None):
+    if not budget.eu_lines:
+        return
+    for line in budget.eu_lines:
+        if line.kind != "kontant":
+            yield Finding(Severity.ERROR, "eu.kind", f"EU support '{line.label}' must be cash (kontant)", line.label_cell)
+    if budget.eu_cap is None:
+        return
     cap_amount = budget.eu_cap * budget.total_project_cost
     eu = budget.eu_total
     names = ", ".join(line.label for line in budget.eu_lines)
     cell = budget.eu_lines[0].total_cell or budget.eu_lines[0].label_cell
-    if eu > cap_amount:
-        yield Finding(
-            Severity.ERROR, "eu.cap",
-            f"EU support ({names}) is {_kr(eu)}, {percent(budget.eu_rate, 2)} of the total project cost "
-            f"{_kr(budget.total_project_cost)}; the cap is {percent(budget.eu_cap)} = {_kr(cap_amount)}",
-            cell,
-        )
-    for line in budget.eu_lines:
-        if line.kind != "kontant":
-            yield Finding(Severity.ERROR, "eu.kind", f"EU support '{line.label}' must be cash (kontant)", line.label_cell)
+    excess = eu - cap_amount
+    if excess <= 0:
+        return
+    if whole_kronor(eu) <= whole_kronor(cap_amount):
+        yield Finding(Severity.INFO, "eu.cap_rounding",
+                      f"EU support ({names}) {_kr(eu)} is {_kr(excess)} above the exact {percent(budget.eu_cap)} of the "
+                      f"total project cost ({_kr(cap_amount)}), which is within whole-krona rounding", cell)
+        return
+    over = Decimal(whole_kronor(excess + Decimal("0.4999")))
+    advice = _eu_advice(budget, workbook, over)
+    yield Finding(
+        Severity.ERROR, "eu.cap",
+        f"EU support ({names}) is {_kr0(eu)}, {percent(budget.eu_rate, 2)} of the total project cost "
+        f"{_kr0(budget.total_project_cost)}; the cap {percent(budget.eu_cap)} allows {_kr0(cap_amount)}, so it is "
+        f"{_kr0(over)} too much over the period. {advice}",
+        cell, {"over": str(over), "cap_amount": str(cap_amount)},
+    )
+
+
+def _eu_advice(budget: Budget, workbook: Workbook | None, over: Decimal) -> str:
+    """What would bring EU support under the cap, in the administrator's terms."""
+    eu_cells = [c for line in budget.eu_lines for c in line.cells]
+    formulas = workbook is not None and all(_formula(workbook, c) != "(typed in)" for c in eu_cells)
+    others = [f for f in budget.cash_lines if not f.is_eu]
+    named = [f.label for f in others if f.municipality is None][:2]
+    who = " or ".join([*named, "the municipalities together"] if any(f.municipality for f in others) else named)
+    if formulas:
+        drivers = _typed_inputs(workbook, eu_cells, budget)
+        driven = f" (it is computed from {drivers})" if drivers else ""
+        return (f"{budget.eu_lines[0].label}'s amount is the balancing formula{driven}, so do not type over it: "
+                f"{who or 'the other financiers'} must cover {_kr0(over)} more over the period, or the costs must "
+                f"fall by {_kr0(over / budget.eu_cap)}")
+    return (f"Lower {budget.eu_lines[0].label}'s amount ({_span(budget.eu_lines[0], list(range(len(budget.years))))}) by "
+            f"{_kr0(over)} over the period and let {who or 'the other financiers'} cover it")
+
+
+def _typed_inputs(workbook: Workbook, cells: list[str], budget: Budget) -> str:
+    """Name the rows of typed-in cells the EU amount is computed from ('Budget: Personal, …; Finansiering: …')."""
+    from .labels import label
+
+    seen: set[CellRef] = set()
+    inputs: list[CellRef] = []
+
+    def walk(ref: CellRef, depth: int) -> None:
+        if ref in seen or depth > 30:
+            return
+        seen.add(ref)
+        cell = workbook.sheet(ref.sheet).get(ref.row, ref.col)
+        if cell is None:
+            return
+        if cell.formula is None:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                inputs.append(ref)
+            return
+        for child in references(cell.formula, ref.sheet, workbook):
+            walk(child, depth + 1)
+
+    for cell in cells:
+        walk(_ref(cell), 0)
+    by_sheet: dict[str, list[str]] = {}
+    for ref in sorted(inputs, key=lambda r: cell_order(f"{r.sheet}!A{r.row}")):
+        row_label = label(workbook, ref).split(" · ")[0]
+        names = by_sheet.setdefault(ref.sheet, [])
+        if row_label and row_label not in names:
+            names.append(row_label)
+    parts = [f"{sheet}: {', '.join(names[:6])}{' …' if len(names) > 6 else ''}" for sheet, names in by_sheet.items()]
+    return "; ".join(parts)
 
 
 def _municipalities(budget: Budget):
@@ -130,9 +317,11 @@ def _municipalities(budget: Budget):
         if budget.municipality_line(m) is None:
             yield Finding(Severity.ERROR, "municipality.no_financing",
                           f"the municipality '{m.official_name}' has no cash financing row in the financing plan "
-                          "(names must match exactly, e.g. 'Sundsvalls kommun')", m.row_cell)
+                          "(names must match up to case, spacing and a genitive s, e.g. 'Sundsvalls kommun')",
+                          m.row_cell)
+    linked = {id(budget.municipality_line(m)) for m in budget.municipalities}
     for line in budget.cash_lines:
-        if line.municipality is None and norm(line.label).endswith(" kommun"):
+        if id(line) not in linked and norm(line.label).endswith(" kommun"):
             yield Finding(Severity.ERROR, "municipality.no_facts",
                           f"the financier '{line.label}' looks like a municipality but has no row in the Kommuner sheet",
                           line.label_cell)
@@ -140,8 +329,8 @@ def _municipalities(budget: Budget):
 
 def _rounding(budget: Budget, printed: PrintedBudget):
     configured = {
-        "costs": (COST_ROUNDING, budget.parameters.get(norm(COST_ROUNDING))),
-        "cash financing": (FINANCING_ROUNDING, budget.parameters.get(norm(FINANCING_ROUNDING))),
+        "costs": ("Avrundning kostnader", budget.parameters.get("avrundning_kostnader")),
+        "cash financing": ("Avrundning finansiering", budget.parameters.get("avrundning_finansiering")),
     }
     for table in printed.tables:
         label, fact = configured.get(table.name, (None, None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..workbook.book import Workbook
 from ..workbook.refs import CellRef
-from .contract import TABLE_HEADERS
+from .layouts import hso, tillvaxtverket
 from .sheets import norm
 
 
@@ -35,6 +35,10 @@ def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> 
             column = str(int(value)) if float(value).is_integer() else str(value)
             break
     return " · ".join(str(p) for p in (row_label, column) if p)
+
+
+TABLE_HEADERS = (*hso.HEADERS, tillvaxtverket.COST_HEADER, tillvaxtverket.FINANCING_HEADER, "Uppgift", "Parameter",
+                 "Kommun")
 
 
 def header_row_of(workbook: Workbook, sheet_name: str) -> int | None:

@@ -7,6 +7,7 @@ one or two code points is the same letter), so an administrator can retype a lab
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,9 +48,10 @@ class Header:
     row: int
     label_col: int
     columns: dict[str, int]  # normalised header text -> column
-    years: tuple[int, ...]
+    years: tuple[int | str, ...]  # calendar years, or 'År 1', 'År 2' … when the start is not known
     year_cols: tuple[int, ...]
     total_col: int | None
+    relative: bool = False  # the header says År 1 … År N
 
     def col(self, *prefixes: str) -> int | None:
         """Return the first column whose header starts with one of `prefixes` (normalised)."""
@@ -59,13 +61,42 @@ class Header:
                     return col
         return None
 
+    @property
+    def range(self) -> str:
+        """The header row's extent, 'A3:G3'."""
+        last = max([self.label_col, *self.year_cols, self.total_col or 0])
+        return f"{self.sheet.ref(self.row, self.label_col).split('!')[-1]}:{self.sheet.ref(self.row, last).split('!')[-1]}"
 
-def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, with_years: bool = False) -> Header:
+
+TOTAL_HEADERS = ("totalt", "total", "summa")
+_YEAR_TEXT = re.compile(r"\s*((?:19|2[01])\d{2})\s*")
+_RELATIVE_YEAR = re.compile(r"\s*år\s*(\d{1,2})\s*", re.I)
+
+
+def calendar_year(value) -> int | None:
+    """Return the year a header cell holds: 2027 as a number, a formula's value, or the text '2027'."""
+    if isinstance(value, str):
+        match = _YEAR_TEXT.fullmatch(value)
+        return int(match.group(1)) if match else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and int(value) in YEAR_RANGE:
+        return int(value)
+    return None
+
+
+def relative_year(value) -> int | None:
+    """Return N for a header cell 'År N' (Tillväxtverket's budget form), else None."""
+    match = _RELATIVE_YEAR.fullmatch(value) if isinstance(value, str) else None
+    return int(match.group(1)) if match else None
+
+
+def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, with_years: bool = False,
+                start_year: int | None = None) -> Header:
     """Return the header row of the table whose label column is headed `first_label`."""
     key = norm(first_label)
     for (row, col), cell in sorted(sheet.cells.items()):
         if isinstance(cell.value, str) and norm(cell.value) == key:
-            return _header_at(workbook, sheet, row, col, with_years)
+            return header_at(workbook, sheet, row, col, with_years, start_year)
     raise ContractError(
         f"no header cell '{first_label}' was found on the sheet",
         file=workbook.path,
@@ -74,42 +105,62 @@ def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, with_year
     )
 
 
-def _header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_years: bool) -> Header:
+def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_years: bool,
+              start_year: int | None = None) -> Header:
+    """Return the header in `row` whose label column is `label_col`.
+
+    Year columns hold a year (a number, a formula giving one, or the text "2027", as an Excel
+    table stores its headers) or "År 1" … "År N"; those become calendar years from `start_year`,
+    or stay "År 1" … when it is not known.
+    """
     columns: dict[str, int] = {}
     years: list[int] = []
+    relative: list[int] = []
     year_cols: list[int] = []
     total_col = None
     for col in range(label_col, sheet.max_col + 1):
         value = sheet.value(row, col)
-        if isinstance(value, str) and value.strip():
+        year = calendar_year(value) if col > label_col else None
+        nth = relative_year(value) if col > label_col else None
+        if year is not None:
+            years.append(year)
+            year_cols.append(col)
+        elif nth is not None:
+            relative.append(nth)
+            year_cols.append(col)
+        elif isinstance(value, str) and value.strip():
             text = norm(value)
             columns.setdefault(text, col)
-            if text in ("totalt", "total", "summa") and total_col is None:
+            if text in TOTAL_HEADERS and total_col is None:
                 total_col = col
-        elif _is_year(value) and col > label_col:
-            years.append(int(value))
-            year_cols.append(col)
-    if with_years:
-        if not years:
-            raise ContractError(
-                "the header row has no year columns",
-                file=workbook.path,
-                location=sheet.ref(row, label_col),
-                hint="Write the years (2027, 2028, ...) as numbers in the header row, right of the label column",
-            )
-        expected = list(range(years[0], years[0] + len(years)))
-        if years != expected:
-            raise ContractError(
-                f"the years in the header row are not consecutive: {', '.join(map(str, years))}",
-                file=workbook.path,
-                location=sheet.ref(row, year_cols[0]),
-                hint="Give each year its own column, in order, with no gaps",
-            )
-    return Header(sheet, row, label_col, columns, tuple(years), tuple(year_cols), total_col)
-
-
-def _is_year(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() and int(value) in YEAR_RANGE
+    where = sheet.ref(row, label_col)
+    if years and relative:
+        raise ContractError("the header row mixes years (2027) and År 1, År 2 …", file=workbook.path,
+                            location=where, hint="Write every year column the same way")
+    if with_years and not year_cols:
+        raise ContractError(
+            "the header row has no year columns",
+            file=workbook.path,
+            location=where,
+            hint="Write the years (2027, 2028, ...) or År 1, År 2, … in the header row, right of the label column",
+        )
+    numbers = years or relative
+    if with_years and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        raise ContractError(
+            f"the years in the header row are not consecutive: {', '.join(map(str, numbers))}",
+            file=workbook.path,
+            location=sheet.ref(row, year_cols[0]),
+            hint="Give each year its own column, in order, with no gaps",
+        )
+    if relative and relative[0] != 1:
+        raise ContractError(f"the year columns start at År {relative[0]}", file=workbook.path,
+                            location=sheet.ref(row, year_cols[0]), hint="Number the year columns År 1, År 2, …")
+    labels: tuple[int | str, ...]
+    if relative:
+        labels = tuple(start_year + n - 1 for n in relative) if start_year else tuple(f"År {n}" for n in relative)
+    else:
+        labels = tuple(years)
+    return Header(sheet, row, label_col, columns, labels, tuple(year_cols), total_col, relative=bool(relative))
 
 
 def label_values(workbook: Workbook, sheet: Sheet, header_label: str) -> dict[str, tuple[str, object, str]]:

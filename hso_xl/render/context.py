@@ -9,25 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import zipfile
 from decimal import ROUND_FLOOR
 
-from ..model.budget import Municipality
+from ..model.budget import BOOKED, DIRECT, FINANCING, PROJECT, Municipality
 from ..model.checked import Checked
 from ..model.rounding import PrintedRow, PrintedTable
+from ..model.facts import PARAMETERS, SCOPES
 from ..swedish import sort_key
 from ..workbook.values import template_value as _value
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(label: str) -> str:
-    """Return a template key for a workbook label: 'Beslut i kommunstyrelserna senast' -> 'beslut_i_kommunstyrelserna_senast'."""
-    text = unicodedata.normalize("NFKD", label.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SLUG.sub("_", text).strip("_")
-
+from .missing import MissingFact
 
 def _row(row: PrintedRow, years) -> dict:
     line = row.line
@@ -62,8 +53,23 @@ def _sum_where(rows: list[dict], years, **match) -> dict:
     return _sum(per_year, years, [c for r in chosen for c in r["celler"]])
 
 
-def _facts(facts: dict) -> dict:
-    return {slug(label): _value(value) for label, value in facts.items()}
+def fact_values(scope: str, facts: dict, subject: str | None = None) -> dict:
+    """Return facts by their stable key, every known fact present: its value, or MissingFact when the workbook lacks it.
+
+    `celler_per_falt` maps each key to the cell it came from, so the manifest and the change report
+    know which cells a document's facts were read from (render/tracking.py).
+    """
+    out: dict = {}
+    cells: dict[str, list[str]] = {}
+    for key, fact in facts.items():
+        out[key] = _value(fact.value)
+        cells[key] = [fact.cell]
+    for spec in SCOPES[scope]:
+        value = out.get(spec.key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out[spec.key] = MissingFact(scope, spec, subject)
+    out["celler_per_falt"] = cells
+    return out
 
 
 def document_date(checked: Checked) -> dt.date:
@@ -91,17 +97,15 @@ def build_context(checked: Checked, document_date: dt.date) -> dict:
     cash = _table(p.cash, years)
     in_kind = _table(p.in_kind, years)
     cells = {key: line.cells for key, line in b.workbook_totals.items()}
-    total_cost = _sum(p.project_totals, years, cells.get("summa projektkostnad", ()))
+    total_cost = _sum(p.project_totals, years, cells.get(PROJECT, ()))
     municipalities = [municipality_context(m, cash, years) for m in b.municipalities]
     municipalities.sort(key=lambda m: sort_key(m["namn"]))
     eu_rows = [r for r in cash if r["eu_stod"]]
     eu_amount = sum(r["totalt"] for r in eu_rows)
-    project = {fact_key: _value(fact.value) for fact_key, fact in ((slug(f.label), f) for f in b.project.values())}
-    project.setdefault("namn", project.get("projektnamn"))
-    project.setdefault("agare", project.get("projektagare"))
+    project = fact_values("projekt", b.project)
     return {
         "projekt": project,
-        "parametrar": {slug(f.label): _value(f.value) for f in b.parameters.values()},
+        "parametrar": fact_values("parametrar", b.parameters),
         "ar": years,
         "period": f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
         "forsta_ar": years[0],
@@ -109,9 +113,9 @@ def build_context(checked: Checked, document_date: dt.date) -> dict:
         "antal_ar": len(years),
         "budget": {
             "kostnader": costs,
-            "summa_bokford_kostnad": _sum(p.booked_totals, years, cells.get("summa bokförd kostnad", ())),
+            "summa_bokford_kostnad": _sum(p.booked_totals, years, cells.get(BOOKED, ())),
             "direktfinansiering": direct,
-            "summa_direktfinansiering": _sum(p.direct_costs.totals, years, cells.get("summa direktfinansiering", ())),
+            "summa_direktfinansiering": _sum(p.direct_costs.totals, years, cells.get(DIRECT, ())),
             "summa_projektkostnad": total_cost,
         },
         "finansiering": {
@@ -119,7 +123,7 @@ def build_context(checked: Checked, document_date: dt.date) -> dict:
             "summa_kontant": _sum(p.cash.totals, years),
             "annat_an_pengar": in_kind,
             "summa_annat_an_pengar": _sum(p.in_kind.totals, years),
-            "summa": _sum(p.financing_totals, years, cells.get("summa projektfinansiering", ())),
+            "summa": _sum(p.financing_totals, years, cells.get(FINANCING, ())),
             "offentlig_kontant": _sum_where(cash, years, offentlig_privat="offentlig"),
             "privat_kontant": _sum_where(cash, years, offentlig_privat="privat"),
             "offentlig_annat_an_pengar": _sum_where(in_kind, years, offentlig_privat="offentlig"),
@@ -130,9 +134,10 @@ def build_context(checked: Checked, document_date: dt.date) -> dict:
             "finansiarer": [r["namn"] for r in eu_rows],
             "belopp": eu_amount,
             "andel": b.eu_rate,
-            "tak": b.eu_cap,
+            "tak": b.eu_cap if b.eu_cap is not None else MissingFact("parametrar", PARAMETERS[0]),
             # the largest whole-krona amount within the cap of the exact total project cost
-            "tak_belopp": int((b.eu_cap * b.total_project_cost).to_integral_value(rounding=ROUND_FLOOR)),
+            "tak_belopp": int((b.eu_cap * b.total_project_cost).to_integral_value(rounding=ROUND_FLOOR))
+            if b.eu_cap is not None else MissingFact("parametrar", PARAMETERS[0]),
         },
         "kommuner": municipalities,
         "namn": defined_names(checked),
@@ -143,7 +148,7 @@ def build_context(checked: Checked, document_date: dt.date) -> dict:
 def municipality_context(m: Municipality, cash_rows: list[dict], years) -> dict:
     row = next((r for r in cash_rows if r["namn"] == m.official_name), None)
     per_year = row["per_ar"] if row else [0] * len(years)
-    facts = _facts(m.facts)
+    facts = fact_values("kommun", m.facts, m.official_name)
     return {
         **facts,
         "namn": m.official_name,
@@ -153,7 +158,7 @@ def municipality_context(m: Municipality, cash_rows: list[dict], years) -> dict:
         "totalt": sum(per_year),
         "lika_varje_ar": len(set(per_year)) == 1,
         "celler": row["celler"] if row else [],
-        "fakta": {str(k): _value(v) for k, v in m.facts.items()},
+        "fakta": {fact.label: _value(fact.value) for fact in m.facts.values()},
     }
 
 

@@ -15,6 +15,7 @@ from jinja2 import Undefined
 
 from ..model.dates import iso_date
 from ..swedish import NBSP, group, percent, sort_key
+from .missing import MissingFact
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
           "november", "december")
@@ -91,10 +92,12 @@ def svsort(items, attribute: str | None = None):
 
 
 def _strict(filter_):
-    """Let an undefined value raise Jinja's own 'is undefined' error, naming the variable."""
+    """Let an undefined value raise Jinja's own 'is undefined' error, naming the variable; a missing fact prints its marker."""
 
     @wraps(filter_)
     def checked(value, *args, **kwargs):
+        if isinstance(value, MissingFact):
+            return value.marker
         if isinstance(value, Undefined):
             value._fail_with_undefined_error()
         return filter_(value, *args, **kwargs)

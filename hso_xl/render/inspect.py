@@ -73,4 +73,19 @@ def _path(node) -> str | None:
             return None
 
 
-__all__ = ["template_source", "used_variables", "TemplateSyntaxError"]
+
+
+def template_texts(template: Path) -> list[str]:
+    """Return the texts of a template a reader sees one by one: Word paragraphs, Excel cells (in order)."""
+    if Path(template).suffix.lower() == ".xlsx":
+        from .xlsx import open_template
+
+        book = open_template(Path(template))
+        return [cell.value for ws in book.worksheets for (_, _), cell in sorted(ws._cells.items())
+                if isinstance(cell.value, str)]
+    from .docx import paragraphs
+
+    return paragraphs(Path(template))
+
+
+__all__ = ["template_source", "template_texts", "used_variables", "TemplateSyntaxError"]

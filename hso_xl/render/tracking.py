@@ -32,6 +32,9 @@ class TrackedDict(dict):
         value = super().__getitem__(key)
         if key != "celler":
             self._recorder.cells.update(super().get("celler") or ())
+            per_key = super().get("celler_per_falt")
+            if per_key:
+                self._recorder.cells.update(per_key.get(key, ()))
         wrapped = self._recorder.wrap(value)
         if wrapped is not value:  # this dict is the recorder's own copy: wrap each child once
             super().__setitem__(key, wrapped)

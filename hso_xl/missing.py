@@ -1,0 +1,159 @@
+"""Say which documents lose which sentence because a fact is not in the workbook.
+
+Each template is read (not rendered) for the known facts it uses (`projekt.halvtidsutvardering`,
+`kommun.beslut_senast`, `eu.tak` …). When such a fact is missing, for the project or for some
+municipalities, the documents made from that template either leave out the sentence that asks for
+it in an `{% if %}`, or print the marker `[saknas: …]` (render/missing.py). Both are warnings
+naming the fact, the template, the sentence and the documents; `strict = true` makes them errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding, Severity
+from .model.checked import Checked
+from .model.facts import SCOPE_SHEETS, SCOPES, FactSpec
+from .model.sheets import is_blank
+from .swedish import sort_key
+
+# Where a template reads a fact: scope prefix -> (scope of the fact, per municipality?)
+_PREFIXES = {"projekt": ("projekt", False), "parametrar": ("parametrar", False), "kommun": ("kommun", True),
+             "finansiar.kommun": ("kommun", True), "k": ("kommun", True)}
+_EU = {"eu.tak": "eu_tak", "eu.tak_belopp": "eu_tak"}
+_IF = re.compile(r"\{%-?\s*(?:p\s+|tr\s+|tc\s+|r\s+)?(?:if|elif)\b(.*?)-?%\}", re.S)
+_TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
+_ELSE = re.compile(r"\{%-?\s*(?:p\s+)?else\s*-?%\}")
+_MAX_NAMED = 3
+
+
+@dataclass(frozen=True)
+class Use:
+    scope: str
+    spec: FactSpec
+    per_municipality: bool
+    sentence: str
+    left_out: bool  # asked for in an {% if %}: the sentence is left out; else the marker is printed
+    alternative: bool = False  # the {% if %} has an {% else %}: the template's own alternative is printed
+
+
+def fact_uses(template: Path) -> list[Use]:
+    """Return every use of a known fact in `template`, with the sentence (paragraph or cell) it is in."""
+    from .render.inspect import template_texts
+
+    texts = template_texts(template)
+    uses: list[Use] = []
+    for index, text in enumerate(texts):
+        if "{" not in text:
+            continue
+        sentence = _sentence(texts, index)
+        conditions = " ".join(_IF.findall(text))
+        alternative = bool(_ELSE.search(text))
+        for prefix, (scope, per_municipality) in _PREFIXES.items():
+            for spec in SCOPES[scope]:
+                pattern = re.compile(rf"(?<![\w.]){re.escape(prefix)}\.{spec.key}\b")
+                if pattern.search(text):
+                    asked = bool(pattern.search(conditions))
+                    uses.append(Use(scope, spec, per_municipality, sentence, asked, asked and alternative))
+        for name, key in _EU.items():
+            if re.search(rf"(?<![\w.]){re.escape(name)}\b", text):
+                spec = next(s for s in SCOPES["parametrar"] if s.key == key)
+                asked = bool(re.search(re.escape(name), conditions))
+                uses.append(Use("parametrar", spec, False, sentence, asked, asked and alternative))
+    return uses
+
+
+def _sentence(texts: list[str], index: int) -> str:
+    """The text to look for in the template: the paragraph as Word shows it, or the one after a {%p if %} paragraph."""
+    text = texts[index]
+    if text.lstrip().startswith("{%p") and not _TAG.sub("", text).strip() and index + 1 < len(texts):
+        text = texts[index + 1]
+    plain = " ".join(text.split())
+    return plain if len(plain) <= 120 else plain[:119] + "…"
+
+
+def missing_fact_findings(checked: Checked, jobs) -> list[Finding]:
+    """Return one warning per fact and template whose documents lose a sentence or print a marker.
+
+    `jobs` are the build's jobs (build.plan_jobs): each has its template, kind and subject.
+    """
+    budget = checked.budget
+    missing_project = {key for key in _keys("projekt") if _missing(budget.project.get(key))}
+    missing_params = {key for key in _keys("parametrar") if _missing(budget.parameters.get(key))}
+    if budget.eu_cap is not None:
+        missing_params.discard("eu_tak")
+    by_municipality = {m.official_name: {key for key in _keys("kommun") if _missing(m.facts.get(key))}
+                       for m in budget.municipalities}
+    findings: list[Finding] = []
+    by_template: dict[Path, list] = {}
+    for job in jobs:
+        by_template.setdefault(job.template, []).append(job)
+    for template, its_jobs in by_template.items():
+        grouped: dict[tuple[str, str], list[Use]] = {}
+        for use in fact_uses(template):
+            grouped.setdefault((use.scope, use.spec.key), []).append(use)
+        for (scope, key), uses in grouped.items():
+            affected = [job for job in its_jobs if _lacks(job, scope, key, uses[0].per_municipality,
+                                                           missing_project, missing_params, by_municipality)]
+            if affected:
+                findings.append(_finding(template, uses, affected))
+    return findings
+
+
+def _keys(scope: str) -> list[str]:
+    return [spec.key for spec in SCOPES[scope]]
+
+
+def _missing(fact) -> bool:
+    return fact is None or is_blank(fact.value)
+
+
+def _lacks(job, scope, key, per_municipality, missing_project, missing_params, by_municipality) -> bool:
+    if scope == "projekt":
+        return key in missing_project
+    if scope == "parametrar":
+        return key in missing_params
+    if job.kind == "kommun":
+        return key in by_municipality.get(job.subject, set())
+    if job.kind == "finansiar":
+        return job.subject in by_municipality and key in by_municipality[job.subject]
+    return any(key in keys for keys in by_municipality.values())  # a project document listing every municipality
+
+
+def _finding(template: Path, uses: list[Use], jobs) -> Finding:
+    use = uses[0]
+    subjects = sorted({job.subject for job in jobs if job.subject}, key=sort_key)
+    where = SCOPE_SHEETS[use.scope]
+    whose = (f" for {_listed(subjects)}" if use.per_municipality and subjects else "")
+    sentences = []
+    for u in uses:
+        effect = ("prints its alternative in" if u.alternative else "leaves out" if u.left_out
+                  else "prints [saknas: …] in")
+        text = f"{effect} «{u.sentence}»"
+        if text not in sentences:
+            sentences.append(text)
+    count = len(jobs)
+    documents = f"{count} document{'s' if count != 1 else ''}"
+    # The template's own alternative (a line to fill in) is its author's choice: a note. A sentence
+    # left out or a marker printed is a warning.
+    severity = Severity.INFO if all(u.alternative for u in uses) else Severity.WARNING
+    return Finding(
+        severity, "fact.missing",
+        f"the fact '{use.spec.title}' ({_variable(use)}) is not in the workbook{whose}, so {template.name} "
+        f"{'; '.join(sentences)} ({documents}). Add it to the {where} sheet (or the facts workbook)",
+        str(template),
+        {"fact": f"{use.scope}.{use.spec.key}", "template": template.name,
+         "documents": [str(job.output) for job in jobs], "sentences": [u.sentence for u in uses]},
+    )
+
+
+def _variable(use: Use) -> str:
+    return f"{use.scope}.{use.spec.key}" if use.spec.key != "eu_tak" else "eu.tak"
+
+
+def _listed(names: list[str]) -> str:
+    if len(names) <= _MAX_NAMED:
+        return ", ".join(names)
+    return f"{', '.join(names[:_MAX_NAMED])} and {len(names) - _MAX_NAMED} more"

@@ -1,0 +1,248 @@
+"""What every layout does the same way once it has found its rows: lines, names, municipalities, the EU row.
+
+A layout module finds the cost table and the financing plan in its own way, with its own labels,
+and hands the rows to `assemble`, which matches financiers to organisations and municipalities
+(model/names.py), picks the EU support row and its cap, and returns the Budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from ...errors import ContractError
+from ...findings import Finding, Severity
+from ...settings import Settings
+from ...workbook.book import Workbook
+from ..budget import KONTANT, Budget, CostLine, FinancingLine, Line, Municipality, Place
+from ..factsheets import FactSources, MunicipalityRow
+from ..names import Match, Names, Organisation, looks_like_municipality, name_key
+from ..sheets import Header, amount, is_blank, to_decimal
+
+DEDUCTED_PREFIXES = ("intäkt", "projektintäkt")
+
+
+def is_deducted(label: str) -> bool:
+    """Revenue rows (Intäkter, Projektintäkter) are typed positive and deducted from the cost."""
+    return name_key(label).startswith(DEDUCTED_PREFIXES)
+
+
+def row_line(cls, workbook: Workbook, header: Header, row: int, label: str, **extra):
+    """Return the line of `row` under `header`: its amounts per year and the cells they came from."""
+    sheet = header.sheet
+    amounts = tuple(amount(workbook, sheet, row, col, f"'{label}' {year}")
+                    for col, year in zip(header.year_cols, header.years))
+    return cls(
+        label=label,
+        amounts=amounts,
+        cells=tuple(sheet.ref(row, col) for col in header.year_cols),
+        label_cell=sheet.ref(row, header.label_col),
+        total_cell=sheet.ref(row, header.total_col) if header.total_col else None,
+        empty_cells=tuple(sheet.ref(row, col) for col in header.year_cols if is_blank(sheet.value(row, col))),
+        **extra,
+    )
+
+
+def has_amounts(header: Header, row: int) -> bool:
+    return any(not is_blank(header.sheet.value(row, col)) for col in header.year_cols)
+
+
+def all_zero(line: Line) -> bool:
+    return all(a == 0 for a in line.amounts)
+
+
+def start_year(facts: FactSources, settings: Settings) -> tuple[int | None, str | None]:
+    """Return the project's first calendar year and where it came from, or (None, None)."""
+    start = facts.project.get("projektstart")
+    if start is not None and isinstance(start.value, (dt.date, dt.datetime)):
+        return start.value.year, start.cell
+    first = facts.parameters.get("startar")
+    if first is not None and isinstance(first.value, (int, float)) and not isinstance(first.value, bool):
+        return int(first.value), first.cell
+    if first is not None and isinstance(first.value, (dt.date, dt.datetime)):
+        return first.value.year, first.cell
+    if settings.first_year:
+        return settings.first_year, "hso.toml parameters.first_year"
+    return None, None
+
+
+def names_for(facts: FactSources, settings: Settings) -> Names:
+    """Return the organisations known for this workbook: shipped, the facts' municipalities, aliases."""
+    names = Names.shipped()
+    for row in facts.municipalities:
+        known = names.match(row.name)
+        base = known.organisation if known else Organisation(row.name, kind="kommun", sector="offentlig")
+        names.add(replace(base, name=row.name, kind="kommun", short=row.short_name or base.short))
+    for alias, official, cell in facts.aliases:
+        names.add_alias(alias, official, cell)
+    for alias, official in settings.aliases.items():
+        names.add_alias(alias, official, "hso.toml [aliases]")
+    return names
+
+
+@dataclass
+class Financier:
+    """A financing row as a layout found it, before its name is matched."""
+
+    line: FinancingLine
+    sector_given: bool = True  # False: the section says 'offentlig och privat'; the registry decides
+
+
+def recognise_name(line: Line, names: Names, findings: list[Finding]) -> tuple[Line, Match | None]:
+    """Return the line under the official name its label means, saying so when it was not written so."""
+    match = names.match(line.label)
+    if match is None or match.organisation.name == line.label:
+        return line, match
+    official = match.organisation.name
+    if match.how == "genitive":
+        findings.append(Finding(Severity.WARNING, "name.genitive",
+                                f"'{line.label}' is read as {official}, the official name; write it so in the workbook",
+                                line.label_cell))
+    elif match.how == "alias":
+        findings.append(Finding(Severity.INFO, "name.alias",
+                                f"'{line.label}' is read as {official} (alias from {match.alias_source})",
+                                line.label_cell))
+    elif name_key(line.label) != name_key(official) or line.label.strip() != official:
+        findings.append(Finding(Severity.INFO, "name.official",
+                                f"'{line.label}' is printed as {official}, the official name", line.label_cell))
+    return replace(line, label=official, written=line.label), match
+
+
+def assemble(workbook: Workbook, facts: FactSources, settings: Settings, *, layout: str, years: tuple,
+             costs: list[CostLine], direct: list[Line], financing: list[Financier], totals: dict[str, Line],
+             places: list[Place], findings: list[Finding], eu_hint: str) -> Budget:
+    """Return the Budget from a layout's rows, with financiers matched, municipalities linked and the EU row chosen."""
+    names = names_for(facts, settings)
+    lines: list[FinancingLine] = []
+    matches: list[Match | None] = []
+    for financier in financing:
+        line, match = recognise_name(financier.line, names, findings)
+        if not financier.sector_given:
+            line = _sector_from_registry(line, match, findings)
+        lines.append(line)
+        matches.append(match)
+    direct = [recognise_name(line, names, findings)[0] for line in direct]
+    municipalities, lines = _municipalities(workbook, facts, lines, matches, names, findings)
+    lines = _mark_eu(workbook, facts, settings, names, lines, matches, findings, eu_hint)
+    return Budget(
+        years=years,
+        costs=costs,
+        direct_costs=direct,
+        financing=lines,
+        municipalities=municipalities,
+        project=facts.project,
+        parameters=facts.parameters,
+        eu_cap=_eu_cap(workbook, facts, settings, findings),
+        workbook_totals=totals,
+        layout=layout,
+        places=[*places, *facts.places],
+        findings=[*facts.findings, *findings],
+    )
+
+
+def _sector_from_registry(line: FinancingLine, match: Match | None, findings: list[Finding]) -> FinancingLine:
+    if match is not None and match.organisation.sector:
+        return replace(line, sector=match.organisation.sector)
+    findings.append(Finding(
+        Severity.WARNING, "financing.sector_unknown",
+        f"'{line.label}' stands under 'offentlig och privat' and is not a known organisation, so whether it is "
+        f"public or private is not known; it is counted as {line.sector}. Add it to the Alias sheet or give it a row "
+        "of its own under a section that says offentlig or privat", line.label_cell))
+    return line
+
+
+def _municipalities(workbook: Workbook, facts: FactSources, lines: list[FinancingLine], matches, names: Names,
+                    findings: list[Finding]) -> tuple[list[Municipality], list[FinancingLine]]:
+    """Link each municipality to its cash row; without a municipality table, the plan's municipalities are used."""
+    cash = [(i, line) for i, line in enumerate(lines) if line.kind == KONTANT]
+    out: list[Municipality] = []
+    if facts.has_municipality_table:
+        rows = facts.municipalities
+    else:
+        rows = []
+        for i, line in cash:
+            match = matches[i]
+            organisation = match.organisation if match else None
+            if (organisation and organisation.is_municipality) or (organisation is None
+                                                                  and looks_like_municipality(line.label)):
+                rows.append(MunicipalityRow(organisation.short if organisation and organisation.short else
+                                            _short_name(line.label), line.label, line.label_cell, {}, line.label_cell))
+        if rows:
+            findings.append(Finding(
+                Severity.WARNING, "facts.no_municipality_table",
+                f"no Kommuner sheet (in the workbook or a facts workbook): the {len(rows)} municipalities are taken "
+                "from the financing plan, without their facts (diarienummer, contact, decision date); add a Kommuner "
+                "sheet or a Fakta.xlsx in input/ (docs/workbook.md)", None))
+    by_name = {name_key(row.name): row for row in rows}
+    linked: dict[str, int] = {}
+    for i, line in cash:
+        row = by_name.get(name_key(line.label))
+        if row is None:
+            continue
+        if row.name in linked:
+            raise ContractError(
+                f"'{row.name}' has two cash financing rows ({lines[linked[row.name]].label_cell} and {line.label_cell})",
+                file=workbook.path, location=line.label_cell,
+                hint="Keep one cash row per municipality, or sum them in one row")
+        linked[row.name] = i
+    for row in rows:
+        municipality = Municipality(row.name, row.short_name or _short_name(row.name), row.facts, row.row_cell)
+        out.append(municipality)
+        if row.name in linked:
+            lines[linked[row.name]] = replace(lines[linked[row.name]], municipality=municipality)
+    return out, lines
+
+
+def _short_name(official: str) -> str:
+    words = official.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1].casefold() == "kommun" else official
+
+
+def _mark_eu(workbook: Workbook, facts: FactSources, settings: Settings, names: Names, lines: list[FinancingLine],
+             matches, findings: list[Finding], hint: str) -> list[FinancingLine]:
+    """Mark the EU support row: the one Parametrar (or hso.toml) names, else the managing authority's."""
+    named = facts.parameters.get("eu_finansiar")
+    wanted = named.value if named is not None and not is_blank(named.value) else settings.eu_financier
+    if wanted:
+        match = names.match(wanted)
+        target = {name_key(wanted)} | ({name_key(match.organisation.name)} if match else set())
+        chosen = [i for i, line in enumerate(lines) if line.kind == KONTANT and
+                  (name_key(line.label) in target or name_key(line.written or "") in target)]
+        if not chosen:
+            where = named.cell if named is not None and not is_blank(named.value) else "hso.toml parameters.eu_financier"
+            raise ContractError(
+                f"the EU financier '{wanted}' has no cash row in the financing plan",
+                file=workbook.path, location=where,
+                hint=f"Write the financier's name exactly as in the financing plan, or correct the parameter. {hint}")
+    else:
+        chosen = [i for i, (line, match) in enumerate(zip(lines, matches)) if line.kind == KONTANT
+                  and match is not None and match.organisation.eu_managing_authority]
+        if len(chosen) != 1:
+            raise ContractError(
+                "the workbook does not say which financier gives the EU support",
+                file=workbook.path,
+                hint=f"Add 'EU-finansiär' to a Parametrar sheet, or parameters.eu_financier to hso.toml. {hint}")
+        findings.append(Finding(Severity.INFO, "eu.financier_assumed",
+                                f"'{lines[chosen[0]].label}' is taken as the EU support (the programme's managing "
+                                "authority); name it in Parametrar 'EU-finansiär' to make it explicit",
+                                lines[chosen[0]].label_cell))
+    return [replace(line, is_eu=True) if i in chosen else line for i, line in enumerate(lines)]
+
+
+def _eu_cap(workbook: Workbook, facts: FactSources, settings: Settings, findings: list[Finding]) -> Decimal | None:
+    fact = facts.parameters.get("eu_tak")
+    if fact is not None and not is_blank(fact.value):
+        value = fact.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ContractError(
+                f"'{fact.label}' should be a percentage between 0 % and 100 %, but the cell holds {value!r}",
+                file=workbook.path, location=fact.cell, hint="Type it as a percentage, for example 40 %")
+        return to_decimal(value)
+    if settings.eu_cap is not None:
+        return to_decimal(settings.eu_cap)
+    findings.append(Finding(Severity.WARNING, "eu.cap_unknown",
+                            "the workbook gives no cap on EU support, so the EU share is not checked against one; add "
+                            "'EU-stöd högst' (for example 40 %) to a Parametrar sheet, or parameters.eu_cap to hso.toml",
+                            None))
+    return None

@@ -1,0 +1,190 @@
+"""hso-xl's own layout: a sheet `Budget` (header `Kostnadsslag`) and a sheet `Finansiering` (header `Finansiär`).
+
+Every label of this layout is a constant here and nowhere else (docs/workbook.md, "hso layout").
+Sheets, headers and rows are found by their labels, so rows and financiers can be inserted, years
+added and sheets reordered without a code change.
+"""
+
+from __future__ import annotations
+
+from ...errors import ContractError
+from ...findings import Finding
+from ...settings import Settings
+from ...workbook.book import Sheet, Workbook
+from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT, PROJECT, Budget,
+                      CostLine, FinancingLine, Line, Place)
+from ..factsheets import FactSources
+from ..sheets import Header, find_header, find_sheet, is_blank, norm
+from .common import Financier, assemble, is_deducted, row_line, start_year
+
+NAME = "hso"
+TITLE = "hso-xl's layout (sheets Budget and Finansiering)"
+
+BUDGET_SHEET, BUDGET_HEADER = "Budget", "Kostnadsslag"
+FINANCING_SHEET, FINANCING_HEADER = "Finansiering", "Finansiär"
+SECTOR_HEADER, KIND_HEADER = "Offentlig/privat", "Kontant/annat än pengar"
+TOTALS = {"summa bokförd kostnad": BOOKED, "summa direktfinansiering": DIRECT, "summa projektkostnad": PROJECT}
+FINANCING_TOTAL = "Summa projektfinansiering"
+FINANCING_SUBTOTALS = {"summa kontant finansiering": CASH, "summa direktfinansiering": IN_KIND}
+SECTORS = {"offentlig": OFFENTLIG, "privat": PRIVAT}
+KINDS = {"kontant": KONTANT, "kontanta medel": KONTANT, "annat än pengar": ANNAT_AN_PENGAR,
+         "i annat än pengar": ANNAT_AN_PENGAR, "direktfinansiering": ANNAT_AN_PENGAR}
+HEADERS = (BUDGET_HEADER, FINANCING_HEADER)
+
+
+def recognise(workbook: Workbook) -> list[str]:
+    """Return where this layout's cost table is: a sheet Budget with the header Kostnadsslag (else empty).
+
+    The financing sheet is not needed to recognise the layout, so that a workbook without it is
+    told exactly what is missing.
+    """
+    sheet = find_sheet(workbook, BUDGET_SHEET, required=False)
+    cell = _header_cell(sheet, BUDGET_HEADER) if sheet is not None else None
+    return [cell] if cell else []
+
+
+def _header_cell(sheet: Sheet, label: str) -> str | None:
+    key = norm(label)
+    return next((sheet.ref(r, c) for (r, c), cell in sorted(sheet.cells.items())
+                 if isinstance(cell.value, str) and norm(cell.value) == key), None)
+
+
+def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
+    """Return the Budget of a workbook in this layout, or raise ContractError saying what is missing."""
+    first_year, _ = start_year(facts, settings)
+    findings: list[Finding] = []
+    header, costs, direct, totals, cost_place = _read_costs(workbook, first_year)
+    financing, fin_totals, fin_place = _read_financing(workbook, header)
+    totals.update(fin_totals)
+    return assemble(workbook, facts, settings, layout=NAME, years=header.years, costs=costs, direct=direct,
+                    financing=financing, totals=totals, places=[cost_place, fin_place], findings=findings,
+                    eu_hint=f"Write the name exactly as in column {FINANCING_SHEET}!A")
+
+
+def _labelled_rows(header: Header):
+    """Yield (row, label) below the header for rows with a text label."""
+    sheet = header.sheet
+    for row in sheet.rows():
+        if row <= header.row:
+            continue
+        label = sheet.value(row, header.label_col)
+        if isinstance(label, str) and label.strip():
+            yield row, label.strip()
+
+
+def _is_heading(header: Header, row: int, extra_cols: tuple[int | None, ...] = ()) -> bool:
+    cols = [*header.year_cols, *(c for c in extra_cols if c)]
+    return all(is_blank(header.sheet.value(row, col)) for col in cols)
+
+
+def _place(header: Header, last_row: int, what: str) -> Place:
+    sheet = header.sheet
+    last_col = max([*header.year_cols, header.total_col or 0, *header.columns.values()])
+    first = sheet.ref(header.row, header.label_col).split("!")[-1]
+    return Place(what, sheet.name, f"{first}:{sheet.ref(last_row, last_col).split('!')[-1]}")
+
+
+def _read_costs(workbook: Workbook, first_year: int | None):
+    sheet = find_sheet(workbook, BUDGET_SHEET)
+    header = find_header(workbook, sheet, BUDGET_HEADER, with_years=True, start_year=first_year)
+    costs: list[CostLine] = []
+    direct: list[Line] = []
+    totals: dict[str, Line] = {}
+    section = "costs"
+    last = header.row
+    for row, label in _labelled_rows(header):
+        key = norm(label)
+        if key in TOTALS:
+            totals[TOTALS[key]] = row_line(Line, workbook, header, row, label)
+            last = row
+            section = "direct" if TOTALS[key] == BOOKED else "done"
+            if TOTALS[key] == PROJECT:
+                break
+            continue
+        if key.startswith("summa") or section == "done" or _is_heading(header, row):
+            continue
+        last = row
+        if section == "costs":
+            costs.append(row_line(CostLine, workbook, header, row, label, deducted=is_deducted(label)))
+        else:
+            direct.append(row_line(Line, workbook, header, row, label))
+    for required in ("Summa bokförd kostnad", "Summa projektkostnad"):
+        if TOTALS[norm(required)] not in totals:
+            raise ContractError(
+                f"no row labelled '{required}' was found below the header",
+                file=workbook.path,
+                location=sheet.ref(header.row, header.label_col),
+                hint="The cost table ends with a row 'Summa bokförd kostnad'; direct financing follows, "
+                     "then 'Summa projektkostnad'",
+            )
+    if not costs:
+        raise ContractError("the cost table has no cost rows", file=workbook.path, location=sheet.name,
+                            hint="List the cost categories between the header and 'Summa bokförd kostnad'")
+    return header, costs, direct, totals, _place(header, last, "costs")
+
+
+def _read_financing(workbook: Workbook, costs: Header):
+    sheet = find_sheet(workbook, FINANCING_SHEET)
+    first_year = costs.years[0] if costs.years and isinstance(costs.years[0], int) else None
+    header = find_header(workbook, sheet, FINANCING_HEADER, with_years=True, start_year=first_year)
+    if header.years != costs.years:
+        raise ContractError(
+            f"the years of the financing plan ({_span(header.years)}) differ from the budget's ({_span(costs.years)})",
+            file=workbook.path,
+            location=sheet.ref(header.row, header.year_cols[0]),
+            hint="Give both tables the same year columns",
+        )
+    sector_col = header.col("offentlig")
+    kind_col = header.col("kontant")
+    for col, title in ((sector_col, SECTOR_HEADER), (kind_col, KIND_HEADER)):
+        if col is None:
+            raise ContractError(
+                f"the financing table has no column '{title}'",
+                file=workbook.path,
+                location=sheet.ref(header.row, header.label_col),
+                hint=f"Add a column headed '{title}' to the header row",
+            )
+    financiers: list[Financier] = []
+    totals: dict[str, Line] = {}
+    last = header.row
+    for row, label in _labelled_rows(header):
+        key = norm(label)
+        if key == norm(FINANCING_TOTAL):
+            totals[FINANCING] = row_line(Line, workbook, header, row, label)
+            last = row
+            break
+        if key in FINANCING_SUBTOTALS:
+            totals[FINANCING_SUBTOTALS[key]] = row_line(Line, workbook, header, row, label)
+            continue
+        if key.startswith("summa") or _is_heading(header, row, (sector_col, kind_col)):
+            continue
+        last = row
+        sector = _choice(workbook, sheet, row, sector_col, SECTORS, SECTOR_HEADER)
+        kind = _choice(workbook, sheet, row, kind_col, KINDS, KIND_HEADER)
+        financiers.append(Financier(row_line(FinancingLine, workbook, header, row, label, sector=sector, kind=kind)))
+    if FINANCING not in totals:
+        raise ContractError(
+            f"no row labelled '{FINANCING_TOTAL}' was found below the header",
+            file=workbook.path,
+            location=sheet.ref(header.row, header.label_col),
+            hint=f"End the financing plan with a row '{FINANCING_TOTAL}'",
+        )
+    return financiers, totals, _place(header, last, "financing")
+
+
+def _choice(workbook: Workbook, sheet: Sheet, row: int, col: int, allowed: dict[str, str], title: str) -> str:
+    value = sheet.value(row, col)
+    chosen = allowed.get(norm(value)) if isinstance(value, str) else None
+    if chosen is None:
+        options = " or ".join(sorted({f"'{v}'" for v in allowed.values()}))
+        raise ContractError(
+            f"'{title}' must be {options}, but the cell holds {value!r}",
+            file=workbook.path,
+            location=sheet.ref(row, col),
+            hint=f"Type {options} in the '{title}' column",
+        )
+    return chosen
+
+
+def _span(years) -> str:
+    return f"{years[0]}–{years[-1]}" if years else "none"
