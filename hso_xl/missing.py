@@ -26,6 +26,8 @@ _EU = {"eu.tak": "eu_tak", "eu.tak_belopp": "eu_tak"}
 _IF = re.compile(r"\{%-?\s*(?:p\s+|tr\s+|tc\s+|r\s+)?(?:if|elif)\b(.*?)-?%\}", re.S)
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 _ELSE = re.compile(r"\{%-?\s*(?:p\s+)?else\s*-?%\}")
+_PARAGRAPH_IF = re.compile(r"\s*\{%-?\s*p\s+if\b(.*?)-?%\}\s*$", re.S)
+_PARAGRAPH_ENDIF = re.compile(r"\s*\{%-?\s*p\s+endif\s*-?%\}\s*$")
 _MAX_NAMED = 3
 
 
@@ -40,36 +42,59 @@ class Use:
 
 
 def fact_uses(template: Path) -> list[Use]:
-    """Return every use of a known fact in `template`, with the sentence (paragraph or cell) it is in."""
+    """Return every use of a known fact in `template`, with the text around it as Word or Excel shows it."""
     from .render.inspect import template_texts
 
     texts = template_texts(template)
     uses: list[Use] = []
+    blocks: list[str] = []  # conditions of the {%p if %} paragraphs the current paragraph stands in
     for index, text in enumerate(texts):
         if "{" not in text:
             continue
-        sentence = _sentence(texts, index)
-        conditions = " ".join(_IF.findall(text))
+        opened = _PARAGRAPH_IF.match(text)
+        if opened:
+            blocks.append(opened.group(1))
+        elif _PARAGRAPH_ENDIF.match(text) and blocks:
+            blocks.pop()
+        conditions = " ".join([*_IF.findall(text), *blocks])
         alternative = bool(_ELSE.search(text))
-        for prefix, (scope, per_municipality) in _PREFIXES.items():
-            for spec in SCOPES[scope]:
-                pattern = re.compile(rf"(?<![\w.]){re.escape(prefix)}\.{spec.key}\b")
-                if pattern.search(text):
-                    asked = bool(pattern.search(conditions))
-                    uses.append(Use(scope, spec, per_municipality, sentence, asked, asked and alternative))
-        for name, key in _EU.items():
-            if re.search(rf"(?<![\w.]){re.escape(name)}\b", text):
-                spec = next(s for s in SCOPES["parametrar"] if s.key == key)
-                asked = bool(re.search(re.escape(name), conditions))
-                uses.append(Use("parametrar", spec, False, sentence, asked, asked and alternative))
+        for variable, scope, spec, per_municipality in _variables():
+            pattern = re.compile(rf"(?<![\w.]){re.escape(variable)}\b")
+            found = pattern.search(text)
+            if not found:
+                continue
+            if not opened and blocks and pattern.search(" ".join(blocks)):
+                continue  # inside the {%p if %} that asks for it: told once, with that paragraph
+            asked = bool(pattern.search(conditions))
+            sentence = _sentence(texts, index) if opened else _around(text, found.start())
+            uses.append(Use(scope, spec, per_municipality, sentence, asked, asked and alternative and not blocks))
     return uses
 
 
+def _variables():
+    """(variable as a template writes it, scope, fact, per municipality?) for every known fact."""
+    for prefix, (scope, per_municipality) in _PREFIXES.items():
+        for spec in SCOPES[scope]:
+            yield f"{prefix}.{spec.key}", scope, spec, per_municipality
+    for name, key in _EU.items():
+        yield name, "parametrar", next(s for s in SCOPES["parametrar"] if s.key == key), False
+
+
+def _around(text: str, at: int) -> str:
+    """The part of a paragraph around a variable: from its {% if %} (or 60 characters before) on."""
+    start = text.rfind("{%", 0, at)
+    if start < 0 or at - start >= 120:
+        space = text.rfind(" ", 0, max(0, at - 60))
+        start = space + 1 if space >= 0 else 0
+    return _short(("…" if start else "") + text[start:])
+
+
 def _sentence(texts: list[str], index: int) -> str:
-    """The text to look for in the template: the paragraph as Word shows it, or the one after a {%p if %} paragraph."""
-    text = texts[index]
-    if text.lstrip().startswith("{%p") and not _TAG.sub("", text).strip() and index + 1 < len(texts):
-        text = texts[index + 1]
+    """The paragraph a {%p if %} paragraph keeps or leaves out: the one after it."""
+    return _short(texts[index + 1] if index + 1 < len(texts) else texts[index])
+
+
+def _short(text: str) -> str:
     plain = " ".join(text.split())
     return plain if len(plain) <= 120 else plain[:119] + "…"
 

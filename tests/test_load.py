@@ -6,6 +6,8 @@ kept as the reference. Excel-saved files are compared in tests/oracle/test_load_
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import zipfile
 from pathlib import Path
@@ -191,5 +193,25 @@ def test_damaged_sheet_xml_is_a_clear_error(tmp_path):
 def test_a_missing_sheet_part_is_a_clear_error(tmp_path):
     path = write_package(tmp_path / "missing.xlsx",
                          **{"xl/_rels/workbook.xml.rels": WORKBOOK_RELS.replace("sheet2.xml", "sheet9.xml")})
-    with pytest.raises(WorkbookUnusable, match="cannot be read"):
+    with pytest.raises(WorkbookUnusable) as err:
         load_workbook(path)
+    assert err.value.message == "the part xl/worksheets/sheet9.xml is missing from the file (one of the sheets)"
+    assert "KeyError" not in err.value.paragraph()
+
+
+def test_a_cell_pointing_past_the_shared_strings_is_a_clear_error(tmp_path):
+    """A string cell whose index is beyond xl/sharedStrings.xml (openpyxl: IndexError) is named in words."""
+    path = write_package(tmp_path / "short.xlsx")
+    import zipfile as _zip
+
+    with _zip.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    sheet = next(n for n in members if n.startswith("xl/worksheets/sheet") and b't="s"' in members[n])
+    members[sheet] = re.sub(rb'(t="s"[^>]*>\s*<v>)\d+', rb"\g<1>999", members[sheet], count=1)
+    with _zip.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(WorkbookUnusable) as err:
+        load_workbook(path)
+    assert "refers to a text the file does not hold" in err.value.message
+    assert "IndexError" not in err.value.paragraph()

@@ -78,7 +78,7 @@ def document_date(checked: Checked) -> dt.date:
     if fact and isinstance(fact.value, (dt.date, dt.datetime)):
         return fact.value.date() if isinstance(fact.value, dt.datetime) else fact.value
     try:
-        with zipfile.ZipFile(checked.workbook.path) as zf:
+        with zipfile.ZipFile(checked.workbook.package) as zf:
             core = zf.read("docProps/core.xml").decode("utf-8", "replace")
         match = re.search(r"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})", core)
         if match:

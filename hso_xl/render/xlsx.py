@@ -59,6 +59,7 @@ from ..errors import FormulaProblem, HsoError, TemplateProblem, WorkbookUnusable
 from ..package import rewrite_package
 from ..workbook.book import ref as cell_ref
 from .environment import describe_error, make_environment, short
+from .missing import MissingFact
 from .xlsx_layout import MAX_COL, MAX_ROW, Axis, Here, Layout, Loop, rewrite_formula
 from .xlsx_sheet_parts import move_names, move_sheet_parts
 
@@ -333,6 +334,8 @@ class Renderer:
         kind, code = compiled
         if kind == "expr":
             value = code(context)
+            if isinstance(value, MissingFact):
+                return value.marker  # visible in the cell, and the check has said so (hso_xl/missing.py)
             if isinstance(value, Undefined):
                 value._fail_with_undefined_error()
             return _typed(value)

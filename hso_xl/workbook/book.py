@@ -85,6 +85,13 @@ class Workbook:
     path: Path
     sheets: list[Sheet]
     defined_names: dict[str, str]  # name -> formula text ("Parametrar!$B$3"); sheet-scoped as "Sheet!name"
+    # The .xlsx package actually read: `path` itself, or LibreOffice's .xlsx copy of an .ods (messages name `path`).
+    package: Path | None = None
+    keep: object = field(default=None, repr=False)  # keeps a converted copy's folder alive as long as the workbook
+
+    def __post_init__(self) -> None:
+        if self.package is None:
+            self.package = self.path
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:

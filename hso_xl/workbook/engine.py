@@ -41,7 +41,7 @@ def recompute(workbook: Workbook) -> EngineReport:
 
     try:
         with _stdout_to_stderr():  # IronCalc prints parse warnings on stdout, which would break --json
-            model = ironcalc.load_from_xlsx(str(workbook.path), "en", "UTC")
+            model = ironcalc.load_from_xlsx(str(workbook.package), "en", "UTC")
             model.evaluate()
     except BaseException as exc:  # pyo3 panics derive from BaseException
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):

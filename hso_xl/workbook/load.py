@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
+import weakref
 import zipfile
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from lxml import etree
 
 from ..errors import WorkbookUnusable
 from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
+from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -38,18 +41,51 @@ def load_workbook(path: Path) -> Workbook:
     The file is checked by `ensure_safe_workbook` first and only ever opened for reading.
     """
     path = Path(path)
+    if is_ods(path):
+        ensure_safe_workbook(path, opendocument=True)
+        converted, folder = converted_copy(path)
+        try:
+            workbook = load_workbook(converted)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        workbook.path, workbook.package = path, converted
+        workbook.keep = weakref.finalize(workbook, shutil.rmtree, folder, True)  # the copy lives as long as the workbook
+        return workbook
     ensure_safe_workbook(path)
+    reader = None
     try:
         with zipfile.ZipFile(path) as package:
-            return _PackageReader(path, package).workbook()
+            reader = _PackageReader(path, package)
+            return reader.workbook()
     except WorkbookUnusable:
         raise
     except Exception as exc:  # damaged XML or a part missing: the file cannot be trusted
-        raise WorkbookUnusable(
-            f"the workbook cannot be read ({type(exc).__name__}: {exc})",
-            file=path,
-            hint="Open it in Excel, check that it opens without a repair prompt, and save it again",
-        ) from None
+        raise damaged(path, exc, reader.current if reader else None) from None
+
+
+def damaged(path: Path, exc: Exception, part: str | None) -> WorkbookUnusable:
+    """Say in the administrator's words which part of the package is missing or damaged."""
+    hint = "Open it in Excel, check that it opens without a repair prompt, and save it again"
+    if isinstance(exc, KeyError):
+        missing = re.search(r"named '([^']+)'", str(exc))
+        name = missing.group(1) if missing else part
+        return WorkbookUnusable(f"the part {name} is missing from the file ({_what_part(name)})", file=path,
+                                hint=hint)
+    if isinstance(exc, IndexError) and part and "sheet" in part:
+        return WorkbookUnusable(f"a cell in {_what_part(part)} refers to a text the file does not hold "
+                                "(its list of texts, xl/sharedStrings.xml, is too short)", file=path, hint=hint)
+    where = f"the part {part} ({_what_part(part)})" if part else "its structure"
+    return WorkbookUnusable(f"the workbook is damaged: {where} cannot be read", file=path, hint=hint)
+
+
+def _what_part(name: str | None) -> str:
+    if not name:
+        return "a part of the workbook"
+    if "worksheets/" in name:
+        return "one of the sheets"
+    return {"xl/workbook.xml": "the list of sheets", "xl/styles.xml": "the cell formats",
+            "xl/sharedStrings.xml": "the texts of the cells"}.get(name, "a part of the workbook")
 
 
 class _PackageReader:
@@ -57,6 +93,7 @@ class _PackageReader:
         self.path = path
         self.package = package
         self.members = {info.filename for info in package.infolist()}
+        self.current: str | None = None  # the part being read, for messages
 
     def workbook(self) -> Workbook:
         root = self._parse("xl/workbook.xml")
@@ -124,6 +161,7 @@ class _PackageReader:
         return out
 
     def _open(self, member: str):
+        self.current = member
         return self.package.open(member)
 
     def _parse(self, member: str):

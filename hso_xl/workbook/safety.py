@@ -35,8 +35,11 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Raise WorkbookUnusable unless `path` is an .xlsx/.xlsm zip that is safe to parse."""
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS, opendocument: bool = False) -> None:
+    """Raise WorkbookUnusable unless `path` is an .xlsx/.xlsm zip (or, with `opendocument`, an .ods) safe to parse."""
     if not path.exists():
         raise WorkbookUnusable("the file does not exist", file=path, hint="Check the path and try again")
     if not path.is_file():
@@ -62,7 +65,7 @@ def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         )
     try:
         with zipfile.ZipFile(path) as zf:
-            _check_members(path, zf, limits)
+            _check_members(path, zf, limits, opendocument)
     except zipfile.BadZipFile as exc:
         raise WorkbookUnusable(
             f"the file is damaged or incomplete ({exc})",
@@ -94,7 +97,7 @@ def _refuse_ole(path: Path) -> None:
     )
 
 
-def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
+def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits, opendocument: bool = False) -> None:
     infos = zf.infolist()
     if len(infos) > limits.max_members:
         raise _bomb(path, f"it holds {len(infos)} parts")
@@ -105,7 +108,14 @@ def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits) -> None:
             file=path,
             hint="Save it from Excel as 'Excel Workbook (*.xlsx)'",
         )
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+    if opendocument:
+        if "mimetype" not in names or zf.open("mimetype").read(100).strip() != ODS_MIMETYPE or "content.xml" not in names:
+            raise WorkbookUnusable(
+                "this is not an OpenDocument spreadsheet (.ods): the parts of one are missing",
+                file=path,
+                hint="Save the workbook from LibreOffice Calc or Excel again",
+            )
+    elif "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         kind = "a Word document" if "word/document.xml" in names else "a zip file"
         raise WorkbookUnusable(
             f"this is not an Excel workbook: it is {kind} without the parts of an .xlsx",

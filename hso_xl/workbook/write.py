@@ -62,7 +62,7 @@ def _normalise(member: str) -> str:
 
 def recomputed_package(workbook: Workbook) -> bytes:
     """Return the package of `workbook.path` with every formula's cached value set to the recomputed one."""
-    with zipfile.ZipFile(workbook.path) as zin:
+    with zipfile.ZipFile(workbook.package) as zin:
         parts = sheet_parts(zin)
         updates: dict[str, dict[str, Value]] = {}
         for sheet in workbook.sheets:

@@ -1,0 +1,52 @@
+"""Read an OpenDocument spreadsheet (.ods) by letting LibreOffice headless save it as .xlsx first.
+
+The .ods is checked like any workbook before LibreOffice sees it (workbook/safety.py), converted
+with macros off and links not updated (hso_xl/libreoffice.py), and the .xlsx it gives is read
+and recomputed as usual; every message still names the .ods and its sheet and cell.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import WorkbookUnusable
+from ..libreoffice import convert, program, write_profile
+
+ODS_SUFFIX = ".ods"
+CONVERT_SECONDS = 120
+
+
+def is_ods(path: Path) -> bool:
+    return Path(path).suffix.lower() == ODS_SUFFIX
+
+
+def converted_copy(path: Path) -> tuple[Path, Path]:
+    """Return an .xlsx copy of the .ods at `path` and the folder that holds it (the caller removes it)."""
+    soffice = program()
+    if soffice is None:
+        raise WorkbookUnusable(
+            "an .ods workbook is read by converting it with LibreOffice, and LibreOffice is not installed",
+            file=path,
+            hint="Install LibreOffice (Debian: apt-get install libreoffice-calc-nogui), or save the workbook from "
+                 "Calc as 'Excel 2007-365 (.xlsx)'",
+        )
+    work = Path(tempfile.mkdtemp(prefix="hso-ods-"))
+    source = work / "in" / "workbook.ods"
+    source.parent.mkdir()
+    source.write_bytes(Path(path).read_bytes())
+    try:
+        output = convert(soffice, [source], "xlsx:Calc MS Excel 2007 XML", work / "out",
+                         write_profile(work / "profile"), timeout=CONVERT_SECONDS)
+    except subprocess.TimeoutExpired:
+        shutil.rmtree(work, ignore_errors=True)
+        raise WorkbookUnusable(f"LibreOffice did not convert the .ods within {CONVERT_SECONDS} s", file=path,
+                               hint="Open it in LibreOffice Calc and save it as .xlsx") from None
+    converted = work / "out" / "workbook.xlsx"
+    if not converted.is_file():
+        shutil.rmtree(work, ignore_errors=True)
+        raise WorkbookUnusable(f"LibreOffice could not convert the .ods ({' '.join(output.split())[:200]})",
+                               file=path, hint="Open it in LibreOffice Calc and save it as .xlsx")
+    return converted, work
