@@ -378,6 +378,7 @@ def _write_project(ws, spec: SampleSpec, st: _Styles) -> None:
         ("Beslut Tillväxtverket och Region Västernorrland", dt.datetime(2026, 5, 31)),
         ("Halvtidsutvärdering (SWECO)", dt.datetime(2026, 1, 22)),
         ("Medfinansiering hittills 2024–2025", 685_371),
+        ("Dokumentdatum", dt.datetime(2026, 1, 30)),
     ]
     for i, (label, value) in enumerate(facts, start=3):
         ws.write(i, 0, L(label), st.text)

@@ -9,11 +9,16 @@ from .sheets import norm
 
 
 def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> str:
-    """Return 'row label · column header' for a cell ('Ånge kommun · 2027').
+    """Return 'row label · column header' for a cell ('Ånge kommun · 2027')."""
+    return " · ".join(p for p in row_and_column(workbook, ref, header_rows) if p)
 
-    The header is taken from the sheet's table header row (docs/workbook.md) when the cell lies
-    below one, else from the nearest text above the cell. `header_rows` caches the header row per
-    sheet when many cells are labelled.
+
+def row_and_column(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> tuple[str, str]:
+    """Return (row label, column header) of a cell; '' for what it does not have.
+
+    The row label is the first text left of the cell. The header is taken from the sheet's table
+    header row (docs/workbook.md) when the cell lies below one, else from the nearest text above
+    the cell. `header_rows` caches the header row per sheet when many cells are labelled.
     """
     sheet = workbook.sheet(ref.sheet)
     row_label = next((sheet.value(ref.row, c) for c in range(1, ref.col)
@@ -34,7 +39,7 @@ def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> 
         if isinstance(value, (int, float)) and not isinstance(value, bool) and r == header_row:
             column = str(int(value)) if float(value).is_integer() else str(value)
             break
-    return " · ".join(str(p) for p in (row_label, column) if p)
+    return (str(row_label).strip() if row_label else "", column or "")
 
 
 TABLE_HEADERS = (*hso.HEADERS, tillvaxtverket.COST_HEADER, tillvaxtverket.FINANCING_HEADER, "Uppgift", "Parameter",
