@@ -28,7 +28,8 @@ from .swedish import sort_key
 from .workbook.book import cell_order
 
 CHANGES_FILE = "ÄNDRINGAR.md"
-TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer"}
+TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer", "rapport": "rapporter"}
+SUBJECT_PLACEHOLDER = "{kommun}"  # in a template's file name: where the municipality's name goes
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -99,17 +100,39 @@ def find_templates(templates_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
+@dataclass
+class Plan:
+    jobs: list[Job]
+    notes: list[Finding] = field(default_factory=list)  # what was left out and why, for the user
+    report_data: object = None  # model.records.ReportData, when a report template needed it
+
+
 def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()) -> list[Job]:
     """Return one job per template and subject (municipality, co-financier), filtered by `only`."""
+    return plan_build(checked, templates_dir, only).jobs
+
+
+def plan_build(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()) -> Plan:
+    """Return the jobs (see plan_jobs), the notes on documents not made, and the report data read."""
     base = build_context(checked, document_date(checked))
     jobs: list[Job] = []
+    templates = find_templates(templates_dir)
+    reports = [t for kind, t in templates if kind == "rapport"]
+    plan = Plan(jobs)
+    if reports:
+        from .reports import read_for_build
+
+        plan.report_data, subjects, plan.notes = read_for_build(checked, base, reports)
     financiers = [r for r in base["finansiering"]["kontant"] if not r["eu_stod"]]
     municipalities = {m["namn"]: m for m in base["kommuner"]}
-    for kind, template in find_templates(templates_dir):
+    for kind, template in templates:
         folder = Path(TEMPLATE_KINDS[kind])
         stem, suffix = template.stem, template.suffix.lower()
         if kind == "projekt":
             jobs.append(Job(template, kind, None, folder / f"{safe_name(stem)}{suffix}", base))
+        elif kind == "rapport":
+            for subject, context in subjects:
+                jobs.append(Job(template, kind, subject, _report_name(template, subject), context))
         elif kind == "kommun":
             for m in base["kommuner"]:
                 jobs.append(Job(template, kind, m["namn"], folder / f"{safe_name(m['namn'])} – {safe_name(stem)}{suffix}",
@@ -122,9 +145,16 @@ def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ())
                                 {**base, "finansiar": subject}))
     if only:
         wanted = [w.casefold() for w in only]
-        jobs = [j for j in jobs if any(w in str(j.output).casefold() or w in (j.subject or "").casefold()
-                                       or w == j.template.stem.casefold() for w in wanted)]
-    return jobs
+        plan.jobs = [j for j in jobs if any(w in str(j.output).casefold() or w in (j.subject or "").casefold()
+                                            or w == j.template.stem.casefold() for w in wanted)]
+    return plan
+
+
+def _report_name(template: Path, subject: str) -> Path:
+    """The output path of a report: the template's name with {kommun} replaced, else 'Subject – Name'."""
+    stem, suffix = template.stem, template.suffix.lower()
+    name = stem.replace(SUBJECT_PLACEHOLDER, subject) if SUBJECT_PLACEHOLDER in stem else f"{subject} – {stem}"
+    return Path(TEMPLATE_KINDS["rapport"]) / f"{safe_name(name)}{suffix}"
 
 
 def render_job(job: Job, when: dt.datetime) -> Document:
@@ -178,12 +208,14 @@ def build(
     """
     checked = check_workbook(workbook, settings)
     stop_if_not_buildable(checked)
-    jobs = plan_jobs(checked, templates_dir, only)
+    plan = plan_build(checked, templates_dir, only)
+    jobs = plan.jobs
     if not jobs:
         raise TemplateProblem(
             "there is no template to render" + (f" matching {', '.join(only)}" if only else ""),
             file=templates_dir,
-            hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt or templates/finansiar",
+            hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt, templates/finansiar or "
+                 "templates/rapport",
         )
     date = document_date(checked)
     when = dt.datetime(date.year, date.month, date.day, 8, 0, 0)
@@ -191,8 +223,8 @@ def build(
     rendered = map_ordered(lambda job: _rendered(job, when), jobs,
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
     documents = [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
-    result = BuildResult(checked, out, documents, template_findings=template_findings(jobs))
-    result.snapshot = snapshot(checked, documents)
+    result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(jobs))
+    result.snapshot = snapshot(checked, documents, plan.report_data)
     waiting = "waiting for another build to finish"
     with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
         previous = previous_snapshot(out)
