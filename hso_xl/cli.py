@@ -231,8 +231,12 @@ def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, 
         sys.exit(EXIT_UNUSABLE)
 
     def on_ready(path: Path) -> None:
+        from .discover import companion_kind, newest_workbook
+
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         try:
+            if companion_kind(path.name) is not None:  # a changed data workbook: rebuild from the master
+                path = newest_workbook(folder)
             result = run_build(path, out, templates_dir, (), False, None, settings)
         except HsoError as exc:
             click.echo(f"{stamp} {path.name}: Error: {exc.paragraph()}")
