@@ -180,3 +180,48 @@ def test_libreoffice_draws_the_excel_chart(tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / "Stöd.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Företagsstöd Ånge kommun" in text  # the chart's title, drawn by LibreOffice from the native chart
+
+
+# ---------------------------------------------------------------------------------------------
+# Word: charts of the financing plan in a hand-made template, through the reused template
+# ---------------------------------------------------------------------------------------------
+
+def test_financing_charts_in_a_word_template_and_the_reused_template_is_restored(tmp_path):
+    from docx import Document
+
+    from hso_xl.build import plan_jobs
+    from hso_xl.model.checked import check_workbook
+    from hso_xl.render.docx import render_docx
+
+    from .conftest import ROOT, SAMPLE
+
+    doc = Document()
+    doc.add_paragraph("Finansiering {{ period }}")
+    doc.add_paragraph("{{p finansiering.kontant|diagram('ring', etikett='namn', varde='totalt', "
+                      "titel='Kontant finansiering ' ~ period) }}")
+    doc.add_paragraph("{{p kommun.per_ar|diagram('stapel', etiketter=ar, titel='Medfinansiering per år', tabell=false) }}")
+    template = tmp_path / "Diagram.docx"
+    doc.save(template)
+    job = next(j for j in plan_jobs(check_workbook(SAMPLE), ROOT / "templates") if j.kind == "kommun")
+    when = dt.datetime(2027, 3, 1, 8)
+    first = render_docx(template, job.context, when)
+    again = render_docx(template, job.context, when)
+    assert first == again  # the reused template gave back what the first render added
+    out = tmp_path / "out.docx"
+    out.write_bytes(first)
+    result = Document(str(out))
+    shapes = [s._inline.docPr.get("descr") for s in result.inline_shapes]
+    assert len(shapes) == 2
+    assert shapes[0].startswith("Ringdiagram: Kontant finansiering 2027–2029. ")
+    cash = job.context["finansiering"]["kontant"]
+    for row in cash:
+        assert f"{row['namn']}: {row['totalt']:,}".replace(",", "\u00a0") in shapes[0]
+    assert shapes[1].startswith("Stapeldiagram: Medfinansiering per år. 2027: ")
+    table = result.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Namn", "Totalt (kr)"]
+    assert [(r.cells[0].text, int(r.cells[1].text.replace("\u00a0", ""))) for r in table.rows[1:]] == \
+        [(r["namn"], r["totalt"]) for r in cash]
+    assert len(result.tables) == 1  # tabell=false left out the second table
+    with zipfile.ZipFile(io.BytesIO(first)) as zf:
+        assert sorted(n for n in zf.namelist() if n.startswith("word/media/")) == ["word/media/image1.png",
+                                                                                   "word/media/image2.png"]
