@@ -345,7 +345,7 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
 @click.option("--check", "check_", is_flag=True,
               help="Also render every template against the workbook in memory and report any error.")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml].")
+              default=None, help="Folder holding kommun/, projekt/, finansiar/, rapport/ [default: templates, or hso.toml].")
 @click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False),
               help="Workbook to check against (default: the newest in the input folder).")
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -367,7 +367,9 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
         if not found:
             click.echo(f"No templates in {templates_dir}/ (kommun/, projekt/, finansiar/).")
         for kind, path in found:
-            click.echo(f"{path}  (once per {'municipality' if kind == 'kommun' else 'co-financier' if kind == 'finansiar' else 'project'})")
+            once = {"kommun": "municipality", "finansiar": "co-financier", "projekt": "project",
+                    "rapport": "municipality with report data"}[kind]
+            click.echo(f"{path}  (once per {once})")
             try:
                 names = used_variables(template_source(path))
             except TemplateSyntaxError as exc:
