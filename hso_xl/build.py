@@ -20,7 +20,7 @@ from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
 from .output.atomic import build_lock, staged_output, write_bytes
 from .output.manifest import manifest, previous_snapshot
-from .parallel import map_ordered
+from .parallel import map_ordered, worker_count
 from .render.context import build_context, document_date
 from .render.tracking import Recorder
 from .settings import Settings
@@ -221,7 +221,8 @@ def build(
     when = dt.datetime(date.year, date.month, date.day, 8, 0, 0)
     # All in memory first, on every core: a template error must not leave half a set.
     rendered = map_ordered(lambda job: _rendered(job, when), jobs,
-                           progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
+                           progress and (lambda i, job: progress(i, len(jobs), str(job.output))),
+                           workers=_workers(jobs))
     documents = [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
     result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(jobs))
     result.snapshot = snapshot(checked, documents, plan.report_data)
@@ -233,6 +234,19 @@ def build(
         with staged_output(out) as staging:
             _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
     return result
+
+
+REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eight other documents
+
+
+def _workers(jobs: list[Job]) -> int:
+    """Workers for `jobs`, counting each report as the heavier job it is; matplotlib loaded before forking."""
+    reports = sum(1 for job in jobs if job.kind == "rapport")
+    if reports:
+        from .render.charts import preload
+
+        preload()  # once here rather than once in every worker
+    return worker_count(len(jobs) + (REPORT_WEIGHT - 1) * reports)
 
 
 def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: bool, keep: int) -> None:

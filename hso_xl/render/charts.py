@@ -89,6 +89,12 @@ def alt_text(chart: Chart) -> str:
         f"{KINDS[chart.kind].capitalize()}: {chart.title}. Inga värden."
 
 
+def preload() -> None:
+    """Import matplotlib now (a build does it before forking its workers, so each need not)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
+
 def png(chart: Chart) -> bytes:
     """Return the chart drawn as a PNG at print resolution (the same chart, the same bytes)."""
     check_chart(chart)
