@@ -44,10 +44,12 @@ bench: install libreoffice
 	$(BIN)/python -m pip install --quiet formulas python-calamine
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# Regenerate the shipped sample workbook from hso_xl/sample.py. The templates in templates/ are
-# edited in Word or Excel and committed as they are: nothing writes them (docs/templates.md).
+# Regenerate the shipped sample workbooks (master, from hso_xl/sample.py; regional report data, from
+# hso_xl/report_sample.py). The templates in templates/ are edited in Word or Excel and committed as
+# they are: nothing writes them (docs/templates.md).
 sample: install
 	$(BIN)/python scripts/make_sample_workbook.py $(SAMPLE)
+	$(BIN)/python scripts/make_report_data.py input/Rapportdata_2025.xlsx
 
 clean:
 	rm -rf output build *.egg-info .pytest_cache

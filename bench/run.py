@@ -263,6 +263,7 @@ def main(argv=None) -> int:
     muni_books = {7: SAMPLE}
     if not args.quick:
         muni_books[290] = workbooks.municipality_workbook(290)
+        workbooks.report_data_workbook(7)  # beside it: seven regional reports with charts, as for the sample
     for n, path in muni_books.items():  # the synthetic workbook must be a clean one
         run = run_child([HSO_XL, "check", str(path)], 120)
         if run.rc != 0:
@@ -460,7 +461,7 @@ def print_targets(bench: Bench, formula_books) -> None:
             results.append((None, "recompute 10k vs formulas: not measured"))
     else:
         results.append((None, "recompute 10k targets: 10 000 formulas not in --sizes (run without --quick)"))
-    for n, limit in ((7, 2.0), (290, 30.0)):
+    for n, limit in ((7, 2.0), (290, 40.0)):
         se = get(f"hso-xl build {n:>3} municipalities | without PDF")
         if se and se.times:
             results.append((se.median < limit, f"hso-xl build {n} municipalities without PDF < {limit:g} s: {se.median:.2f} s"))

@@ -145,6 +145,41 @@ def municipality_workbook(n: int, cache: Path = CACHE) -> Path:
     return path
 
 
+def report_data_workbook(reports: int = 7, cache: Path = CACHE) -> Path:
+    """Return the regional report data beside the synthetic master workbooks in `cache`.
+
+    The shipped sample's records (input/Rapportdata_2025.xlsx) given to "Kommun 001 kommun" ...: the
+    seven municipalities' records in turn, `reports` municipalities in all, so that a build of the
+    synthetic workbook writes `reports` regional reports with charts (the others get none, said in
+    one line). It lies in `cache` because hso-xl takes the data workbook from the master's folder.
+    """
+    import openpyxl
+
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"Rapportdata_bench_{reports}_v{GENERATOR_VERSION}.xlsx"
+    for old in cache.glob("Rapportdata*.xlsx"):  # one data workbook per folder: the newest would win
+        if old != path:
+            old.unlink()
+    if path.is_file():
+        return path
+    wb = openpyxl.load_workbook(ROOT / "input" / "Rapportdata_2025.xlsx")
+    for ws in wb.worksheets:
+        if ws.cell(1, 1).value != "Kommun":
+            continue
+        rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+        names = list(dict.fromkeys(r[0] for r in rows))
+        ws.delete_rows(2, ws.max_row)
+        for i in range(reports):
+            own = names[i % len(names)]
+            for row in rows:
+                if row[0] == own:
+                    ws.append([f"Kommun {i + 1:03d} kommun", *row[1:]])
+    tmp = path.with_name("tmp-" + path.name)
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
 if __name__ == "__main__":  # quick manual check: python bench/workbooks.py 1000 10000
     import sys
 

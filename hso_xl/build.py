@@ -21,7 +21,7 @@ from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
 from .output.atomic import build_lock, staged_output, write_bytes
 from .output.manifest import manifest, previous_snapshot
-from .parallel import map_ordered
+from .parallel import map_ordered, worker_count
 from .render.context import build_context, document_date
 from .render.tracking import Recorder
 from .settings import Settings
@@ -29,7 +29,8 @@ from .swedish import sort_key
 from .workbook.book import cell_order
 
 CHANGES_FILE = "ÄNDRINGAR.md"
-TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer"}
+TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer", "rapport": "rapporter"}
+SUBJECT_PLACEHOLDER = "{kommun}"  # in a template's file name: where the municipality's name goes
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -67,16 +68,16 @@ class BuildResult:
 
 
 def check_for_documents(workbook: Path, settings: Settings, templates_dir: Path | None = None,
-                        only: tuple[str, ...] = ()) -> tuple[Checked, list["Job"]]:
+                        only: tuple[str, ...] = ()) -> tuple[Checked, "Plan"]:
     """Check `workbook` the one way every command does, and plan the documents its templates make.
 
     The findings include the facts templates need that the workbook lacks (missing.py).
     """
     checked = check_workbook(workbook, settings)
     templates_dir = settings.templates if templates_dir is None else templates_dir
-    jobs = plan_jobs(checked, templates_dir, only) if Path(templates_dir).is_dir() else []
-    checked.findings.extend(missing_fact_findings(checked, jobs))
-    return checked, jobs
+    plan = plan_build(checked, templates_dir, only) if Path(templates_dir).is_dir() else Plan([])
+    checked.findings.extend(missing_fact_findings(checked, plan.jobs))
+    return checked, plan
 
 
 def stop_if_not_buildable(checked: Checked) -> None:
@@ -113,17 +114,39 @@ def find_templates(templates_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
+@dataclass
+class Plan:
+    jobs: list[Job]
+    notes: list[Finding] = field(default_factory=list)  # what was left out and why, for the user
+    report_data: object = None  # model.records.ReportData, when a report template needed it
+
+
 def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()) -> list[Job]:
     """Return one job per template and subject (municipality, co-financier), filtered by `only`."""
+    return plan_build(checked, templates_dir, only).jobs
+
+
+def plan_build(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()) -> Plan:
+    """Return the jobs (see plan_jobs), the notes on documents not made, and the report data read."""
     base = build_context(checked, document_date(checked))
     jobs: list[Job] = []
+    templates = find_templates(templates_dir)
+    reports = [t for kind, t in templates if kind == "rapport"]
+    plan = Plan(jobs)
+    if reports:
+        from .reports import read_for_build
+
+        plan.report_data, subjects, plan.notes = read_for_build(checked, base, reports)
     financiers = [r for r in base["finansiering"]["kontant"] if not r["eu_stod"]]
     municipalities = {m["namn"]: m for m in base["kommuner"]}
-    for kind, template in find_templates(templates_dir):
+    for kind, template in templates:
         folder = Path(TEMPLATE_KINDS[kind])
         stem, suffix = template.stem, template.suffix.lower()
         if kind == "projekt":
             jobs.append(Job(template, kind, None, folder / f"{safe_name(stem)}{suffix}", base))
+        elif kind == "rapport":
+            for subject, context in subjects:
+                jobs.append(Job(template, kind, subject, _report_name(template, subject), context))
         elif kind == "kommun":
             for m in base["kommuner"]:
                 jobs.append(Job(template, kind, m["namn"], folder / f"{safe_name(m['namn'])} – {safe_name(stem)}{suffix}",
@@ -136,9 +159,16 @@ def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ())
                                 {**base, "finansiar": subject}))
     if only:
         wanted = [w.casefold() for w in only]
-        jobs = [j for j in jobs if any(w in str(j.output).casefold() or w in (j.subject or "").casefold()
-                                       or w == j.template.stem.casefold() for w in wanted)]
-    return jobs
+        plan.jobs = [j for j in jobs if any(w in str(j.output).casefold() or w in (j.subject or "").casefold()
+                                            or w == j.template.stem.casefold() for w in wanted)]
+    return plan
+
+
+def _report_name(template: Path, subject: str) -> Path:
+    """The output path of a report: the template's name with {kommun} replaced, else 'Subject – Name'."""
+    stem, suffix = template.stem, template.suffix.lower()
+    name = stem.replace(SUBJECT_PLACEHOLDER, subject) if SUBJECT_PLACEHOLDER in stem else f"{subject} – {stem}"
+    return Path(TEMPLATE_KINDS["rapport"]) / f"{safe_name(name)}{suffix}"
 
 
 def render_job(job: Job, when: dt.datetime) -> Document:
@@ -175,7 +205,8 @@ def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | Non
     """Render every job in memory, on every core, in order; dated with each job's document date."""
     when = properties_time(jobs[0].context["dokument"]["datum"]) if jobs else None
     rendered = map_ordered(lambda job: _rendered(job, when), jobs,
-                           progress and (lambda i, job: progress(i, len(jobs), str(job.output))))
+                           progress and (lambda i, job: progress(i, len(jobs), str(job.output))),
+                           workers=_workers(jobs))
     return [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
 
 
@@ -203,18 +234,20 @@ def build(
 
     With `settings.strict`, warnings stop the build as errors do.
     """
-    checked, jobs = check_for_documents(workbook, settings, templates_dir, only)
+    checked, plan = check_for_documents(workbook, settings, templates_dir, only)
     stop_if_not_buildable(checked)
+    jobs = plan.jobs
     if not jobs:
         raise TemplateProblem(
             "there is no template to render" + (f" matching {', '.join(only)}" if only else ""),
             file=templates_dir,
-            hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt or templates/finansiar",
+            hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt, templates/finansiar or "
+                 "templates/rapport",
         )
     # All in memory first, on every core: a template error must not leave half a set.
     documents = render_jobs(jobs, progress)
-    result = BuildResult(checked, out, documents, template_findings=template_findings(jobs))
-    result.snapshot = snapshot(checked, documents)
+    result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(jobs))
+    result.snapshot = snapshot(checked, documents, plan.report_data)
     waiting = "waiting for another build to finish"
     with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
         previous = previous_snapshot(out)
@@ -223,6 +256,19 @@ def build(
         with staged_output(out) as staging:
             _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
     return result
+
+
+REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eight other documents
+
+
+def _workers(jobs: list[Job]) -> int:
+    """Workers for `jobs`, counting each report as the heavier job it is; matplotlib loaded before forking."""
+    reports = sum(1 for job in jobs if job.kind == "rapport")
+    if reports:
+        from .render.charts import preload
+
+        preload()  # once here rather than once in every worker
+    return worker_count(len(jobs) + (REPORT_WEIGHT - 1) * reports)
 
 
 def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: bool, keep: int) -> None:

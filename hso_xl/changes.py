@@ -36,8 +36,13 @@ class Snapshot:
                    data.get("figures", {}), data.get("documents", {}))
 
 
-def snapshot(checked: Checked, documents=()) -> Snapshot:
-    """Return the snapshot of a checked workbook; `documents` are build Documents (with their cells)."""
+def snapshot(checked: Checked, documents=(), report_data=None) -> Snapshot:
+    """Return the snapshot of a checked workbook; `documents` are build Documents (with their cells).
+
+    `report_data` (model.records.ReportData) adds the regional report data workbook's values under
+    qualified references (`[Rapportdata_2025.xlsx]Nyckeltal!D5`), so a changed record lists the
+    reports its figures are in.
+    """
     wb = checked.workbook
     inputs, labels = {}, {}
     for sheet in wb.sheets:
@@ -49,6 +54,8 @@ def snapshot(checked: Checked, documents=()) -> Snapshot:
     for sheet in wb.sheets:
         for cell in sheet.cells.values():
             values[ref(sheet.name, cell.row, cell.col)] = plain(cell.value)
+    if report_data is not None:
+        values.update({cell: plain(value) for cell, value in report_data.values().items()})
     docs = {}
     for doc in documents:
         docs[str(doc.job.output)] = {
@@ -62,6 +69,10 @@ def snapshot(checked: Checked, documents=()) -> Snapshot:
             if cell.formula is None:
                 snap.labels[ref(sheet.name, cell.row, cell.col)] = label(wb, CellRef(sheet.name, cell.row, cell.col),
                                                                          headers)
+    if report_data is not None:
+        for cell, (value, text) in report_data.inputs().items():
+            snap.inputs[cell] = plain(value)
+            snap.labels[cell] = text
     return snap
 
 

@@ -187,8 +187,8 @@ def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
         templates_dir = templates_dir or settings.templates
         snapshots = []
         for path in (old, new):
-            checked, jobs = check_for_documents(path, settings, templates_dir)
-            snapshots.append(snapshot(checked, _render_in_memory(jobs)))
+            checked, plan = check_for_documents(path, settings, templates_dir)
+            snapshots.append(snapshot(checked, _render_in_memory(plan.jobs), plan.report_data))
         report = compare(*snapshots)
         if as_json:
             _emit_json(report.to_json())
@@ -234,8 +234,12 @@ def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, 
         sys.exit(EXIT_UNUSABLE)
 
     def on_ready(path: Path) -> None:
+        from .discover import companion_kind, newest_workbook
+
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         try:
+            if companion_kind(path.name) is not None:  # a changed data workbook: rebuild from the master
+                path = newest_workbook(folder)
             result = run_build(path, out, templates_dir, (), False, None, settings)
         except HsoError as exc:
             click.echo(f"{stamp} {path.name}: Error: {exc.paragraph()}")
@@ -344,7 +348,7 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
 @click.option("--check", "check_", is_flag=True,
               help="Also render every template against the workbook in memory and report any error.")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml].")
+              default=None, help="Folder holding kommun/, projekt/, finansiar/, rapport/ [default: templates, or hso.toml].")
 @click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False),
               help="Workbook to check against (default: the newest in the input folder).")
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -366,7 +370,9 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
         if not found:
             click.echo(f"No templates in {templates_dir}/ (kommun/, projekt/, finansiar/).")
         for kind, path in found:
-            click.echo(f"{path}  (once per {'municipality' if kind == 'kommun' else 'co-financier' if kind == 'finansiar' else 'project'})")
+            once = {"kommun": "municipality", "finansiar": "co-financier", "projekt": "project",
+                    "rapport": "municipality with report data"}[kind]
+            click.echo(f"{path}  (once per {once})")
             try:
                 names = used_variables(template_source(path))
             except TemplateSyntaxError as exc:
@@ -377,7 +383,7 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
             from .build import check_for_documents
 
             path, _ = _resolve_workbook(workbook, input_dir)
-            documents = _render_in_memory(check_for_documents(path, settings, templates_dir)[1])
+            documents = _render_in_memory(check_for_documents(path, settings, templates_dir)[1].jobs)
             click.echo(f"All {len(found)} templates render against {path} ({len(documents)} documents).")
 
 

@@ -171,7 +171,7 @@ def test_every_document_opens_in_libreoffice(tmp_path):
     assert result.exit_code == 0, result.output
     docs = sorted(folder.rglob("*.docx"))
     pdfs = sorted(folder.rglob("*.pdf"))
-    assert len(docs) == 16 and sorted(p.with_suffix(".docx") for p in pdfs if "(xlsx)" not in p.name) == docs
+    assert len(docs) == 23 and sorted(p.with_suffix(".docx") for p in pdfs if "(xlsx)" not in p.name) == docs
     assert (folder / "projekt" / "Budgetbilaga Tillväxtverket (xlsx).pdf").exists()
     xlsx_text = subprocess.run(["pdftotext", "-layout", str(folder / "projekt" / "Budgetbilaga Tillväxtverket (xlsx).pdf"),
                                 "-"], capture_output=True, text=True, check=True).stdout
@@ -182,4 +182,4 @@ def test_every_document_opens_in_libreoffice(tmp_path):
     assert "454 407 kronor per år" in flat and "1 363 221 kronor" in flat
     assert "Sida 1(" in flat and "40 196 257" in flat
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["pdfs"]) == 17 == len({p["path"] for p in manifest["pdfs"]})
+    assert len(manifest["pdfs"]) == 24 == len({p["path"] for p in manifest["pdfs"]})

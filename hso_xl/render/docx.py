@@ -21,11 +21,13 @@ _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 
 def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> bytes:
     """Return the rendered document as bytes; raise TemplateProblem naming template and paragraph."""
+    from .docx_charts import rendering_into
     from .reusable_docx import reusable_template
 
     tpl = reusable_template(template)
     try:
-        tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
+        with rendering_into(tpl):  # charts add their pictures to this document
+            tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
         raise template_problem(template, exc) from None
     _fix_properties(tpl.docx.core_properties, context, properties_date)

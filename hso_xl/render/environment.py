@@ -12,6 +12,7 @@ import re
 from jinja2 import FunctionLoader, StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .docx_charts import diagram
 from .filters import FILTERS
 
 
@@ -45,6 +46,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
                                         loader=FunctionLoader(lambda name: None))
     env.filters.update(FILTERS)
+    env.filters["diagram"] = diagram
     return env
 
 

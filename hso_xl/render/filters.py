@@ -54,6 +54,24 @@ def mnkr(value, decimals: int = 1) -> str:
     return f"{group(_number(value) / 1_000_000, decimals, NBSP)}{NBSP}mnkr"
 
 
+def _millions(value, decimals: int) -> str:
+    """The amount in millions with at most `decimals` decimals: 10700000 -> '10,7', 15000000 -> '15'."""
+    text = group(_number(value) / 1_000_000, decimals, NBSP)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def mkr(value, decimals: int = 1) -> str:
+    """10700000 -> '10,7 Mkr', 15000000 -> '15 Mkr' (as S4 writes them: no ',0')."""
+    return f"{_millions(value, decimals)}{NBSP}Mkr"
+
+
+def miljoner(value, decimals: int = 1) -> str:
+    """10700000 -> '10,7 miljoner kronor', for running text."""
+    return f"{_millions(value, decimals)}{NBSP}miljoner kronor"
+
+
 def procent(value, decimals: int | None = None) -> str:
     """0.4 -> '40 %', 0.024 -> '2,4 %'."""
     return percent(_number(value), decimals, NBSP)
@@ -91,6 +109,30 @@ def svsort(items, attribute: str | None = None):
     return sorted(items, key=key)
 
 
+def hitta(records, **match):
+    """Return the first record whose columns equal `match` (case and spaces aside), or None.
+
+    `{% set bredband = rapportdata.nyckeltal|hitta(matt='Bredbandsstöd') %}`.
+    """
+    from ..model.sheets import norm
+
+    wanted = {key: norm(value) for key, value in match.items()}
+    for record in records:
+        if all(norm(record[key]) == value for key, value in wanted.items()):
+            return record
+    return None
+
+
+def stycken(text) -> list[str]:
+    """Split a cell's text into paragraphs at its line breaks, dropping empty ones.
+
+    `{%p for s in exempel.text|stycken %}{{ s }}{%p endfor %}`.
+    """
+    if text is None:
+        return []
+    return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+
 def _strict(filter_):
     """Let an undefined value raise Jinja's own 'is undefined' error, naming the variable; a missing fact prints its marker."""
 
@@ -108,7 +150,8 @@ def _strict(filter_):
 FILTERS = {
     name: _strict(f)
     for name, f in {
-        "belopp": belopp, "kr": kr, "kronor": kronor, "tkr": tkr, "mnkr": mnkr, "procent": procent,
-        "datum": datum, "datum_lang": datum_lang, "svsort": svsort,
+        "belopp": belopp, "kr": kr, "kronor": kronor, "tkr": tkr, "mnkr": mnkr, "mkr": mkr, "miljoner": miljoner,
+        "procent": procent, "datum": datum, "datum_lang": datum_lang, "svsort": svsort, "hitta": hitta,
+        "stycken": stycken,
     }.items()
 }

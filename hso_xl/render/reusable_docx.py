@@ -3,7 +3,8 @@
 docxtpl opens the template anew for every document (parsing its ~800 KB of styles each time),
 cleans up the tags anew, and python-docx serializes and deflates every part on saving. Here the
 template is opened once; before each render, what docxtpl's render changes is put back as it was
-(the document element, header and footer relationships, core properties, footnotes), and
+(the document element, header and footer relationships, core properties, footnotes, and the
+relationships and image parts a chart, picture or hyperlink added), and
 the parts no render touches are serialized once. tests/test_reusable_docx.py checks that every
 document equals what a freshly opened DocxTemplate gives, in any order and after a failed render.
 """
@@ -84,6 +85,11 @@ class ReusableTemplate(DocxTemplate):
         self._core_part = package._core_properties_part  # created here if the template has none
         self._core = copy.deepcopy(self._core_part._element)
         self._footnotes = {part: part._blob for part in package.parts if part.content_type == FOOTNOTES}
+        # A picture or hyperlink adds a relationship to the part it is in (and a picture an image
+        # part to the package): remember every part's relationships and the package's images.
+        self._rel_keys = [(part.rels, set(part.rels)) for part in package.iter_parts()] + [
+            (package.rels, set(package.rels))]
+        self._images = list(package.image_parts)
         changing = {id(document.part), id(self._core_part), *map(id, self._footnotes)}
         self._static_blobs = {id(part): (part, part.blob) for part in package.iter_parts()
                               if id(part) not in changing}
@@ -94,6 +100,11 @@ class ReusableTemplate(DocxTemplate):
         part = self.docx.part
         part._element = copy.deepcopy(self._document)
         self.docx = part.document
+        for rels, keys in self._rel_keys:
+            for key in [k for k in rels if k not in keys]:
+                del rels[key]
+                rels._target_parts_by_rId.pop(key, None)
+        part.package.image_parts._image_parts[:] = self._images
         for key, rel in self.docx.part.rels.items():
             rel._target = self._targets[key]
         self._core_part._element = copy.deepcopy(self._core)

@@ -33,8 +33,10 @@ Every formula is then computed by hso_xl's own engine and the result is written 
 its cached value, so a reader that does not recalculate still sees the figures; Excel and
 LibreOffice recalculate the same formulas to the same values.
 
-Not supported in templates: images, charts and shapes (openpyxl cannot keep them, so a template
-with a drawing is refused rather than silently stripped); tags in page headers and footers;
+Charts: a `{%diagram KIND RANGE … %}` tag in a cell adds a native Excel chart there, over the
+range as the loops moved it (render/xlsx_charts.py). Not supported in templates: images, charts
+and shapes drawn in the template itself (openpyxl cannot keep them, so a template with a drawing
+is refused rather than silently stripped); tags in page headers and footers;
 loops of several rows or columns at once; formulas inside conditional-formatting rules are kept
 as written.
 """
@@ -83,7 +85,10 @@ def render_xlsx(template: Path, context: dict, when: dt.datetime) -> bytes:
     book.properties.lastPrinted = None
     buffer = io.BytesIO()
     book.save(buffer)
-    return _with_cached_values(template, fixed_package(buffer.getvalue(), book, when), renderer.origin)
+    data = fixed_package(buffer.getvalue(), book, when)
+    if renderer.charts:
+        data = rewrite_package(data, renderer.chart_alt_texts())
+    return _with_cached_values(template, data, renderer.origin)
 
 
 def fixed_package(data: bytes, book, when: dt.datetime) -> bytes:
@@ -132,7 +137,8 @@ def open_template(template: Path):
         raise TemplateProblem(
             "the template holds images, charts or shapes, which the generated workbook cannot keep",
             file=template,
-            hint="Remove them from the template (a logo can go in the page header as text), or use a Word template",
+            hint="Remove them from the template (a logo can go in the page header as text); for a chart, write "
+                 "a {%diagram … %} tag in the cell where it goes (docs/templates.md)",
         )
     try:
         with warnings.catch_warnings():
@@ -169,6 +175,7 @@ class Renderer:
         self.layouts: dict[str, Layout] = {}
         self.origin: dict[str, str] = {}  # output cell (Sheet!A1) -> template cell, for formula errors
         self._compiled: dict[str, object] = {}
+        self.charts: list = []  # xlsx_charts.ChartTag, in the order they were added
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -180,13 +187,41 @@ class Renderer:
     # -- the whole workbook ------------------------------------------------------------------
 
     def render(self, book) -> None:
+        from .xlsx_charts import add_charts, take_chart_tags
+
+        self.charts = take_chart_tags(book, self.template)
         tagged = {}
         for ws in book.worksheets:
             tagged[ws.title], rows, cols = self.find_loops(ws)
             self.layouts[ws.title.casefold()] = Layout(Axis(rows), Axis(cols))
+        for tag in self.charts:
+            layout = self.layouts[tag.sheet.casefold()]
+            if tag.row in layout.rows.loops or tag.col in layout.cols.loops:
+                raise TemplateProblem("a chart tag cannot be in a repeated row or column", file=self.template,
+                                      location=tag.where, hint="Put the {%diagram … %} tag in a cell outside the loop")
         for ws in book.worksheets:
             self.render_sheet(ws, tagged[ws.title])
         move_names(book, self.layouts)
+        add_charts(book, self.charts, self.layouts, self._chart_title, self.template)
+
+    def _chart_title(self, text: str, tag) -> str:
+        if "{{" not in text and "{%" not in text:
+            return text
+        try:
+            return str(self.evaluate(text, self.context) or "")
+        except _CATCH as exc:
+            raise self.problem(exc, tag.where, tag.text) from None
+
+    def chart_alt_texts(self):
+        """Return a package rewriter that gives every chart frame its alt text."""
+        from .xlsx_charts import with_alt_texts
+
+        order = list(dict.fromkeys(t.sheet for t in self.charts))  # sheets with charts, in the order added
+        sheets = [ws for ws in self.layouts]  # case-folded names, in workbook order
+        ranked = sorted(order, key=lambda name: sheets.index(name.casefold()))
+        drawing_charts = {f"xl/drawings/drawing{i}.xml": [k for k, t in enumerate(self.charts) if t.sheet == name]
+                          for i, name in enumerate(ranked, start=1)}
+        return lambda name, member: with_alt_texts(name, member, self.charts, drawing_charts)
 
     def find_loops(self, ws) -> tuple[dict, dict[int, Loop], dict[int, Loop]]:
         """Return each tagged cell's text without its loop tags, and the row and column loops."""

@@ -1,0 +1,250 @@
+"""The regional report's data workbook: every sheet a table of records, one row per record.
+
+The data workbook (`Rapportdata*.xlsx`, kept by another office than the financing workbook) is
+read with the same safety, recompute and error rules as the master workbook. Each sheet is a
+table: a header row, then one record per row. A column headed `Kommun` (or a title starting with
+it, `Kommun (officiellt namn)`) names the municipality a record belongs to; its header row is the
+first row holding such a title, so a title line above the table is allowed. A sheet without a
+municipality column is a table shared by every report (its header row is its first filled row).
+
+A new sheet is a new table for the templates: nothing here names a sheet or a column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ContractError
+from ..findings import Finding, Severity
+from ..workbook.book import ExcelError, Sheet, Workbook, quote_sheet
+from ..workbook.recalc import recompute_file
+from .budget import Municipality
+from .sheets import is_blank, norm
+
+MUNICIPALITY_COLUMN = "kommun"
+# Text that is plainly a number typed as text ("454 407 kr", "10,7"), in a column of numbers.
+_NUMBER_AS_TEXT = re.compile(r"[−-]?\d[\d \u00a0]*(,\d+)?\s*(kr|kronor|tkr|mkr|mnkr|st|%)?", re.I)
+
+
+@dataclass(frozen=True)
+class Record:
+    row: int
+    values: dict[str, object]  # column title as written -> recomputed value
+    cells: dict[str, str]  # column title -> "Sheet!C5"
+    municipality: str | None  # as written in the municipality column; None in a shared table
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the sheet's name
+    columns: tuple[str, ...]  # titles as written, left to right
+    municipality_column: str | None
+    records: tuple[Record, ...]
+    column_numbers: dict[str, int] = field(default_factory=dict)  # title -> column (1 = A)
+
+    @property
+    def shared(self) -> bool:
+        """True for a table without a municipality column: every report sees all of it."""
+        return self.municipality_column is None
+
+
+@dataclass
+class ReportData:
+    path: Path
+    workbook: Workbook
+    tables: list[Table]
+    findings: list[Finding] = field(default_factory=list)
+
+    def qualified(self, reference: str) -> str:
+        """Return a cell reference of this workbook as the manifest and change report name it.
+
+        `[Rapportdata_2025.xlsx]Nyckeltal!D5`, as Excel writes a reference into another workbook,
+        so it is never taken for a cell of the master workbook.
+        """
+        return f"[{self.path.name}]{reference}"
+
+    def records_for(self, municipality: Municipality) -> dict[str, list[Record]]:
+        """Return each table's records of `municipality` (a shared table whole), by table name."""
+        return {t.name: [r for r in t.records if t.shared or names_municipality(r.municipality, municipality)]
+                for t in self.tables}
+
+    def has_records(self, municipality: Municipality) -> bool:
+        return any(names_municipality(r.municipality, municipality)
+                   for t in self.tables if not t.shared for r in t.records)
+
+    def values(self) -> dict[str, object]:
+        """Return every filled cell's value by qualified reference (for the change report's snapshot)."""
+        return {self.qualified(sheet.ref(c.row, c.col)): c.value
+                for sheet in self.workbook.sheets for c in sheet.cells.values()}
+
+    def inputs(self) -> dict[str, tuple[object, str]]:
+        """Return (value, label) of every typed-in record cell by qualified reference."""
+        out = {}
+        for table in self.tables:
+            sheet = self.workbook.sheet(table.name)
+            for record in table.records:
+                who = record.municipality or table.name
+                for title, where in record.cells.items():
+                    cell = sheet.get(record.row, table.column_numbers[title])
+                    if cell is not None and cell.formula is None:
+                        out[self.qualified(where)] = (cell.value, f"{who} · {table.name} · {title}")
+        return out
+
+
+def names_municipality(written: str | None, municipality: Municipality) -> bool:
+    """Return True when a record's municipality cell names `municipality`.
+
+    The one place where names are matched: as the master workbook matches them (`norm`: case,
+    spaces and Unicode composition do not matter), by official name (`Ånge kommun`) or short
+    name (`Ånge`).
+    """
+    if written is None:
+        return False
+    key = norm(written)
+    return key in (norm(municipality.official_name), norm(municipality.short_name))
+
+
+def read_report_data(path: Path, municipalities: list[Municipality]) -> ReportData:
+    """Return the tables of the data workbook at `path`; raise an HsoError naming file, sheet and cell.
+
+    `municipalities` (the master workbook's) are only used to warn about records that name none
+    of them: such records would be in no report.
+    """
+    recomputed = recompute_file(path)
+    workbook = recomputed.workbook
+    recomputed.verification.raise_if_unusable(workbook)
+    data = ReportData(Path(path), workbook, [])
+    for sheet in workbook.sheets:
+        table = _read_table(workbook, sheet, data.findings)
+        if table is not None:
+            data.tables.append(table)
+    data.findings += _unknown_municipalities(data, municipalities)
+    return data
+
+
+def _read_table(workbook: Workbook, sheet: Sheet, findings: list[Finding]) -> Table | None:
+    rows = sheet.rows()
+    if not rows:
+        findings.append(Finding(Severity.INFO, "report_data.empty_sheet",
+                                f"the sheet '{sheet.name}' is empty; it gives templates an empty table",
+                                _where(workbook, sheet.name)))
+        return Table(sheet.name, (), None, ())
+    if sheet.state != "visible":
+        findings.append(Finding(Severity.WARNING, "report_data.hidden_sheet",
+                                f"the sheet '{sheet.name}' is hidden; it is read like any other",
+                                _where(workbook, sheet.name)))
+    for merged in sheet.merged:
+        findings.append(Finding(Severity.WARNING, "report_data.merged",
+                                f"merged cells {merged}: only the top-left cell holds a value; the others read as empty",
+                                _where(workbook, f"{quote_sheet(sheet.name)}!{merged}")))
+    header_row = _header_row(sheet, rows)
+    titles = _titles(workbook, sheet, header_row)
+    municipality_col = next((c for c, t in titles.items() if norm(t).startswith(MUNICIPALITY_COLUMN)), None)
+    records = []
+    for row in rows:
+        if row <= header_row:
+            continue
+        filled = {c: sheet.value(row, c) for c in range(1, sheet.max_col + 1) if not is_blank(sheet.value(row, c))}
+        if not filled:
+            continue
+        for col in filled:
+            if col not in titles:
+                raise ContractError(
+                    "the cell holds a value, but its column has no title in the header row",
+                    file=workbook.path, location=sheet.ref(row, col),
+                    hint=f"Give the column a title in {sheet.ref(header_row, col)}, or move the value into a titled column")
+            value = filled[col]
+            if isinstance(value, ExcelError):
+                raise ContractError(f"the cell holds the error {value}", file=workbook.path,
+                                    location=sheet.ref(row, col),
+                                    hint="Correct the formula in Excel and save the workbook again")
+        municipality = None
+        if municipality_col is not None:
+            municipality = sheet.value(row, municipality_col)
+            if is_blank(municipality):
+                raise ContractError(
+                    f"the record in row {row} names no municipality",
+                    file=workbook.path, location=sheet.ref(row, municipality_col),
+                    hint="Type the municipality's name (for example 'Ånge kommun'), or delete the row")
+            municipality = " ".join(str(municipality).split())
+        records.append(Record(row, {t: sheet.value(row, c) for c, t in titles.items()},
+                              {t: sheet.ref(row, c) for c, t in titles.items()}, municipality))
+    _check_numbers(workbook, sheet, titles, records)
+    municipality_title = titles[municipality_col] if municipality_col is not None else None
+    return Table(sheet.name, tuple(titles.values()), municipality_title, tuple(records),
+                 {t: c for c, t in titles.items()})
+
+
+def _header_row(sheet: Sheet, rows: list[int]) -> int:
+    """The first row with a municipality title, else the first filled row."""
+    for row in rows:
+        for col in range(1, sheet.max_col + 1):
+            value = sheet.value(row, col)
+            if isinstance(value, str) and norm(value).startswith(MUNICIPALITY_COLUMN):
+                return row
+    return rows[0]
+
+
+def _titles(workbook: Workbook, sheet: Sheet, row: int) -> dict[int, str]:
+    titles: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    for col in range(1, sheet.max_col + 1):
+        value = sheet.value(row, col)
+        if is_blank(value):
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a year as a column title
+        if isinstance(value, (dt.date, dt.datetime, bool, ExcelError)):
+            raise ContractError(f"the column title {value!r} is not text", file=workbook.path,
+                                location=sheet.ref(row, col), hint="Type the column's title as text")
+        title = " ".join(str(value).split())
+        key = norm(title)
+        if key in seen:
+            raise ContractError(f"the column title '{title}' is used twice (also in {seen[key]})",
+                                file=workbook.path, location=sheet.ref(row, col),
+                                hint="Give every column of the table its own title")
+        seen[key] = sheet.ref(row, col)
+        titles[col] = title
+    return titles
+
+
+def _check_numbers(workbook: Workbook, sheet: Sheet, titles: dict[int, str], records: list[Record]) -> None:
+    """Refuse a number typed as text in a column of numbers: a template would print or add it wrongly."""
+    for title in titles.values():
+        values = [r.values[title] for r in records]
+        if not any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            continue
+        for record in records:
+            value = record.values[title]
+            if isinstance(value, str) and _NUMBER_AS_TEXT.fullmatch(value.strip()):
+                raise ContractError(
+                    f"'{title}' should be a number like the rest of its column, but the cell holds the text \"{value}\"",
+                    file=workbook.path, location=record.cells[title],
+                    hint="Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel")
+
+
+def _unknown_municipalities(data: ReportData, municipalities: list[Municipality]) -> list[Finding]:
+    out = []
+    known = ", ".join(m.official_name for m in municipalities)
+    for table in data.tables:
+        if table.shared:
+            continue
+        reported: set[str] = set()
+        for record in table.records:
+            name = record.municipality
+            if norm(name) in reported or any(names_municipality(name, m) for m in municipalities):
+                continue
+            reported.add(norm(name))
+            out.append(Finding(
+                Severity.WARNING, "report_data.unknown_municipality",
+                f"'{name}' is not a municipality of the master workbook ({known}); its records are in no report",
+                _where(data.workbook, record.cells[table.municipality_column])))
+    return out
+
+
+def _where(workbook: Workbook, location: str) -> str:
+    return f"{workbook.path.name}: {location}"
+

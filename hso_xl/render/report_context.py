@@ -1,0 +1,63 @@
+"""The data workbook's records as templates see them: `rapportdata.<table>` for one municipality.
+
+Each table (sheet) is a list of records, keyed by the sheet's name as a template key
+(`Lokala exempel` -> `lokala_exempel`); each record a dict of its columns keyed the same way
+(`Mått` -> `matt`), plus `celler`: the data-workbook cells it came from, qualified with the
+workbook's name (`[Rapportdata_2025.xlsx]Nyckeltal!D5`), so the manifest and the change report
+can tell which report to send again when a record changes.
+"""
+
+from __future__ import annotations
+
+from ..errors import ContractError
+from ..model.budget import Municipality
+from ..model.records import ReportData, Table
+from ..workbook.values import template_value
+from ..model.factsheets import slug
+
+RESERVED = {"celler"}
+
+
+def report_context(data: ReportData, municipality: Municipality) -> dict[str, list[dict]]:
+    """Return {table key: [record dict, …]} of `municipality`'s records (shared tables whole)."""
+    chosen = data.records_for(municipality)
+    out = {}
+    for table in data.tables:
+        keys = column_keys(data, table)
+        out[table_key(data, table)] = [record_dict(data, r, keys) for r in chosen[table.name]]
+    return out
+
+
+def table_key(data: ReportData, table: Table) -> str:
+    key = slug(table.name)
+    if not key or key[0].isdigit():
+        raise ContractError(f"the sheet name '{table.name}' gives no name a template can use",
+                            file=data.path, location=table.name,
+                            hint="Start the sheet's name with a letter, e.g. 'Nyckeltal'")
+    others = [t.name for t in data.tables if t is not table and slug(t.name) == key]
+    if others:
+        raise ContractError(f"the sheets '{table.name}' and '{others[0]}' give templates the same name '{key}'",
+                            file=data.path, location=table.name, hint="Rename one of the sheets")
+    return key
+
+
+def column_keys(data: ReportData, table: Table) -> dict[str, str]:
+    """Return {column title: template key} of a table, refusing titles that would collide."""
+    keys: dict[str, str] = {}
+    for title in table.columns:
+        key = slug(title)
+        clash = next((t for t, k in keys.items() if k == key), None)
+        if key and key not in RESERVED and clash is None:
+            keys[title] = key
+            continue
+        why = (f"the columns '{clash}' and '{title}' give templates the same name '{key}'" if clash else
+               f"the column title '{title}' cannot be used as a name in templates")
+        raise ContractError(why, file=data.path, location=table.name, hint="Give the column another title")
+    return keys
+
+
+def record_dict(data: ReportData, record, keys: dict[str, str]) -> dict:
+    # An empty cell prints as nothing (not "None") and is false in {% if %}.
+    out = {keys[title]: "" if value is None else template_value(value) for title, value in record.values.items()}
+    out["celler"] = [data.qualified(ref) for ref in record.cells.values()]
+    return out

@@ -1,0 +1,68 @@
+"""The regional reports (templates/rapport/): one per municipality, from the data workbook's records.
+
+The data workbook is the one hso.toml names (`report_data = "…"`), else the newest
+`Rapportdata*.xlsx` beside the master workbook, else in the input folder (`input/`). Without it, or for a municipality it holds no records of, no report is
+written, and the build says so in one line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .discover import COMPANIONS, find_companion
+from .findings import Finding, Severity
+from .model.checked import Checked
+from .model.records import ReportData, read_report_data
+from .render.report_context import report_context
+
+LISTED = 6  # municipalities named in a note before "…"
+
+
+def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple[ReportData | None, list, list]:
+    """Return (the data read, [(municipality, context)] of the reports to write, notes on those not written).
+
+    Raises an HsoError naming file, sheet and cell when the data workbook cannot be used.
+    """
+    names = ", ".join(f"{t.parent.name}/{t.name}" for t in templates)
+    settings = checked.settings
+    folders = list(dict.fromkeys(Path(os.path.abspath(f)) for f in (checked.workbook.path.parent, settings.input)))
+    path = find_companion(folders[0], "report_data", settings.report_data)
+    for folder in folders[1:]:
+        path = path or find_companion(folder, "report_data")
+    if path is None:
+        where = " or ".join(f"{_shown(f)}/" for f in folders)
+        return None, [], [Finding(
+            Severity.INFO, "report.no_data",
+            f"no regional report data workbook ({COMPANIONS['report_data'].capitalize()}*.xlsx in {where}, or "
+            f"report_data in hso.toml): the regional reports ({names}) were not written")]
+    data = read_report_data(path, list(checked.budget.municipalities))
+    models = {m.official_name: m for m in checked.budget.municipalities}
+    subjects, missing = [], []
+    for kommun in base["kommuner"]:  # in Swedish order
+        municipality = models[kommun["namn"]]
+        if not data.has_records(municipality):
+            missing.append(municipality.official_name)
+            continue
+        # The report's figures come from the data workbook; from the master workbook it prints the
+        # municipality's names only, so its financing cells (kommun.celler) are not the report's sources.
+        names_only = {key: value for key, value in kommun.items() if key != "celler"}
+        context = {**base, "kommun": names_only, "rapportdata": report_context(data, municipality)}
+        subjects.append((municipality.official_name, context))
+    notes = list(data.findings)
+    if missing:
+        shown = ", ".join(missing[:LISTED]) + (f" and {len(missing) - LISTED} more" if len(missing) > LISTED else "")
+        notes.append(Finding(
+            Severity.INFO, "report.no_records",
+            f"{path.name} holds no records of {shown}: no regional report ({names}) was written for "
+            f"{'it' if len(missing) == 1 else 'them'}"))
+    return data, subjects, notes
+
+
+
+def _shown(folder: Path) -> str:
+    """A folder as the user typed it: relative to the working folder when it is inside it."""
+    try:
+        return str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
