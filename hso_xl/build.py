@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .changes import Snapshot, compare, render_markdown, snapshot
+from .changes import Snapshot, compare, content_hash, render_markdown, snapshot
 from .errors import BuildStopped, TemplateProblem
 from .findings import Finding, Severity
 from .missing import missing_fact_findings
@@ -22,7 +22,7 @@ from .output.archive import archive_previous
 from .output.atomic import build_lock, staged_output, write_bytes
 from .output.manifest import manifest, previous_snapshot
 from .parallel import map_ordered, worker_count
-from .render.context import build_context, document_date
+from .render.context import build_context, document_date, fixed_document_date
 from .render.tracking import Recorder
 from .settings import Settings
 from .swedish import sort_key
@@ -203,8 +203,7 @@ def template_findings(jobs: list[Job]) -> list[Finding]:
 
 def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | None = None) -> list[Document]:
     """Render every job in memory, on every core, in order; dated with each job's document date."""
-    when = properties_time(jobs[0].context["dokument"]["datum"]) if jobs else None
-    rendered = map_ordered(lambda job: _rendered(job, when), jobs,
+    rendered = map_ordered(lambda job: _rendered(job, properties_time(job.context["dokument"]["datum"])), jobs,
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))),
                            workers=_workers(jobs))
     return [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
@@ -236,26 +235,58 @@ def build(
     """
     checked, plan = check_for_documents(workbook, settings, templates_dir, only)
     stop_if_not_buildable(checked)
-    jobs = plan.jobs
-    if not jobs:
+    if not plan.jobs:
         raise TemplateProblem(
             "there is no template to render" + (f" matching {', '.join(only)}" if only else ""),
             file=templates_dir,
             hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt, templates/finansiar or "
                  "templates/rapport",
         )
-    # All in memory first, on every core: a template error must not leave half a set.
-    documents = render_jobs(jobs, progress)
-    result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(jobs))
-    result.snapshot = snapshot(checked, documents, plan.report_data)
     waiting = "waiting for another build to finish"
     with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
-        previous = previous_snapshot(out)
+        stored = previous_snapshot(out)
+        previous = Snapshot.from_json(stored) if stored is not None else None
+        # All in memory first, on every core: a template error must not leave half a set.
+        documents = dated_documents(checked, plan.jobs, previous, progress)
+        result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(plan.jobs))
+        result.snapshot = snapshot(checked, documents, plan.report_data)
         if previous is not None:
-            result.changes = compare(Snapshot.from_json(previous), result.snapshot)
+            result.changes = compare(previous, result.snapshot)
         with staged_output(out) as staging:
             _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
     return result
+
+
+def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None,
+                    progress: Callable[[int, int, str], None] | None = None, today: dt.date | None = None
+                    ) -> list[Document]:
+    """Render the jobs, each dated: Dokumentdatum if the workbook gives one, else the day its content last changed.
+
+    Without a Dokumentdatum, a document that reads the same as in the previous build keeps that
+    build's date (so a change round resends only what changed, not every document with a new date),
+    and a new or changed document gets today's date.
+    """
+    fixed, _ = fixed_document_date(checked)
+    today = today or dt.date.today()
+    kept = {}
+    for job in jobs:
+        date = fixed
+        if date is None:
+            before = previous.documents.get(str(job.output)) if previous is not None else None
+            date = dt.date.fromisoformat(before["date"]) if before and before.get("date") else today
+            if date != today:
+                kept[str(job.output)] = before["content"]
+        job.context = {**job.context, "dokument": {**job.context.get("dokument", {}), "datum": date}}
+    documents = render_jobs(jobs, progress)
+    stale = [i for i, doc in enumerate(documents)
+             if str(doc.job.output) in kept and content_hash(doc.data) != kept[str(doc.job.output)]]
+    if stale:
+        for i in stale:
+            job = documents[i].job
+            job.context = {**job.context, "dokument": {**job.context["dokument"], "datum": today}}
+        for i, doc in zip(stale, render_jobs([documents[i].job for i in stale])):
+            documents[i] = doc
+    return documents
 
 
 REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eight other documents

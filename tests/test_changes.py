@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hso_xl.cli import main
+from hso_xl.swedish import sort_key
 
 from .conftest import ROOT, SAMPLE
 
@@ -72,13 +73,15 @@ def test_diff_json(new_sundsvall):
                                        "--templates", str(ROOT / "templates")])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["inputs"] == [{"name": "Finansiering!D11", "label": "Sundsvalls kommun · 2027", "old": 661270,
-                               "new": 700000}]
+    assert data["inputs"] == [{"kind": "changed", "name": "Finansiering!D11", "label": "Sundsvalls kommun · 2027",
+                               "old": 661270, "new": 700000}]
     figures = {f["name"]: (f["old"], f["new"]) for f in data["figures"]}
     assert figures["Sundsvalls kommun totalt"] == (1983810, 2100000)
     paths = {d["path"]: d for d in data["documents"]}
-    assert paths["finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx"]["cells"] == [
-        "Finansiering!D11", "Finansiering!E11", "Finansiering!F11"]
+    certificate = paths["finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx"]
+    assert certificate["why"] == "changed"
+    assert certificate["cells"] == ["Finansiering!D11", "Finansiering!E11", "Finansiering!F11"]
+    assert "finansiarer/Ånge kommun – Medfinansieringsintyg.docx" not in paths
 
 
 def test_diff_of_identical_files():
@@ -114,3 +117,127 @@ def test_archive_keeps_the_newest_sets(tmp_path):
     kept = sorted(p.name for p in (staging / "arkiv").iterdir())
     assert len(kept) == 3 and added.name in kept and "2026-01-01_080000" not in kept
     assert (added / "doc.docx").read_bytes() == b"old"
+
+
+# -- issue 10: exactly the documents whose content changed, inputs by meaning ----------------------
+
+def edited(tmp_path: Path, name: str, cells: dict) -> Path:
+    path = tmp_path / name
+    shutil.copy(SAMPLE, path)
+    wb = openpyxl.load_workbook(path)
+    for reference, value in cells.items():
+        sheet, cell = reference.split("!")
+        wb[sheet][cell] = value
+    wb.save(path)
+    return path
+
+
+def resent(out: Path) -> list[str]:
+    report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+    return [line[2:].split(" (", 1)[0] for line in report.split("## Dokument att skicka igen", 1)[1]
+            .split("##", 1)[0].splitlines() if line.startswith("- ")]
+
+
+@pytest.mark.slow
+def test_a_changed_diarienummer_resends_that_municipalitys_two_documents_only(tmp_path):
+    out = tmp_path / "output"
+    build(SAMPLE, out)
+    result = build(edited(tmp_path, SAMPLE.name, {"Kommuner!E4": "KS 2026/000099"}), out)
+    assert resent(out) == ["finansiarer/Härnösands kommun – Medfinansieringsintyg.docx",
+                           "kommuner/Härnösands kommun – Beslutsunderlag.docx"]
+    assert "Kommuner!E4 [Härnösand · Diarienummer KS]: KS 2026/000045 → KS 2026/000099" in result.output
+
+
+@pytest.mark.slow
+def test_a_template_edit_resends_every_document_of_that_template_saying_so(tmp_path):
+    from docx import Document
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "output"
+    run = lambda: CliRunner().invoke(main, ["build", str(SAMPLE), "--templates", str(templates), "--out", str(out)])
+    assert run().exit_code == 0
+    draft = templates / "kommun" / "Beslutsunderlag.docx"
+    doc = Document(str(draft))
+    doc.add_paragraph("Ett nytt stycke om uppföljning.")
+    doc.save(str(draft))
+    result = run()
+    assert result.exit_code == 0, result.output
+    report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+    drafts = [line for line in report.splitlines() if line.startswith("- kommuner/")]
+    assert len(drafts) == 7 and all("(mallen har ändrats)" in line for line in drafts)
+    assert resent(out) == sorted((line[2:].split(" (", 1)[0] for line in drafts), key=sort_key)
+    assert "No changes since the previous build." not in result.output
+
+
+@pytest.mark.slow
+def test_a_changed_amount_lists_the_documents_that_show_it(tmp_path, new_sundsvall):
+    out = tmp_path / "output"
+    build(SAMPLE, out)
+    build(new_sundsvall, out)
+    listed = resent(out)
+    assert "finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx" in listed
+    assert "finansiarer/Ånge kommun – Medfinansieringsintyg.docx" not in listed  # Ånge's certificate reads the same
+    assert len([p for p in listed if p.startswith("kommuner/")]) == 7  # every draft's financing table shows it
+
+
+@pytest.mark.slow
+def test_a_changed_parameter_and_a_reverted_change(tmp_path):
+    out = tmp_path / "output"
+    build(SAMPLE, out)
+    build(edited(tmp_path, "a.xlsx", {"Parametrar!B6": 0.14}), out)  # OH-sats 15 % -> 14 %
+    changed = resent(out)
+    assert "projekt/Budgetbilaga Tillväxtverket.docx" in changed and len(changed) >= 8
+    report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+    assert "| Parametrar!B6 | OH-sats · Värde | 0,15 | 0,14 |" in report
+    build(SAMPLE, out)  # back to 15 %: the same documents again, back to their old text
+    assert resent(out) == changed
+    assert "| Parametrar!B6 | OH-sats · Värde | 0,14 | 0,15 |" in (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_settings_change_is_named_as_the_reason(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "output"
+    build(SAMPLE, out)
+    (tmp_path / "hso.toml").write_text('[rounding]\ncosts = "Personal"\n', encoding="utf-8")
+    build(SAMPLE, out)
+    report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+    appendix = next(line for line in report.splitlines() if line.startswith("- projekt/Budgetbilaga Tillväxtverket.docx"))
+    assert "inställningarna i hso.toml har ändrats (rounding_costs)" in appendix
+    assert "| Summa bokförd kostnad 2028 |" not in report  # the totals stay; Personal and OH 2028 move a krona
+    assert not any(line.startswith("- finansiarer/") for line in report.splitlines())
+
+
+def test_an_inserted_row_is_one_new_row_and_a_moved_row_is_silent(tmp_path, make_workbook):
+    from hso_xl.sample import S0_COSTS, CostRow
+
+    costs = S0_COSTS[:4] + (CostRow("Konferenser", (100_000, 50_000, 50_000)),) + S0_COSTS[4:]
+    inserted = make_workbook(costs=costs)
+    result = CliRunner().invoke(main, ["diff", str(SAMPLE), str(inserted), "--json", "--templates", str(ROOT / "templates")])
+    data = json.loads(result.output)
+    assert data["inputs"] == [{"kind": "added", "name": "Budget!A8", "label": "Konferenser", "old": None, "new": None,
+                               "cells": {"2027": 100000, "2028": 50000, "2029": 50000}}]
+    moved = make_workbook(costs=S0_COSTS[:3] + (S0_COSTS[5],) + S0_COSTS[3:5] + S0_COSTS[6:])  # Resor och logi moved up
+    data = json.loads(CliRunner().invoke(main, ["diff", str(SAMPLE), str(moved), "--json"]).output)
+    assert data["inputs"] == []
+
+
+def test_a_renamed_label_is_one_rename(tmp_path):
+    renamed = edited(tmp_path, "r.xlsx", {"Budget!A7": "Externa tjänster och konsulter"})
+    data = json.loads(CliRunner().invoke(main, ["diff", str(SAMPLE), str(renamed), "--json"]).output)
+    assert data["inputs"] == [{"kind": "renamed", "name": "Budget!A7",
+                               "label": "Externa tjänster → Externa tjänster och konsulter", "old": None, "new": None}]
+
+
+@pytest.mark.slow
+def test_the_console_summary_stays_short_and_the_file_holds_everything(tmp_path):
+    many = edited(tmp_path, "many.xlsx", {f"Kommuner!E{row}": f"KS 2027/{row}" for row in range(4, 11)}
+                  | {"Budget!B7": 1_900_000, "Budget!C7": 900_000, "Budget!D7": 650_000})
+    out = tmp_path / "output"
+    build(SAMPLE, out)
+    result = build(many, out)
+    summary = result.output.split("Changes from", 1)[1].split("Wrote", 1)[0]
+    assert len(summary.splitlines()) <= 45
+    report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+    assert all(f"KS 2027/{row}" in report for row in range(4, 11))

@@ -205,12 +205,13 @@ def test_a_changed_record_lists_that_municipalitys_report_to_send_again(tmp_path
     wb.save(inbox / DATA.name)
     result = build(out, workbook=workbook)
     assert result.exit_code == 0, result.output
-    assert "input  [Rapportdata_2025.xlsx]Företagsstöd!C2 [Ånge kommun · Företagsstöd · Belopp]: 2 102 500 → 2 200 000" \
-        in result.output
+    assert ("input  [Rapportdata_2025.xlsx]Företagsstöd!C2 [Ånge kommun · Extreme Medic Fastigheter AB · Belopp]: "
+            "2 102 500 → 2 200 000") in result.output
     changes = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
     resend = [line for line in changes.splitlines() if line.startswith("- ")]
-    assert resend == [f"- {REPORTS}/{report_name('Ånge kommun')} (ändrade siffror från "
-                      "[Rapportdata_2025.xlsx]Företagsstöd!C2)"], resend
+    assert resend == [f"- {REPORTS}/{report_name('Ånge kommun')} (visar ändrade uppgifter: "
+                      "[Rapportdata_2025.xlsx]Företagsstöd!C2 [Ånge kommun · Extreme Medic Fastigheter AB · Belopp] "
+                      "2 102 500 → 2 200 000)"], resend
 
 
 def test_without_a_data_workbook_the_build_says_so_and_writes_the_rest(tmp_path, monkeypatch):

@@ -8,8 +8,6 @@ manifest records per document.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zipfile
 from decimal import ROUND_FLOOR
 
 from ..model.budget import BOOKED, DIRECT, FINANCING, PROJECT, Municipality
@@ -72,20 +70,23 @@ def fact_values(scope: str, facts: dict, subject: str | None = None) -> dict:
     return out
 
 
-def document_date(checked: Checked) -> dt.date:
-    """The date printed on documents: Projekt's 'Dokumentdatum' if given, else when the workbook was saved."""
+def fixed_document_date(checked: Checked) -> tuple[dt.date | None, str | None]:
+    """Return the Dokumentdatum fact (Projekt) and its cell, or (None, None) when the workbook gives none."""
     fact = checked.budget.project.get("dokumentdatum")
-    if fact and isinstance(fact.value, (dt.date, dt.datetime)):
-        return fact.value.date() if isinstance(fact.value, dt.datetime) else fact.value
-    try:
-        with zipfile.ZipFile(checked.workbook.package) as zf:
-            core = zf.read("docProps/core.xml").decode("utf-8", "replace")
-        match = re.search(r"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})", core)
-        if match:
-            return dt.date.fromisoformat(match.group(1))
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
-        pass
-    return dt.date.today()
+    if fact is not None and isinstance(fact.value, (dt.date, dt.datetime)):
+        value = fact.value.date() if isinstance(fact.value, dt.datetime) else fact.value
+        return value, fact.cell
+    return None, None
+
+
+def document_date(checked: Checked) -> dt.date:
+    """The date printed on documents: Projekt's 'Dokumentdatum' if given, else today.
+
+    A build keeps an unchanged document's previous date (build.dated_jobs), so without a
+    Dokumentdatum a document carries the day its content last changed.
+    """
+    fixed, _ = fixed_document_date(checked)
+    return fixed or dt.date.today()
 
 
 def build_context(checked: Checked, document_date: dt.date) -> dict:
