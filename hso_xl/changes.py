@@ -196,6 +196,8 @@ def key_figures(checked: Checked) -> dict[str, object]:
             out[f"{name} {year}"] = amount
         out[f"{name} totalt"] = total
 
+    for row in p.costs.rows:
+        put(f"Kostnad: {row.line.label}", row.printed, row.total)
     put("Summa bokförd kostnad", p.booked_totals, sum(p.booked_totals))
     put("Summa projektkostnad", p.project_totals, sum(p.project_totals))
     put("Summa finansiering", p.financing_totals, sum(p.financing_totals))

@@ -141,13 +141,16 @@ def recalc(workbook: Path, out: Path, as_json: bool) -> None:
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
+@click.option("--kommun", "municipality", default=None, metavar="NAME",
+              help="For a figure as a municipality's template writes it (kommun.totalt): which municipality.")
 @click.option("--json", "as_json", is_flag=True, help="Print the tree as one JSON object.")
-def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> None:
-    """Show where a figure comes from: its value, formula and the cells it depends on.
+def explain(ref: str, workbook: Path | None, input_dir: Path, municipality: str | None, as_json: bool) -> None:
+    """Show where a figure comes from: how it is made, and the cells it depends on.
 
-    REF is a cell (Finansiering!G9), a defined name (OH_sats) or a figure as templates know it
-    (kommuner.Ånge.totalt, budget.summa_projektkostnad.ar.2028). The tree goes down to the
-    typed-in inputs, each with its value and its row and column labels.
+    REF is a figure as a template writes it (kommun.totalt --kommun Ånge, eu.andel,
+    budget.summa_projektkostnad.ar.2028, kommuner.Ånge.totalt), a cell (Finansiering!G9) or a
+    defined name (OH_sats). The tree goes down to the typed-in inputs, each with its value and
+    its row and column labels.
     """
     with friendly_errors(as_json):
         from .explain import explain as run_explain
@@ -158,7 +161,7 @@ def explain(ref: str, workbook: Path | None, input_dir: Path, as_json: bool) -> 
         settings = _settings()
         path, _ = _resolve_workbook(workbook, input_dir)
         recomputed = recompute_file(path)  # a figure needs the budget too, built from the same recompute
-        result = run_explain(recomputed.workbook, ref, lambda: check_recomputed(recomputed, settings))
+        result = run_explain(recomputed.workbook, ref, lambda: check_recomputed(recomputed, settings), municipality)
         if as_json:
             _emit_json(result.to_json())
         else:

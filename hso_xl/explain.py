@@ -7,6 +7,7 @@ REF is a cell (`Finansiering!G9`), a defined name (`OH_sats`), or a figure as te
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -57,24 +58,62 @@ def cell_name(ref: CellRef) -> str:
     return a1(ref.sheet, ref.row, ref.col)
 
 
-def explain(workbook: Workbook, query: str, load_checked: Callable[[], Checked]) -> Explanation:
+def explain(workbook: Workbook, query: str, load_checked: Callable[[], Checked],
+            municipality: str | None = None) -> Explanation:
     """Return the dependency trees behind `query`, or raise UnknownReference with what to try.
 
-    `load_checked` is called only for a figure of the template context, which needs the budget.
+    `query` is a cell, a defined name, or a figure as a template writes it; `kommun.totalt` with
+    `municipality` ('Ånge') is that municipality's. `load_checked` is called only for a figure.
     """
     cells = _as_cells(workbook, query)
     if cells is not None:
-        what = "cell" if len(cells) == 1 and "!" in query else "defined name"
+        what = "a cell" if len(cells) == 1 and "!" in query else "a defined name"
         value = _value(workbook, cells[0]) if len(cells) == 1 else [_value(workbook, c) for c in cells]
         return Explanation(query, what, value, [_tree(workbook, c, set()) for c in cells])
-    value, cell_names = _figure(load_checked(), query)
+    path = query
+    for prefix, plural in (("kommun.", "kommuner"), ("finansiar.", "finansiering.kontant")):
+        if query.startswith(prefix) and municipality:
+            path = f"{plural}.{municipality}.{query[len(prefix):]}"
+        elif query.startswith(prefix):
+            raise UnknownReference(
+                f"'{query}' is a figure of one {'municipality' if prefix == 'kommun.' else 'financier'}",
+                hint=f"Say which, for example: hso-xl explain {query} --kommun Ånge")
+    value, cell_names = _figure(load_checked(), path)
     refs = []
     for name in cell_names:
         found = _as_cells(workbook, name) or []
         refs.extend(found)
     shown: set[CellRef] = set()
-    return Explanation(query, "figure of the template context (printed, whole kronor)", value,
+    return Explanation(query, how_made(workbook, path, value, refs), value,
                        [_tree(workbook, r, shown) for r in refs])
+
+
+def how_made(workbook: Workbook, path: str, value, refs: list[CellRef]) -> str:
+    """Say in words how the documents' figure is made from the cells: a cell rounded, a sum, a share."""
+    from decimal import Decimal
+
+    if path.endswith("eu.andel"):
+        return ("the EU support's share of the total project cost: the EU rows' exact amounts divided by the exact "
+                "total project cost (both shown below), printed with two decimals")
+    numbers = [v for v in (_value(workbook, r) for r in refs)
+               if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not numbers:
+        return "as the documents print it"
+    exact = sum((to_decimal(n) for n in numbers), Decimal(0))
+    span = cell_name(refs[0]) if len(refs) == 1 else f"{cell_name(refs[0])}:{cell_name(refs[-1]).rpartition('!')[2]}"
+    source = f"the value of {span}" if len(refs) == 1 else f"the sum of {span}"
+    exact_text = group(exact, 2)
+    if isinstance(value, int) and Decimal(value) != exact:
+        from .swedish import whole_kronor
+
+        rounded = f"rounded to whole kronor from {exact_text}"
+        if len(refs) == 1 and whole_kronor(exact) != value:
+            rounded = (f"{exact_text} printed as {group(value)}, not {group(whole_kronor(exact))}: this row absorbs "
+                       "the rounding so that the printed table adds up")
+        if len(refs) > 1:
+            rounded = f"the sum of the printed years, each rounded to whole kronor (exact {exact_text})"
+        return f"{source}, {rounded}; see 'Printed rounding' in docs/workbook.md"
+    return f"{source}, in whole kronor" if isinstance(value, int) else source
 
 
 def _as_cells(workbook: Workbook, query: str) -> list[CellRef] | None:
@@ -108,6 +147,9 @@ def _figure(checked: Checked, query: str):
     for part in _split(query):
         if isinstance(node, dict):
             cells = node.get("celler", cells)
+            per_key = node.get("celler_per_falt") or {}
+            if _key(per_key, part) is not None:
+                cells = per_key[_key(per_key, part)]
             key = _key(node, part)
             if key is None and part.isdigit():
                 key = next((k for k in node if str(k) == part), None)
@@ -214,7 +256,12 @@ def show_value(value) -> str:
 
 
 def render_text(explanation: Explanation) -> str:
-    lines = [f"{explanation.query} = {show_value(explanation.value)}  ({explanation.what})"]
+    shown = show_value(explanation.value)
+    if explanation.query.endswith("andel") and isinstance(explanation.value, (int, float, Decimal)):
+        from .swedish import percent
+
+        shown = percent(explanation.value, 2)
+    lines = [f"{explanation.query} = {shown}: {explanation.what}"]
     for root in explanation.roots:
         lines.extend(_render(root, "", True, top=True))
     return "\n".join(lines)

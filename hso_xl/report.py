@@ -95,11 +95,20 @@ def check_json(checked: Checked, chosen_from: Path | None) -> dict:
                    "tables": [{"what": p.what, "workbook": p.workbook, "sheet": p.sheet, "range": p.range}
                               for p in b.places]},
         "facts_workbook": str(checked.facts_workbook.path) if checked.facts_workbook is not None else None,
+        "document_date": _document_date_json(checked),
         "municipalities": municipalities(checked),
         "findings": [f.to_json() for f in findings],
         "counts": _counts(findings),
         "exit_code": exit_code(findings),
     }
+
+
+def _document_date_json(checked: Checked) -> dict:
+    from .render.context import fixed_document_date
+
+    fixed, cell = fixed_document_date(checked)
+    return {"date": fixed.isoformat() if fixed else None, "cell": cell,
+            "rule": "dokumentdatum" if fixed else "day the document last changed"}
 
 
 def check_text(checked: Checked, chosen_from: Path | None) -> str:
@@ -112,6 +121,7 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
         lines.append(f"Facts workbook: {checked.facts_workbook.path}")
     lines.append(f"Layout: {layout_title(b.layout)}")
     lines.append("Read: " + "; ".join(place.text() for place in b.places))
+    lines.append(f"Document date: {document_date_text(checked)}")
     lines.append(
         f"Recomputed {v.formula_count} formulas with {checked.engine.engine} {checked.engine.version}: "
         + _difference_summary(v)
@@ -138,6 +148,19 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
     lines.append("")
     lines.extend(_findings_text(checked.findings))
     return "\n".join(lines)
+
+
+def document_date_text(checked: Checked) -> str:
+    """Where the documents' date comes from, in one line."""
+    import datetime as dt
+
+    from .render.context import fixed_document_date
+
+    fixed, cell = fixed_document_date(checked)
+    if fixed is not None:
+        return f"{fixed.isoformat()} (Dokumentdatum, {cell})"
+    return (f"no Dokumentdatum in Projekt, so new and changed documents get the build date "
+            f"({dt.date.today().isoformat()}) and unchanged ones keep theirs")
 
 
 def map_text(checked: Checked) -> str:

@@ -10,7 +10,6 @@ import struct
 import subprocess
 import sys
 import zipfile
-import zlib
 from decimal import Decimal
 from pathlib import Path
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from hso_xl.errors import ContractError
 from hso_xl.model.checked import check_workbook
 from hso_xl.sample import S0_COSTS, CostRow, Financier, s0_cash_financiers
 from hso_xl.swedish import whole_kronor

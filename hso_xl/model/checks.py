@@ -35,6 +35,7 @@ def check_budget(budget: Budget, printed: PrintedBudget, workbook: Workbook | No
         *_municipalities(budget),
         *_rounding(budget, printed),
         *_dates_typed_as_text(budget),
+        *_document_date(budget),
     ]
 
 
@@ -67,6 +68,20 @@ def _dates_typed_as_text(budget: Budget):
                           "read as one day for certain (31/12 or 12/31? a day that does not exist?); type it as a "
                           "date in Excel, or as text in the form 2029-12-31",
                           fact.cell)
+
+
+def _document_date(budget: Budget):
+    """A Dokumentdatum after today is printed on every document: say so, it is rarely meant."""
+    import datetime as dt
+
+    fact = budget.project.get("dokumentdatum")
+    value = fact.value if fact is not None else None
+    day = value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else None
+    if day is not None and day > dt.date.today():
+        yield Finding(Severity.WARNING, "date.future",
+                      f"'{fact.label}' is {day.isoformat()}, later than today ({dt.date.today().isoformat()}); every "
+                      "document is dated so. Correct it, or clear it to date each document the day it changes",
+                      fact.cell)
 
 
 def _empty_amounts(budget: Budget):

@@ -132,6 +132,10 @@ def build_context(checked: Checked, document_date: dt.date) -> dict:
             "kommunerna": _sum_where(cash, years, kommun=True),
         },
         "eu": {
+            # what the amount, the share and the cap's amount are made of (tracking.py records per key)
+            "celler_per_falt": {"belopp": [c for r in eu_rows for c in r["celler"]],
+                                "andel": [c for r in eu_rows for c in r["celler"]] + list(cells.get(PROJECT, ())),
+                                "tak_belopp": list(cells.get(PROJECT, ()))},
             "finansiarer": [r["namn"] for r in eu_rows],
             "belopp": eu_amount,
             "andel": b.eu_rate,

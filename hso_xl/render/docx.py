@@ -10,11 +10,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SecurityError
+from jinja2 import TemplateSyntaxError
 
 from ..errors import TemplateProblem
-from .environment import describe_error, shared_environment, short
+from .environment import TEMPLATE_ERRORS, describe_error, shared_environment, short
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 
@@ -28,8 +27,8 @@ def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> 
     try:
         with rendering_into(tpl):  # charts add their pictures to this document
             tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
-    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
-        raise template_problem(template, exc) from None
+    except TEMPLATE_ERRORS as exc:
+        raise template_problem(template, exc, context) from None
     _fix_properties(tpl.docx.core_properties, context, properties_date)
     return tpl.package_bytes()
 
@@ -66,12 +65,32 @@ def paragraphs(template: Path) -> list[str]:
     return out
 
 
-def template_problem(template: Path, exc: Exception) -> TemplateProblem:
+def template_problem(template: Path, exc: Exception, context: dict | None = None) -> TemplateProblem:
     """Return a TemplateProblem for a Jinja error, quoting the paragraph that holds the tag."""
     what, hint, name = describe_error(exc, "Word")
     paragraph = _find_paragraph(template, name, exc)
+    if paragraph is None and context is not None:
+        paragraph = _paragraph_raising(template, exc, context)
     location = f'in the paragraph "{paragraph}"' if paragraph else None
     return TemplateProblem(what, file=template, location=location, hint=hint)
+
+
+def _paragraph_raising(template: Path, exc: Exception, context: dict) -> str | None:
+    """Find the paragraph whose tags raise the same error when rendered alone (a filter's or an expression's)."""
+    env = shared_environment("docx")
+    try:
+        texts = [t for t in paragraphs(template) if "{{" in t or "{%" in t]
+    except Exception:  # an unreadable template: the message alone must do
+        return None
+    for text in texts:
+        try:
+            env.from_string(text).render(context)
+        except type(exc) as again:
+            if str(again) == str(exc):
+                return short(text)
+        except Exception:  # a tag that needs the rest of the document (a loop, a row tag): not this one
+            continue
+    return None
 
 
 def _find_paragraph(template: Path, name: str | None, exc: Exception) -> str | None:

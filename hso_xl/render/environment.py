@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from jinja2 import FunctionLoader, StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .docx_charts import diagram
@@ -50,6 +50,10 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
+# Everything a template mistake raises while rendering: Jinja's own errors, the sandbox's, and
+# what a filter or an expression raises on a wrong argument (a key not there, text for a number).
+TEMPLATE_ERRORS = (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError)
+
 _UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
 
 
@@ -68,6 +72,9 @@ def describe_error(exc: Exception, editor: str) -> tuple[str, str, str | None]:
         return (f"Jinja syntax error: {message}",
                 "Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}",
                 None)
+    if isinstance(exc, LookupError):
+        return (f"the template asks for {message}, which is not there", f"Correct the tag in {editor}; "
+                "docs/templates.md lists what each list and table holds", None)
     return f"the template could not be rendered: {message}", f"Correct the tag in {editor} and run again", None
 
 

@@ -103,7 +103,10 @@ def svsort(items, attribute: str | None = None):
     def key(item):
         value = item
         if attribute:
-            value = item[attribute] if isinstance(item, dict) else getattr(item, attribute)
+            try:
+                value = item[attribute] if isinstance(item, dict) else getattr(item, attribute)
+            except (KeyError, AttributeError):
+                raise ValueError(f"svsort('{attribute}'): the items have no '{attribute}' to sort by") from None
         return sort_key(str(value))
 
     return sorted(items, key=key)

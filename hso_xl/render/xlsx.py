@@ -54,13 +54,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError, Undefined
-from jinja2.sandbox import SecurityError
+from jinja2 import TemplateSyntaxError, Undefined
 
 from ..errors import FormulaProblem, HsoError, TemplateProblem, WorkbookUnusable
 from ..package import rewrite_package
 from ..workbook.book import ref as cell_ref
-from .environment import describe_error, make_environment, short
+from .environment import TEMPLATE_ERRORS, describe_error, make_environment, short
 from .missing import MissingFact
 from .xlsx_layout import MAX_COL, MAX_ROW, Axis, Here, Layout, Loop, rewrite_formula
 from .xlsx_sheet_parts import move_names, move_sheet_parts
@@ -71,7 +70,6 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SINGLE = re.compile(r"\s*\{\{(.*)\}\}\s*", re.S)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_RELS = re.compile(r"xl/(worksheets|chartsheets)/_rels/[^/]+\.rels")
-_CATCH = (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError)
 
 
 def render_xlsx(template: Path, context: dict, when: dt.datetime) -> bytes:
@@ -209,7 +207,7 @@ class Renderer:
             return text
         try:
             return str(self.evaluate(text, self.context) or "")
-        except _CATCH as exc:
+        except TEMPLATE_ERRORS as exc:
             raise self.problem(exc, tag.where, tag.text) from None
 
     def chart_alt_texts(self):
@@ -273,7 +271,7 @@ class Renderer:
             if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
                 raise TypeError(f"'{loop.expr}' is not a list (it is {type(value).__name__})")
             return list(value)
-        except _CATCH as exc:
+        except TEMPLATE_ERRORS as exc:
             raise self.problem(exc, loop.where, loop.cell_text) from None
 
     # -- one sheet ---------------------------------------------------------------------------
@@ -347,7 +345,7 @@ class Renderer:
             if "{{" in text or "{%" in text or "{#" in text:
                 try:
                     rendered = self.evaluate(text, {**self.context, **extra})
-                except _CATCH as exc:
+                except TEMPLATE_ERRORS as exc:
                     raise self.problem(exc, where, old._value) from None
                 _put(new, rendered)
             else:

@@ -20,7 +20,7 @@ from ...workbook.book import Sheet, Workbook
 from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT,
                       PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, CostLine, FinancingLine, Line, Place)
 from ..factsheets import FactSources
-from ..sheets import Header, header_at, is_blank, norm
+from ..sheets import Header, header_at, norm
 from .common import Financier, all_zero, assemble, has_amounts, is_deducted, row_line, start_year
 
 NAME = "tillvaxtverket"
