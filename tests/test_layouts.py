@@ -377,3 +377,44 @@ def test_an_ods_without_libreoffice_says_what_is_missing(tmp_path, monkeypatch):
     result = check(fake)
     assert result.exit_code == 2
     assert "LibreOffice is not installed" in result.output and "Traceback" not in result.output
+
+
+def test_s0s_printed_totals_typed_in_are_rounding_not_errors(tmp_path):
+    """S0 prints SUMMA BOKFÖRD OFFENTLIG FINANSIERING as 13 279 868,45 beside rows adding up to 13 279 869."""
+    form = write_form(tmp_path / "typed.xlsx")
+    wb = openpyxl.load_workbook(form)
+    ws = wb["Budget"]
+    for row in range(1, ws.max_row + 1):
+        label = ws.cell(row, 1).value
+        if label == "SUMMA BOKFÖRD OFFENTLIG FINANSIERING":
+            for col, value in zip((2, 3, 4, 5), (13_279_868.45, 12_102_109.32, 12_114_879.38, 37_496_857)):
+                ws.cell(row, col, value)
+        if label == "OH":
+            ws.cell(row, 5, 4_285_108)  # S0's OH total, one krona off its years
+    wb.save(form)
+    checked = check_workbook(form)
+    assert codes(checked) == set()
+    warnings = {(f.code, f.location) for f in checked.findings if f.severity.value == "warning"}
+    assert ("workbook.total_rounding", "Budget!B30") in warnings
+    assert ("workbook.row_total", "Budget!E3") in warnings
+    assert checked.printed.costs.row("OH").total == 4_285_107  # the sum of the years, as the rule says
+
+
+def test_a_total_far_off_its_rows_is_still_an_error(tmp_path):
+    form = write_form(tmp_path / "wrong.xlsx")
+    wb = openpyxl.load_workbook(form)
+    wb["Budget"]["B9"] = 13_000_000  # SUMMA BOKFÖRD KOSTNAD 2027 typed over its formula
+    wb.save(form)
+    assert "workbook.total" in codes(check_workbook(form))
+
+
+def test_municipalities_listed_by_their_short_names(tmp_path):
+    form = write_form(tmp_path / "short.xlsx")
+    wb = openpyxl.load_workbook(form)
+    wb["Kommuner"].delete_cols(2)  # only 'Kommun' (Härnösand, Sundsvall …) and the facts
+    wb.save(form)
+    checked = check_workbook(form)
+    assert codes(checked) == set()
+    sundsvall = next(m for m in checked.budget.municipalities if m.short_name == "Sundsvall")
+    assert sundsvall.official_name == "Sundsvalls kommun"
+    assert checked.budget.municipality_line(sundsvall).label_cell == "Budget!A27"  # S0's 'Sundsvall kommun'

@@ -17,7 +17,7 @@ from ..workbook.refs import CellRef, references
 from .budget import BOOKED, CASH, DIRECT, FINANCING, IN_KIND, PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, Line
 from .dates import looks_like_date
 from .rounding import HALF_ORE, PrintedBudget
-from .sheets import norm
+from .sheets import norm, to_decimal
 
 ROUNDING_PER_ROW = Decimal("0.5")  # a row typed in whole kronor from an exact figure is off by at most this
 
@@ -30,6 +30,7 @@ def check_budget(budget: Budget, printed: PrintedBudget, workbook: Workbook | No
         *_negative_amounts(budget),
         *_empty_amounts(budget),
         *totals,
+        *_row_totals(budget, workbook),
         *_balance(budget, explained),
         *_eu_cap(budget, workbook),
         *_municipalities(budget),
@@ -122,6 +123,13 @@ def _workbook_totals(budget: Budget, workbook: Workbook | None):
         wrong = [i for i, (shown, exact) in enumerate(zip(line.amounts, ours)) if abs(shown - exact) >= HALF_ORE]
         if not wrong:
             continue
+        if all(abs(line.amounts[i] - ours[i]) <= _tolerance(budget, i, rows) for i in wrong):
+            years = ", ".join(f"{budget.years[i]} {_kr(line.amounts[i])} (its rows {_kr(ours[i])})" for i in wrong)
+            findings.append(Finding(
+                Severity.WARNING, "workbook.total_rounding",
+                f"'{line.label}' differs from its rows by what rounding of the typed-in amounts explains: {years}; "
+                "the documents print the sum of the rows", line.cells[wrong[0]]))
+            continue
         if role == PROJECT and all(abs((line.amounts[i] - ours[i]) - explained[i]) < HALF_ORE for i in wrong):
             continue  # the project total follows from a booked total already reported
         left_out = _rows_left_out(workbook, line, rows, wrong) if workbook is not None else []
@@ -143,6 +151,30 @@ def _workbook_totals(budget: Budget, workbook: Workbook | None):
         findings.append(Finding(Severity.ERROR, "workbook.total", what, line.cells[wrong[0]],
                                 {"rows_left_out": [r.label for r in left_out], "cells": [line.cells[i] for i in wrong]}))
     return findings, explained
+
+
+def _row_totals(budget: Budget, workbook: Workbook | None):
+    """A row's own total (its Totalt cell) that differs from its years: the documents print the sum of the years."""
+    if workbook is None:
+        return
+    for line in [*budget.costs, *budget.direct_costs, *budget.financing]:
+        if not line.total_cell:
+            continue
+        target = _ref(line.total_cell)
+        cell = workbook.sheet(target.sheet).get(target.row, target.col)
+        value = cell.value if cell is not None else None
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        shown = to_decimal(value)
+        diff = shown - line.total
+        if abs(diff) < HALF_ORE:
+            continue
+        rounding = abs(diff) <= ROUNDING_PER_ROW * len(budget.years)
+        yield Finding(Severity.WARNING, "workbook.row_total",
+                      f"'{line.label}' has {_kr(shown)} as its total, but its years add up to {_kr(line.total)}"
+                      + ("; rounding of the typed-in years explains it" if rounding else
+                         "; correct the total or the years") + ". The documents print the sum of the years",
+                      line.total_cell)
 
 
 def _rows_left_out(workbook: Workbook, total: Line, rows: list[Line], years: list[int]) -> list[Line]:

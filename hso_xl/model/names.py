@@ -72,6 +72,8 @@ class Names:
             names.add(organisation)
             for alias in aliases:
                 names.add_alias(alias, organisation.name, "organisations.toml")
+            if organisation.short:  # 'Sundsvall' for Sundsvalls kommun, listed as its short name
+                names.add_alias(organisation.short, organisation.name, "organisations.toml")
         return names
 
     def add(self, organisation: Organisation) -> None:

@@ -67,17 +67,29 @@ def start_year(facts: FactSources, settings: Settings) -> tuple[int | None, str 
     return None, None
 
 
-def names_for(facts: FactSources, settings: Settings) -> Names:
-    """Return the organisations known for this workbook: shipped, the facts' municipalities, aliases."""
+def names_for(facts: FactSources, settings: Settings, findings: list[Finding] | None = None) -> Names:
+    """Return the organisations known for this workbook: shipped, the facts' municipalities, aliases.
+
+    A Kommuner row written by its short name ('Sundsvall') is the municipality whose official name
+    the organisation list gives, or '<name> kommun'; the row then carries the official name.
+    """
     names = Names.shipped()
-    for row in facts.municipalities:
-        known = names.match(row.name)
-        base = known.organisation if known else Organisation(row.name, kind="kommun", sector="offentlig")
-        names.add(replace(base, name=row.name, kind="kommun", short=row.short_name or base.short))
     for alias, official, cell in facts.aliases:
         names.add_alias(alias, official, cell)
     for alias, official in settings.aliases.items():
         names.add_alias(alias, official, "hso.toml [aliases]")
+    for row in facts.municipalities:
+        known = names.match(row.name) or (names.match(f"{row.name} kommun")
+                                          if not name_key(row.name).endswith(" kommun") else None)
+        if known is not None and known.organisation.name != row.name:
+            if findings is not None:
+                findings.append(Finding(Severity.INFO, "name.official",
+                                        f"'{row.name}' is read as {known.organisation.name}, the official name",
+                                        row.name_cell))
+            row.short_name = row.short_name or row.name
+            row.name = known.organisation.name
+        base = known.organisation if known else Organisation(row.name, kind="kommun", sector="offentlig")
+        names.add(replace(base, name=row.name, kind="kommun", short=row.short_name or base.short))
     return names
 
 
@@ -113,7 +125,7 @@ def assemble(workbook: Workbook, facts: FactSources, settings: Settings, *, layo
              costs: list[CostLine], direct: list[Line], financing: list[Financier], totals: dict[str, Line],
              places: list[Place], findings: list[Finding], eu_hint: str) -> Budget:
     """Return the Budget from a layout's rows, with financiers matched, municipalities linked and the EU row chosen."""
-    names = names_for(facts, settings)
+    names = names_for(facts, settings, findings)
     lines: list[FinancingLine] = []
     matches: list[Match | None] = []
     for financier in financing:

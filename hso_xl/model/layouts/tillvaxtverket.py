@@ -145,7 +145,7 @@ def _rows(header: Header, stop_after=None):
             return
 
 
-def _unlabelled(workbook: Workbook, header: Header, row: int, findings: list[Finding]) -> None:
+def _unlabelled(workbook: Workbook, header: Header, row: int) -> None:
     """A row with a blank label is one of the form's empty lines: fine when its amounts are 0."""
     line = row_line(Line, workbook, header, row, "(row without a label)")
     if not all_zero(line):
@@ -163,7 +163,7 @@ def _read_costs(workbook: Workbook, header: Header, findings: list[Finding]):
     for row, label in _rows(header, stop_after=lambda key: COST_TOTALS.get(key) == PROJECT):
         last = row
         if label is None:
-            _unlabelled(workbook, header, row, findings)
+            _unlabelled(workbook, header, row)
             continue
         key = norm(label)
         role = COST_TOTALS.get(key)
@@ -237,7 +237,7 @@ def _read_financing(workbook: Workbook, header: Header, findings: list[Finding])
     for row, label in _rows(header, stop_after=lambda key: FINANCING_TOTALS.get(key) == FINANCING):
         last = row
         if label is None:
-            _unlabelled(workbook, header, row, findings)
+            _unlabelled(workbook, header, row)
             continue
         key = norm(label)
         role = FINANCING_TOTALS.get(key)
