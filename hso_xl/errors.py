@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import SOURCE, Message, speaking
+
 # Exit codes, for scripts: all is well; the check found errors; the input cannot be used.
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -18,13 +20,13 @@ class HsoError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: Message | str,
         *,
         file: Path | str | None = None,
         location: str | None = None,
-        hint: str | None = None,
+        hint: Message | str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(str(message))
         self.message = message
         self.file = Path(file) if file is not None else None
         self.location = location
@@ -45,20 +47,24 @@ class HsoError(Exception):
             where.append(str(self.file))
         if self.location:
             where.append(self.location)
-        text = self.message.rstrip(".") + "."
+        text = str(self.message).rstrip(".") + "."
         if where:
             text = f"{': '.join(where)}: {text}"
         if self.hint:
-            text += " " + self.hint.rstrip(".") + "."
+            text += " " + str(self.hint).rstrip(".") + "."
         return " ".join(text.split())  # one paragraph, one line, whatever a library put in the message
 
     def to_json(self) -> dict:
+        """The error as JSON keeps it: in English, whatever language the screen speaks."""
+        with speaking(SOURCE):
+            message = str(self.message)
+            hint = str(self.hint) if self.hint is not None else None
         return {
             "error": type(self).__name__,
-            "message": self.message,
+            "message": message,
             "file": str(self.file) if self.file else None,
             "location": self.location,
-            "hint": self.hint,
+            "hint": hint,
         }
 
 

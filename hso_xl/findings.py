@@ -1,9 +1,15 @@
-"""Findings: what a check found, how serious it is, and where."""
+"""Findings: what a check found, how serious it is, and where.
+
+A finding's message is an `i18n.Message`: shown in the user's language on the screen, in English
+in `--json` (so machine-readable output does not change with the language).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
+
+from .i18n import SOURCE, Message, _
 
 
 class Severity(str, Enum):
@@ -16,16 +22,30 @@ class Severity(str, Enum):
 class Finding:
     severity: Severity
     code: str  # stable, machine-readable: "balance.year", "recalc.differs", ...
-    message: str
+    message: Message | str
     location: str | None = None  # "Finansiering!D9"
     details: dict = field(default_factory=dict)
 
     def line(self) -> str:
         where = f"{self.location}: " if self.location else ""
-        return f"{self.severity.value}: {where}{self.message}"
+        return f"{SEVERITY_WORDS[self.severity]}: {where}{self.message}"
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
+        message = self.message.render(SOURCE) if isinstance(self.message, Message) else str(self.message)
+        return {"severity": self.severity.value, "code": self.code, "message": message, "location": self.location,
+                "details": _plain(self.details)}
+
+
+def _plain(value):
+    """Details travel in JSON as they are, a message among them in English."""
+    if isinstance(value, Message):
+        return value.render(SOURCE)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+SEVERITY_WORDS = {Severity.ERROR: _("error"), Severity.WARNING: _("warning"), Severity.INFO: _("info")}
 

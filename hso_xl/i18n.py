@@ -1,8 +1,8 @@
 """Messages in the administrator's language: Swedish by default, English on request.
 
 Every text a user reads is written in the code as English, `_("the file is empty ({size} bytes)",
-size=0)`, and translated when it is shown, from `hso_xl/locale/sv.po` (a translator edits that
-file; the program reads it as it is, nothing is compiled). `_` returns a `Message`, which keeps
+size=0)`, and translated when it is shown, from `hso_xl/locale/sv/*.po` (a translator edits those
+files; the program reads it as it is, nothing is compiled). `_` returns a `Message`, which keeps
 the English text and its values, so the same finding can be shown in Swedish on the screen and in
 English in `--json` (machine-readable output does not change with the language).
 
@@ -129,9 +129,11 @@ def _plural_index(count: int, lang: str) -> int:
 
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict:
-    """Return msgid -> msgstr (and (msgid, msgid_plural) -> [forms]) of `locale/<lang>.po`; {} when there is none."""
-    path = _CATALOGS / f"{lang}.po"
-    return read_po(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    """Return msgid -> msgstr (and (msgid, msgid_plural) -> [forms]) of every `locale/<lang>/*.po`."""
+    entries: dict = {}
+    for path in sorted((_CATALOGS / lang).glob("*.po")):
+        entries.update(read_po(path.read_text(encoding="utf-8")))
+    return entries
 
 
 def read_po(text: str) -> dict:

@@ -9,6 +9,7 @@ Every key is optional; an unknown key is an error, so a misspelt setting never g
     report_data = "input/Rapportdata.xlsx"  # the regional report's data (default: Rapportdata*.xlsx there)
     keep_archives = 10         # previous document sets kept in output/arkiv/
     strict = false             # true: warnings stop the build like errors
+    language = "sv"            # the language of messages: "sv" (the default) or "en"; --lang overrides
     layout = "tillvaxtverket"  # pin the layout ("hso" or "tillvaxtverket") when a workbook could be read both ways
     budget_sheet = "Budget"    # pin the sheet that holds the budget, when two sheets could
 
@@ -54,6 +55,7 @@ class Settings:
     eu_cap: float | None = None
     eu_financier: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
     source: Path | None = None
 
     def fingerprint(self) -> dict:
@@ -65,7 +67,8 @@ class Settings:
 
 
 _TOP = {"input": str, "output": str, "templates": str, "facts": str, "report_data": str, "keep_archives": int,
-        "strict": bool, "layout": str, "budget_sheet": str, "rounding": dict, "parameters": dict, "aliases": dict}
+        "strict": bool, "layout": str, "budget_sheet": str, "rounding": dict, "parameters": dict, "aliases": dict,
+        "language": str}
 _ROUNDING = {"costs": str, "financing": str}
 _PARAMETERS = {"first_year": int, "eu_cap": (int, float), "eu_financier": str}
 
@@ -97,6 +100,9 @@ def load_settings(folder: Path = Path(".")) -> Settings:
     if data.get("layout") is not None and data["layout"] not in LAYOUTS:
         raise SettingsError(f"layout must be one of {', '.join(LAYOUTS)}, not {data['layout']!r}", file=path,
                             location="layout")
+    if data.get("language") is not None and data["language"] not in ("sv", "en"):
+        raise SettingsError(f"language must be \"sv\" or \"en\", not {data['language']!r}", file=path,
+                            location="language")
     eu_cap = parameters.get("eu_cap")
     if eu_cap is not None and not 0 <= eu_cap <= 1:
         raise SettingsError("parameters.eu_cap is a share between 0 and 1 (0.40 for 40 %)", file=path,
@@ -117,6 +123,7 @@ def load_settings(folder: Path = Path(".")) -> Settings:
         eu_cap=float(eu_cap) if eu_cap is not None else None,
         eu_financier=parameters.get("eu_financier"),
         aliases=dict(aliases),
+        language=data.get("language"),
         source=path,
     )
 
