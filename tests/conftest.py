@@ -62,3 +62,17 @@ def _libreoffice_only_when_marked(request, monkeypatch):
         return real_which(name, *args, **kwargs)
 
     monkeypatch.setattr(shutil, "which", which)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_asks(monkeypatch):
+    """Tests read messages in English (the language the code is written in); tests of Swedish ask for it.
+
+    hso-xl speaks Swedish by default; LANGUAGE=en reaches the commands a test runs in-process and the
+    processes it starts.
+    """
+    from hso_xl.i18n import speaking
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    with speaking("en"):
+        yield

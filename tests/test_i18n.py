@@ -1,0 +1,130 @@
+"""Every message a user reads exists in Swedish and in English; machine-readable output does not change.
+
+The code writes messages in English through `_()` / `n_()` (hso_xl/i18n.py); the Swedish texts are
+in hso_xl/locale/sv/*.po. These tests read the source: every message has its Swedish text, no
+catalog entry is left over, and no message is written around `_()` (a plain string or f-string
+handed to a finding, an error or its hint would be shown in English to a Swedish reader).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from hso_xl.i18n import Message, _, catalog, n_, read_po, speaking
+
+PACKAGE = Path(__file__).resolve().parents[1] / "hso_xl"
+ERROR_CLASSES = re.compile(r"(Error|Problem|Unusable|Stopped|Found|Reference)$")
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def _literal(node) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def messages_in_source() -> dict[object, str]:
+    """Every msgid (and (msgid, plural)) the code uses, with where it is."""
+    found: dict[object, str] = {}
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            if node.func.id == "_" and node.args and _literal(node.args[0]) is not None:
+                found[_literal(node.args[0])] = f"{path.name}:{node.lineno}"
+            elif node.func.id == "n_" and len(node.args) >= 2 and _literal(node.args[0]) and _literal(node.args[1]):
+                found[(_literal(node.args[0]), _literal(node.args[1]))] = f"{path.name}:{node.lineno}"
+    return found
+
+
+def untranslatable() -> list[str]:
+    """Findings, errors and hints given a plain string or an f-string instead of a message."""
+    bad = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            texts = []
+            if name == "Finding" and len(node.args) >= 3:
+                texts.append(node.args[2])
+            elif ERROR_CLASSES.search(name) and name[:1].isupper() and node.args:
+                texts.append(node.args[0])
+            if name == "Finding" or (ERROR_CLASSES.search(name) and name[:1].isupper()):
+                texts += [k.value for k in node.keywords if k.arg in ("hint", "message")]
+            for text in texts:
+                if isinstance(text, ast.JoinedStr) or (_literal(text) is not None and text.value.strip()):
+                    bad.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {name}")
+    return bad
+
+
+def test_every_message_is_written_through_the_catalog():
+    assert untranslatable() == []
+
+
+def test_every_message_has_its_swedish_text():
+    sv = catalog("sv")
+    missing = {key: where for key, where in messages_in_source().items() if key not in sv}
+    assert missing == {}
+
+
+def test_no_swedish_text_is_left_over():
+    used = set(messages_in_source())
+    assert sorted(str(key) for key in catalog("sv") if key not in used) == []
+
+
+def test_placeholders_are_the_same_in_both_languages():
+    names = re.compile(r"\{(\w+)[^}]*\}")
+    wrong = []
+    for key, text in catalog("sv").items():
+        english = " ".join(key) if isinstance(key, tuple) else key
+        swedish = " ".join(text) if isinstance(text, list) else text
+        if set(names.findall(english)) != set(names.findall(swedish)):
+            wrong.append(english)
+    assert wrong == []
+
+
+def test_the_po_reader():
+    po = read_po('''msgid ""
+msgstr "Content-Type: text/plain; charset=UTF-8\\n"
+
+#: hso_xl/x.py:1
+msgid "the file is empty"
+msgstr "filen är tom"
+
+msgid ""
+"two "
+"lines"
+msgstr "två rader"
+
+msgid "{n} error"
+msgid_plural "{n} errors"
+msgstr[0] "{n} fel"
+msgstr[1] "{n} fel"
+
+msgid "untranslated"
+msgstr ""
+''')
+    assert po == {"the file is empty": "filen är tom", "two lines": "två rader",
+                  ("{n} error", "{n} errors"): ["{n} fel", "{n} fel"]}
+
+
+def test_a_message_is_shown_in_the_language_asked_for():
+    message = _("{n} formulas recomputed", n=3)
+    with speaking("en"):
+        assert str(message) == "3 formulas recomputed"
+    plural = n_("{n} warning", "{n} warnings", 2)
+    with speaking("en"):
+        assert str(plural) == "2 warnings"
+        assert str(n_("{n} warning", "{n} warnings", 1)) == "1 warning"
+    assert isinstance(message, Message)
+
+
+@pytest.mark.parametrize("count, words", [(1, "1 varning"), (2, "2 varningar")])
+def test_swedish_plurals(count, words):
+    if ("{n} warning", "{n} warnings") not in catalog("sv"):
+        pytest.fail("the catalog has no Swedish plural for warnings")
+    with speaking("sv"):
+        assert str(n_("{n} warning", "{n} warnings", count)) == words
