@@ -1,7 +1,18 @@
-"""Convert documents to PDF with LibreOffice headless: one batch, a private profile, a time limit."""
+"""Convert documents to PDF with LibreOffice headless: PDF/A-2b, tagged, Swedish, the same bytes every build.
+
+Every LibreOffice runs with a private profile that sets the Swedish locale (so Calc prints
+`6 428 829` and `40,00 %`, and the document language is sv-SE) and converts with the PDF
+filter's options for archives and accessibility (`EXPORT_OPTIONS`): PDF/A-2b, tagged, fonts
+embedded, bookmarks from the headings. LibreOffice structures Writer documents (headings, lists,
+tables with header cells) well enough for PDF/UA; Calc's export holds paragraphs only, so a PDF
+made from an Excel document does not claim PDF/UA (render/pdf_stamp.py takes the claim out).
+Finally each PDF gets the document's own date and an ID made from its content instead of
+LibreOffice's clock and random numbers, so two builds of the same input give the same PDF bytes.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,6 +23,31 @@ from ..errors import OutputProblem
 
 TIMEOUT_SECONDS = 600
 DOCUMENTS_PER_LIBREOFFICE = 4  # fewer per process, and a second LibreOffice's start-up costs more than it saves
+LOCALE = "sv-SE"
+
+# LibreOffice's PDF export filter options (filter/source/pdf/pdfexport.cxx): PDF/A-2b, tagged, PDF/UA
+# checks, bookmarks from headings, every font embedded (PDF/A requires it; so do the standard 14).
+EXPORT_OPTIONS = {
+    "SelectPdfVersion": ("long", 2),
+    "UseTaggedPDF": ("boolean", True),
+    "PDFUACompliance": ("boolean", True),
+    "ExportBookmarks": ("boolean", True),
+    "EmbedStandardFonts": ("boolean", True),
+    "ExportNotes": ("boolean", False),
+    "ExportFormFields": ("boolean", False),
+}
+PLAIN = "plain"  # HSO_XL_PDF_EXPORT=plain: LibreOffice's defaults, as before PDF/A (bench/run.py compares)
+
+# The private profile's settings: the Swedish locale for number formats and the default document language.
+PROFILE = f"""<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{LOCALE}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" oor:op="fuse"><value>{LOCALE}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
 
 
 def soffice() -> str:
@@ -27,6 +63,20 @@ def soffice() -> str:
     )
 
 
+def export_mode() -> str:
+    """Return 'archive' (PDF/A, tagged, Swedish, deterministic) or 'plain' (bench comparison only)."""
+    return PLAIN if os.environ.get("HSO_XL_PDF_EXPORT", "").strip().lower() == PLAIN else "archive"
+
+
+def convert_spec(mode: str) -> str:
+    """Return the --convert-to argument: the PDF filter with its options as JSON (LibreOffice 7.4+)."""
+    if mode == PLAIN:
+        return "pdf"
+    options = {name: {"type": kind, "value": str(value).lower() if kind == "boolean" else str(value)}
+               for name, (kind, value) in EXPORT_OPTIONS.items()}
+    return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
+
+
 def pdf_name(doc: Path, documents: list[Path]) -> Path:
     """Return the PDF's path beside `doc`; 'X (xlsx).pdf' when a 'X.docx' would take 'X.pdf' too."""
     twins = [d for d in documents if d != doc and d.parent == doc.parent and d.stem == doc.stem]
@@ -35,12 +85,15 @@ def pdf_name(doc: Path, documents: list[Path]) -> Path:
     return doc.with_suffix(".pdf")
 
 
-def _offline_copy(doc: Path, copy: Path) -> None:
+def _offline_copy(doc: Path, copy: Path) -> bytes:
     """Copy for LibreOffice to convert, with links to outside resources cut: LibreOffice would
-    fetch a linked picture while converting, and hso-xl never fetches anything (render/links.py)."""
+    fetch a linked picture while converting, and hso-xl never fetches anything (render/links.py).
+    Returns the document's bytes."""
     from .links import without_external_links
 
-    copy.write_bytes(without_external_links(doc.read_bytes()))
+    data = doc.read_bytes()
+    copy.write_bytes(without_external_links(data))
+    return data
 
 
 def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
@@ -50,35 +103,42 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
     'X.docx' beside 'X.xlsx', cannot collide), split over one LibreOffice per core, each with its
     own private profile: one LibreOffice converts one document at a time.
     """
+    from .pdf_stamp import stamp
+
     program = soffice()
+    mode = export_mode()
     with tempfile.TemporaryDirectory(prefix="hso-pdf-") as work:
         work_dir = Path(work)
         (work_dir / "in").mkdir()
-        copies = []
+        copies, sources = [], []
         for number, doc in enumerate(documents):
             copy = work_dir / "in" / f"{number:05d}{doc.suffix.lower()}"
-            _offline_copy(doc, copy)
+            sources.append(_offline_copy(doc, copy))
             copies.append(copy)
-        made = _convert(program, copies, work_dir / "first")
+        made = _convert(program, copies, work_dir / "first", mode)
         missing = [copy for copy in copies if not made[copy][0].exists()]
         if missing:  # in a batch of hundreds, LibreOffice now and then drops one; a fresh one converts it
-            made.update(_convert(program, missing, work_dir / "again"))
+            made.update(_convert(program, missing, work_dir / "again", mode))
         pdfs = []
-        for doc, copy in zip(documents, copies):
+        for doc, copy, source in zip(documents, copies, sources):
             pdf_made, output = made[copy]
+            where = doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc
             if not pdf_made.exists():
                 raise OutputProblem(
                     f"LibreOffice could not convert the document to PDF ({output.strip()[:300]})",
-                    file=doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc,
-                    hint="Open the template in Word to check it, or build without --pdf",
+                    file=where, hint="Open the template in Word to check it, or build without --pdf",
                 )
             pdf = pdf_name(doc, documents)
-            shutil.move(str(pdf_made), pdf)
+            if mode == PLAIN:
+                shutil.move(str(pdf_made), pdf)
+            else:
+                pdf.write_bytes(stamp(pdf_made.read_bytes(), source, claim_ua=doc.suffix.lower() == ".docx",
+                                      file=where))
             pdfs.append(pdf)
     return pdfs
 
 
-def _convert(program: str, copies: list[Path], folder: Path) -> dict[Path, tuple[Path, str]]:
+def _convert(program: str, copies: list[Path], folder: Path, mode: str = "archive") -> dict[Path, tuple[Path, str]]:
     """Convert `copies` on one LibreOffice per core; return copy -> (where its PDF is, LibreOffice's output)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -86,17 +146,30 @@ def _convert(program: str, copies: list[Path], folder: Path) -> dict[Path, tuple
 
     workers = worker_count(len(copies), per_worker=DOCUMENTS_PER_LIBREOFFICE)
     chunks = [copies[k::workers] for k in range(workers)]
+    for k in range(workers):
+        _profile(folder / f"lo{k}", mode)
     with ThreadPoolExecutor(workers) as pool:
         runs = list(pool.map(lambda k: _run_libreoffice(program, chunks[k], folder / f"lo{k}"), range(workers)))
     return {copy: (out / f"{copy.stem}.pdf", output) for out, chunk, output in runs for copy in chunk}
+
+
+def _profile(folder: Path, mode: str) -> None:
+    """Write the private profile's settings and the --convert-to argument LibreOffice in `folder` uses."""
+    settings = folder / "user" / "user" / "registrymodifications.xcu"
+    settings.parent.mkdir(parents=True)
+    if mode != PLAIN:
+        settings.write_text(PROFILE, encoding="utf-8")
+    (folder / "convert-to").write_text(convert_spec(mode), encoding="utf-8")
 
 
 def _run_libreoffice(program: str, copies: list[Path], folder: Path) -> tuple[Path, list[Path], str]:
     """Convert `copies` into `folder/out` with a LibreOffice of its own; return (out, copies, its output)."""
     out = folder / "out"
     out.mkdir(parents=True)
+    spec_file = folder / "convert-to"
+    spec = spec_file.read_text(encoding="utf-8") if spec_file.exists() else convert_spec(export_mode())
     cmd = [program, f"-env:UserInstallation={folder.as_uri()}/user", "--headless", "--norestore",
-           "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out), *map(str, copies)]
+           "--nolockcheck", "--convert-to", spec, "--outdir", str(out), *map(str, copies)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
                               env={**os.environ, "HOME": str(folder)})
