@@ -44,6 +44,7 @@ class Municipality:
     dnr: str
     contact: str
     population: int
+    office: str = ""  # the förvaltning that issues the decision draft (its document author)
 
 
 S0_COSTS = (
@@ -62,13 +63,13 @@ S0_DIRECT = (
     Financier("BizMaker", "offentlig", (0,)),
 )
 S0_MUNICIPALITIES = (
-    Municipality("Härnösand", "Härnösands kommun", "2280", "", "KS 2026/000045", "Kommunledningskontoret", 24_654),
-    Municipality("Kramfors", "Kramfors kommun", "2282", "212000-2429", "KS 2026/112", "Kommunledningsförvaltningen", 17_631),
-    Municipality("Ånge", "Ånge kommun", "2260", "212000-2387", "Dnr KS 2026/37", "Kommunstyrelsens förvaltning", 9_109),
-    Municipality("Sollefteå", "Sollefteå kommun", "2283", "", "KS 26/58", "Kommunledningsförvaltningen", 18_523),
-    Municipality("Sundsvall", "Sundsvalls kommun", "2281", "212000-2411", "KS-2026-00150", "Kommunstyrelsekontoret", 99_213),
-    Municipality("Timrå", "Timrå kommun", "2262", "212000-2395", "2026/KS 0042", "Kommunledningsförvaltningen", 17_540),
-    Municipality("Örnsköldsvik", "Örnsköldsviks kommun", "2284", "212000-2445", "KS 2026/0211", "Kommunledningsförvaltningen", 55_478),
+    Municipality("Härnösand", "Härnösands kommun", "2280", "", "KS 2026/000045", "Kommunledningskontoret", 24_654, "Kommunledningskontoret"),
+    Municipality("Kramfors", "Kramfors kommun", "2282", "212000-2429", "KS 2026/112", "Kommunledningsförvaltningen", 17_631, "Kommunledningsförvaltningen"),
+    Municipality("Ånge", "Ånge kommun", "2260", "212000-2387", "Dnr KS 2026/37", "Kommunstyrelsens förvaltning", 9_109, "Kommunstyrelsens förvaltning"),
+    Municipality("Sollefteå", "Sollefteå kommun", "2283", "", "KS 26/58", "Kommunledningsförvaltningen", 18_523, "Kommunledningsförvaltningen"),
+    Municipality("Sundsvall", "Sundsvalls kommun", "2281", "212000-2411", "KS-2026-00150", "Kommunstyrelsekontoret", 99_213, "Kommunstyrelsekontoret"),
+    Municipality("Timrå", "Timrå kommun", "2262", "212000-2395", "2026/KS 0042", "Kommunledningsförvaltningen", 17_540, "Kommunledningsförvaltningen"),
+    Municipality("Örnsköldsvik", "Örnsköldsviks kommun", "2284", "212000-2445", "KS 2026/0211", "Kommunledningsförvaltningen", 55_478, "Kommunledningsförvaltningen"),
 )
 MUNICIPAL_AMOUNT = {"Sundsvall": 661_270}
 DEFAULT_MUNICIPAL_AMOUNT = 454_407
@@ -393,8 +394,8 @@ def _write_project(ws, spec: SampleSpec, st: _Styles) -> None:
 def _write_municipalities(ws, spec: SampleSpec, st: _Styles) -> None:
     L = spec.label
     headers = ["Kommun", "Officiellt namn", "Kommunkod", "Organisationsnummer", "Diarienummer KS",
-               "Kontakt", "Beslut senast", "Invånare 2023-12-31"]
-    widths = [16, 24, 12, 20, 18, 30, 14, 18]
+               "Kontakt", "Beslut senast", "Invånare 2023-12-31", "Förvaltning"]
+    widths = [16, 24, 12, 20, 18, 30, 14, 18, 30]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.write(0, 0, "Kommunerna", st.title)
@@ -409,6 +410,8 @@ def _write_municipalities(ws, spec: SampleSpec, st: _Styles) -> None:
         ws.write_string(i, 5, m.contact, st.text)
         ws.write_datetime(i, 6, dt.datetime(2026, 4, 30), st.date)
         ws.write_number(i, 7, m.population, st.amount)
+        if m.office:
+            ws.write_string(i, 8, m.office, st.text)
 
 
 def _sum_or_zero(first_row: int, last_row: int, col: int) -> str:

@@ -32,7 +32,7 @@ def fresh_render(template: Path, context: dict) -> bytes:
     tpl = DocxTemplate(str(template))
     with rendering_into(tpl):  # a chart's picture goes into this fresh template
         tpl.render(context, jinja_env=make_environment(), autoescape=True)
-    _fix_properties(tpl.docx.core_properties, context, WHEN)
+    _fix_properties(tpl.docx, context, WHEN)
     buffer = io.BytesIO()
     tpl.save(buffer)
     return deterministic_zip(buffer.getvalue())

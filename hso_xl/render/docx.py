@@ -12,10 +12,14 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
 
+from docx.oxml.ns import qn
+
 from ..errors import TemplateProblem
 from .environment import TEMPLATE_ERRORS, describe_error, shared_environment, short
+from .properties import APPLICATION
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> bytes:
@@ -29,18 +33,70 @@ def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> 
             tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
     except TEMPLATE_ERRORS as exc:
         raise template_problem(template, exc, context) from None
-    _fix_properties(tpl.docx.core_properties, context, properties_date)
+    _fix_properties(tpl.docx, context, properties_date)
     return tpl.package_bytes()
 
 
-def _fix_properties(props, context: dict, when: dt.datetime) -> None:
-    """Set the document properties Word shows, to fixed values (same input, same bytes)."""
+def _fix_properties(document, context: dict, when: dt.datetime) -> None:
+    """Set the document's properties to its own (render/properties.py) and fixed dates (same input,
+    same bytes); replace app.xml's claims with the truth; drop parts that describe the template.
+
+    The template's thumbnail (a picture of the template, not of this document) and Word 2010's
+    stylesWithEffects copy of the styles (stale next to styles.xml; Word 2013 and later neither
+    write nor need it) are left out.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from .properties import document_properties
+
+    props = document.core_properties
+    heading = _title_text(document) or props.title or ""
+    meta = document_properties(context, heading, props.subject or "")
+    props.author = meta.author
+    props.title = meta.title
+    props.subject = meta.subject
+    props.keywords = meta.keywords
+    props.comments = meta.description
+    props.language = meta.language
     props.created = when
     props.modified = when
-    props.last_printed = when
     props.revision = 1
-    props.last_modified_by = "hso-xl"
-    props.author = str(context.get("projekt", {}).get("agare") or "hso-xl")
+    props.last_modified_by = APPLICATION
+    for name in ("cp:lastPrinted", "cp:category", "dc:identifier", "cp:contentStatus", "cp:version"):
+        element = props._element.find(qn(name))  # never printed: no date; empty ones say nothing
+        if element is not None and (name == "cp:lastPrinted" or not (element.text or "").strip()):
+            props._element.remove(element)
+    package = document.part.package
+    for rId, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rId]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel._target = _app_part(package, meta)
+    for rId, rel in list(document.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            del document.part.rels[rId]
+
+
+def _app_part(package, meta):
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    from .properties import app_xml
+
+    return Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, app_xml(meta), package)
+
+
+def _title_text(document) -> str:
+    """Return the text of the document's first paragraph in the Title style (its own heading), or ''."""
+    styles = document.styles.element
+    ids = [s.get(qn("w:styleId")) for s in styles.findall(qn("w:style"))
+           if (s.find(qn("w:name")) is not None and s.find(qn("w:name")).get(qn("w:val")) == "Title")]
+    for style_id in ids:
+        found = document.element.body.xpath(f'./w:p[w:pPr/w:pStyle/@w:val="{style_id}"]')
+        if found:
+            return "".join(found[0].xpath(".//w:t/text()"))
+    return ""
 
 
 def paragraphs(template: Path) -> list[str]:

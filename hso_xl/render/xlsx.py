@@ -61,6 +61,7 @@ from ..package import rewrite_package
 from ..workbook.book import ref as cell_ref
 from .environment import TEMPLATE_ERRORS, describe_error, make_environment, short
 from .missing import MissingFact
+from .properties import APPLICATION, app_xml, document_properties
 from .xlsx_layout import MAX_COL, MAX_ROW, Axis, Here, Layout, Loop, rewrite_formula
 from .xlsx_sheet_parts import move_names, move_sheet_parts
 
@@ -78,24 +79,53 @@ def render_xlsx(template: Path, context: dict, when: dt.datetime) -> bytes:
     book = open_template(template)
     renderer = Renderer(template, context)
     renderer.render(book)
-    book.properties.creator = str((context.get("projekt") or {}).get("agare") or "hso-xl")
-    book.properties.lastModifiedBy = "hso-xl"
-    book.properties.lastPrinted = None
+    meta = _fix_properties(book, context)
     buffer = io.BytesIO()
     book.save(buffer)
-    data = fixed_package(buffer.getvalue(), book, when)
+    data = fixed_package(buffer.getvalue(), book, when, app_xml(meta), order_fonts=True)
     if renderer.charts:
         data = rewrite_package(data, renderer.chart_alt_texts())
     return _with_cached_values(template, data, renderer.origin)
 
 
-def fixed_package(data: bytes, book, when: dt.datetime) -> bytes:
+def _fix_properties(book, context: dict):
+    """Set the workbook's properties to the document's own (render/properties.py); return them."""
+    props = book.properties
+    meta = document_properties(context, _first_text(book) or props.title or "", props.subject or "")
+    props.creator = meta.author
+    props.title = meta.title
+    props.subject = meta.subject
+    props.keywords = meta.keywords
+    props.description = meta.description
+    props.language = meta.language
+    props.lastModifiedBy = APPLICATION
+    props.lastPrinted = None
+    props.category = props.category or None
+    props.identifier = props.identifier or None
+    return meta
+
+
+def _first_text(book) -> str:
+    """Return the first text on the first sheet (its title row), rendered; '' if none."""
+    ws = book.worksheets[0] if book.worksheets else None
+    if ws is None:
+        return ""
+    for _, cell in sorted(ws._cells.items()):
+        if isinstance(cell.value, str) and cell.value.strip():
+            return cell.value
+    return ""
+
+
+def fixed_package(data: bytes, book, when: dt.datetime, app: bytes | None = None, order_fonts: bool = False) -> bytes:
     """Return the package `data` as openpyxl saved it, made deterministic and readable by every reader.
 
     - docProps/core.xml gets created = modified = `when` (openpyxl stamps `modified` with the time
       of saving; the same input must give the same bytes);
     - a worksheet's relationships point to their parts relatively (`../comments/comment1.xml`), as
       Excel writes them: openpyxl writes absolute targets, which IronCalc 0.9 cannot follow;
+    - docProps/app.xml becomes `app` when given (openpyxl claims "Microsoft Excel Compatible");
+    - with `order_fonts`, each font's elements are written in the order Excel writes them and the
+      Open XML SDK's schema requires (openpyxl writes `name` first and `color` before `sz`);
     - zip timestamps and attributes are fixed (`hso_xl/package.py`).
     """
     from openpyxl.xml.functions import tostring
@@ -107,11 +137,38 @@ def fixed_package(data: bytes, book, when: dt.datetime) -> bytes:
     def fix(name: str, member: bytes) -> bytes:
         if name == "docProps/core.xml":
             return core
+        if name == "docProps/app.xml" and app is not None:
+            return app
+        if name == "xl/styles.xml" and order_fonts:
+            return ordered_fonts(member)
         if _SHEET_RELS.fullmatch(name):
             return member.replace(b'Target="/xl/', b'Target="../')
         return member
 
     return rewrite_package(data, fix)
+
+
+_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
+               "name", "family", "charset", "scheme")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def ordered_fonts(styles: bytes) -> bytes:
+    """Return xl/styles.xml with the children of every <font> in the schema's order (CT_Font)."""
+    from lxml import etree
+
+    root = etree.fromstring(styles, etree.XMLParser(resolve_entities=False, no_network=True))
+    rank = {f"{_MAIN}{name}": i for i, name in enumerate(_FONT_ORDER)}
+    changed = False
+    for font in root.iter(f"{_MAIN}font"):
+        children = list(font)
+        ordered = sorted(children, key=lambda el: rank.get(el.tag, len(rank)))
+        if ordered != children:
+            font[:] = ordered
+            changed = True
+    if not changed:
+        return styles
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -63,8 +63,7 @@ def move_sheet_parts(ws, layout: Layout, layouts: dict[str, Layout]) -> None:
         ws.column_dimensions[letter] = new
 
     if ws.freeze_panes:
-        cr = CellRange(ws.freeze_panes)
-        ws.freeze_panes = f"{get_column_letter(cols.start(cr.min_col))}{rows.start(cr.min_row)}"
+        _move_frozen_pane(ws, rows.start, cols.start)
     if ws.print_area:
         ws.print_area = move_text(ws.print_area, ws.title, layouts)
     if ws.print_title_rows:
@@ -92,6 +91,24 @@ def move_sheet_parts(ws, layout: Layout, layouts: dict[str, Layout]) -> None:
     for name in list(ws.defined_names):
         defn = ws.defined_names[name]
         defn.attr_text = move_text(defn.attr_text, ws.title, layouts)
+
+
+def _move_frozen_pane(ws, row_start, col_start) -> None:
+    """Move the frozen pane's split to where its top-left cell went, keeping the sheet view's selections.
+
+    (Setting openpyxl's `freeze_panes` again adds two more selections each time: five where the
+    schema allows four, which Excel repairs.)
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+
+    pane = ws.sheet_view.pane
+    cr = CellRange(ws.freeze_panes)
+    row, col = row_start(cr.min_row), col_start(cr.min_col)
+    if (row, col) == (cr.min_row, cr.min_col):
+        return
+    pane.topLeftCell = f"{get_column_letter(col)}{row}"
+    pane.xSplit = col - 1 if col > 1 else None
+    pane.ySplit = row - 1 if row > 1 else None
 
 
 def move_names(book, layouts: dict[str, Layout]) -> None:
