@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 SAMPLE := input/HSO_finansiering_2027-2029.xlsx
-# Debian packages: LibreOffice headless is the independent oracle in the tests (and converts PDFs).
-DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils
+# Debian packages: LibreOffice headless is the independent oracle in the tests (and converts PDFs);
+# Carlito and Liberation are metric-compatible with Calibri and Arial, so PDFs keep the templates' layout.
+DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito fonts-liberation2
 
 .PHONY: run test test-fast install libreoffice sample clean bench
 
@@ -32,8 +33,9 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $@
 
 libreoffice:
-	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { \
-	  echo "Installing LibreOffice headless and poppler-utils (Debian packages) ..."; \
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null && \
+	  fc-list | grep -q Carlito && fc-list | grep -q 'Liberation Sans' || { \
+	  echo "Installing LibreOffice headless, poppler-utils and the Carlito and Liberation fonts (Debian packages) ..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; }
