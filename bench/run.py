@@ -234,6 +234,12 @@ class Bench:
         self.log(f"  {key}: {result['total']:.3f} s (process {run.wall:.2f} s, {run.rss_mb:.0f} MB)")
 
 
+PLAIN_PDF = "plain"
+PDF_CASES = {None: "without PDF", "archive": "with --pdf (PDF/A-2b, tagged)",
+             PLAIN_PDF: "with --pdf, plain export (before PDF/A)"}
+PDF_COST_LIMIT = 1.25  # PDF/A export may take at most 25 % more time than the plain one
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true",
@@ -245,6 +251,8 @@ def main(argv=None) -> int:
                     help="time limit in s for one run of the `formulas` engine (default 120; --quick: 30)")
     ap.add_argument("--pdf-290", action="store_true", help="time `hso-xl build --pdf` for 290 municipalities in every round (default: first round only)")
     ap.add_argument("--no-libreoffice", action="store_true", help="skip LibreOffice (recompute and --pdf)")
+    ap.add_argument("--pdf-only", action="store_true",
+                    help="only `hso-xl build` with and without --pdf (PDF/A export beside the plain one)")
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -287,7 +295,7 @@ def main(argv=None) -> int:
         n_out = 0
         for rep in range(1, repeat + 1):
             bench.log(f"Round {rep}/{repeat}")
-            for n, (path, count) in formula_books.items():
+            for n, (path, count) in ({} if args.pdf_only else formula_books).items():
                 case = f"recompute {count:>7,} formulas"
                 bench.python_worker("calamine", path, f"{case} | read floor: python-calamine", 120)
                 bench.python_worker("openpyxl", path, f"{case} | read floor: openpyxl read-only", 300)
@@ -316,7 +324,7 @@ def main(argv=None) -> int:
                             other = bench.s(f"recompute {c:>7,} formulas | formulas (pure Python)")
                             if not other.gave_up:
                                 other.timeouts, other.limit = 1, f_timeout
-            if lo:  # LibreOffice's own start-up cost: an empty-ish workbook (5 cells, no formulas)
+            if lo and not args.pdf_only:  # LibreOffice's own start-up cost: an empty-ish workbook (5 cells, no formulas)
                 tiny = CACHE / "tiny.xlsx"
                 if not tiny.is_file():
                     import xlsxwriter
@@ -328,13 +336,18 @@ def main(argv=None) -> int:
                     bench.s("startup | LibreOffice: convert a 5-cell workbook").add(run.wall, run.rss_mb)
             for n, path in muni_books.items():
                 # 290 with --pdf converts ~600 documents: timed in the first round only, unless --pdf-290
-                variants = [False] + ([True] if lo and (n <= 7 or rep == 1 or args.pdf_290) and not args.quick else [])
+                # --pdf twice, side by side: the PDF/A export and LibreOffice's plain default as before
+                # (HSO_XL_PDF_EXPORT=plain, render/pdf.py), in alternating order from round to round
+                pdf_modes = ["archive", PLAIN_PDF] if rep % 2 else [PLAIN_PDF, "archive"]
+                with_pdf = lo and (n <= 7 or rep == 1 or args.pdf_290) and not args.quick
+                variants = [None] + (pdf_modes if with_pdf else [])
                 for pdf in variants:
                     n_out += 1
                     out = workdir / f"out-{n_out}"
-                    key = f"hso-xl build {n:>3} municipalities | {'with --pdf' if pdf else 'without PDF'}"
+                    key = f"hso-xl build {n:>3} municipalities | {PDF_CASES[pdf]}"
+                    env = {**os.environ, "HSO_XL_PDF_EXPORT": pdf} if pdf else None
                     run = run_child([HSO_XL, "build", str(path), "--out", str(out)] + (["--pdf"] if pdf else []),
-                                    900 if pdf else 300)
+                                    900 if pdf else 300, env=env)
                     if run.rc != 0:
                         bench.s(key).failures.append(f"exit {run.rc}: {run.stderr.strip()[-300:]}")
                         bench.log(f"  {key}: FAILED {bench.s(key).failures[-1]}")
@@ -344,7 +357,7 @@ def main(argv=None) -> int:
                         bench.s(key).limit = docs  # reused as a document count for the table
                         bench.log(f"  {key}: {run.wall:.2f} s ({run.rss_mb:.0f} MB, {docs} files)")
                     shutil.rmtree(out, ignore_errors=True)
-            for _ in range(max(5, repeat * 3)):
+            for _ in range(0 if args.pdf_only else max(5, repeat * 3)):
                 run = run_child([HSO_XL, "--help"], 30)
                 bench.s("startup | hso-xl --help").add(run.wall, run.rss_mb)
                 run = run_child([PY, "-c", "pass"], 30)
@@ -467,6 +480,16 @@ def print_targets(bench: Bench, formula_books) -> None:
             results.append((se.median < limit, f"hso-xl build {n} municipalities without PDF < {limit:g} s: {se.median:.2f} s"))
         else:
             results.append((None, f"hso-xl build {n} municipalities: not measured"))
+    for n in (7, 290):
+        archive = get(f"hso-xl build {n:>3} municipalities | {PDF_CASES['archive']}")
+        plain = get(f"hso-xl build {n:>3} municipalities | {PDF_CASES[PLAIN_PDF]}")
+        if archive and archive.times and plain and plain.times:
+            r = archive.median / plain.median
+            results.append((r <= PDF_COST_LIMIT, f"hso-xl build {n} municipalities --pdf: PDF/A at most "
+                            f"{PDF_COST_LIMIT:.2f}× the plain export: {r:.2f}× ({archive.median:.2f} s vs "
+                            f"{plain.median:.2f} s, {len(archive.times)} run(s) each)"))
+        else:
+            results.append((None, f"hso-xl build {n} municipalities --pdf, PDF/A vs plain: not measured"))
     se = get("startup | hso-xl --help")
     if se and se.times:
         results.append((se.median < 0.3, f"hso-xl --help < 0.3 s: {se.median:.3f} s"))

@@ -85,15 +85,12 @@ def pdf_name(doc: Path, documents: list[Path]) -> Path:
     return doc.with_suffix(".pdf")
 
 
-def _offline_copy(doc: Path, copy: Path) -> bytes:
+def _offline_copy(doc: Path, copy: Path) -> None:
     """Copy for LibreOffice to convert, with links to outside resources cut: LibreOffice would
-    fetch a linked picture while converting, and hso-xl never fetches anything (render/links.py).
-    Returns the document's bytes."""
+    fetch a linked picture while converting, and hso-xl never fetches anything (render/links.py)."""
     from .links import without_external_links
 
-    data = doc.read_bytes()
-    copy.write_bytes(without_external_links(data))
-    return data
+    copy.write_bytes(without_external_links(doc.read_bytes()))
 
 
 def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
@@ -101,26 +98,27 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
 
     The documents are converted from numbered copies (so equal names in different folders, or
     'X.docx' beside 'X.xlsx', cannot collide), split over one LibreOffice per core, each with its
-    own private profile: one LibreOffice converts one document at a time.
+    own private profile: one LibreOffice converts one document at a time. The PDFs are then
+    stamped (render/pdf_stamp.py) on every core.
     """
-    from .pdf_stamp import stamp
+    from ..parallel import map_ordered, worker_count
 
     program = soffice()
     mode = export_mode()
     with tempfile.TemporaryDirectory(prefix="hso-pdf-") as work:
         work_dir = Path(work)
         (work_dir / "in").mkdir()
-        copies, sources = [], []
+        copies = []
         for number, doc in enumerate(documents):
             copy = work_dir / "in" / f"{number:05d}{doc.suffix.lower()}"
-            sources.append(_offline_copy(doc, copy))
+            _offline_copy(doc, copy)
             copies.append(copy)
         made = _convert(program, copies, work_dir / "first", mode)
         missing = [copy for copy in copies if not made[copy][0].exists()]
         if missing:  # in a batch of hundreds, LibreOffice now and then drops one; a fresh one converts it
             made.update(_convert(program, missing, work_dir / "again", mode))
-        pdfs = []
-        for doc, copy, source in zip(documents, copies, sources):
+        jobs = []
+        for doc, copy in zip(documents, copies):
             pdf_made, output = made[copy]
             where = doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc
             if not pdf_made.exists():
@@ -128,14 +126,22 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
                     f"LibreOffice could not convert the document to PDF ({output.strip()[:300]})",
                     file=where, hint="Open the template in Word to check it, or build without --pdf",
                 )
-            pdf = pdf_name(doc, documents)
-            if mode == PLAIN:
+            jobs.append((doc, pdf_made, pdf_name(doc, documents), where))
+        if mode == PLAIN:
+            for _, pdf_made, pdf, _ in jobs:
                 shutil.move(str(pdf_made), pdf)
-            else:
-                pdf.write_bytes(stamp(pdf_made.read_bytes(), source, claim_ua=doc.suffix.lower() == ".docx",
-                                      file=where))
-            pdfs.append(pdf)
-    return pdfs
+        else:
+            map_ordered(_stamp, jobs, workers=worker_count(len(jobs), per_worker=DOCUMENTS_PER_LIBREOFFICE))
+    return [pdf for _, _, pdf, _ in jobs]
+
+
+def _stamp(job: tuple[Path, Path, Path, Path]) -> None:
+    """Write the stamped PDF of one document (render/pdf_stamp.py); PDF/UA claimed for Word documents only."""
+    from .pdf_stamp import stamp
+
+    doc, pdf_made, pdf, where = job
+    pdf.write_bytes(stamp(pdf_made.read_bytes(), doc.read_bytes(), claim_ua=doc.suffix.lower() == ".docx",
+                          file=where))
 
 
 def _convert(program: str, copies: list[Path], folder: Path, mode: str = "archive") -> dict[Path, tuple[Path, str]]:
