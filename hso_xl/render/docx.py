@@ -51,7 +51,7 @@ def _fix_properties(document, context: dict, when: dt.datetime) -> None:
 
     props = document.core_properties
     heading = _title_text(document) or props.title or ""
-    meta = document_properties(context, heading, props.subject or "")
+    meta = document_properties(context, heading, props.subject or "", props.author or "")
     props.author = meta.author
     props.title = meta.title
     props.subject = meta.subject

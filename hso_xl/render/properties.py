@@ -14,6 +14,10 @@ template's notes:
 - keywords: the project's short name and name, the Dnr (of the municipality or financier, and the
   project's when the Projekt sheet has one), the subject's name and the period;
 - description: how the document was made, in one sentence; language sv-SE.
+
+A regional report (a context with `rapportdata`) is about a municipality but issued by whoever
+publishes the report, which its data does not name: its author is the template's own (File >
+Info > Author in the template), its keywords the municipality and the report's Dnr and date.
 """
 
 from __future__ import annotations
@@ -75,8 +79,32 @@ def issuer(context: dict) -> tuple[str, str]:
     return owner, owner
 
 
-def document_properties(context: dict, heading: str, template_subject: str = "") -> Properties:
+def _first(rows) -> dict:
+    try:
+        return rows[0] if rows else {}
+    except (IndexError, KeyError, TypeError):
+        return {}
+
+
+def report_properties(context: dict, heading: str, template_subject: str, template_author: str) -> Properties:
+    """Return the properties of a regional report: about a municipality, issued by the template's author."""
+    about = _get(context.get("kommun"), "namn")
+    report = _first((context.get("rapportdata") or {}).get("rapport"))
+    heading = _text(heading)
+    title = heading if not about or about in heading else (f"{about}: {heading}" if heading else about)
+    subject = _text(template_subject)
+    subject = f"{subject}: {about}" if subject and about and about not in subject else subject or about
+    keywords = [about, _dnr(_get(report, "dnr")), _get(report, "datum")[:10]]
+    author = _text(template_author)
+    return Properties(author=author or APPLICATION, company=author, title=title, subject=subject,
+                      keywords="; ".join(dict.fromkeys(k for k in keywords if k)))
+
+
+def document_properties(context: dict, heading: str, template_subject: str = "",
+                        template_author: str = "") -> Properties:
     """Return the properties of the document rendered from `context`, whose own title is `heading`."""
+    if context.get("rapportdata") is not None:
+        return report_properties(context, heading, template_subject, template_author)
     project = context.get("projekt") or {}
     author, organisation = issuer(context)
     period = _text(context.get("period"))

@@ -91,7 +91,8 @@ def render_xlsx(template: Path, context: dict, when: dt.datetime) -> bytes:
 def _fix_properties(book, context: dict):
     """Set the workbook's properties to the document's own (render/properties.py); return them."""
     props = book.properties
-    meta = document_properties(context, _first_text(book) or props.title or "", props.subject or "")
+    meta = document_properties(context, _first_text(book) or props.title or "", props.subject or "",
+                               props.creator or "")
     props.creator = meta.author
     props.title = meta.title
     props.subject = meta.subject
