@@ -56,6 +56,13 @@ def test_a_draft_is_by_the_municipalitys_forvaltning(out):
     assert other.title != props.title
 
 
+def test_a_regional_report_is_by_its_publisher_about_the_municipality(out):
+    props = core(out / "rapporter" / "Region Västernorrlands arbete i Ånge kommun.docx")
+    assert props.author == "Regional utveckling, Region Västernorrland"  # the template's author: the data names none
+    assert props.title == "Region Västernorrlands arbete i Ånge kommun"
+    assert "Ånge kommun" in props.keywords.split("; ") and "2027–2029" not in props.keywords
+
+
 def test_a_certificate_is_by_the_financier_and_the_appendix_by_the_project_owner(out):
     certificate = core(out / "finansiarer" / "Region Västernorrland – Medfinansieringsintyg.docx")
     assert certificate.author == "Region Västernorrland"
@@ -71,7 +78,7 @@ def test_a_certificate_is_by_the_financier_and_the_appendix_by_the_project_owner
 
 def documents(out: Path) -> list[Path]:
     found = sorted(p for p in out.rglob("*") if p.suffix in (".docx", ".xlsx"))
-    assert len(found) == 17
+    assert len(found) == 24  # 7 drafts, 2 appendices, 8 certificates, 7 regional reports
     return found
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jinja2 import Undefined
+
 LANGUAGE = "sv-SE"
 APPLICATION = "hso-xl"
 DESCRIPTION = "Framtagen med hso-xl ur projektets finansieringsplan."
@@ -49,11 +51,16 @@ def _text(value) -> str:
     return "" if value is None else " ".join(str(value).split())
 
 
-def _get(mapping, key: str) -> str:
-    try:
-        return _text(mapping.get(key)) if mapping is not None else ""
-    except (AttributeError, TypeError):
-        return ""
+def _get(mapping, *keys: str) -> str:
+    """Return the first of `keys` that `mapping` holds as text; '' when none (a missing fact is falsy)."""
+    for key in keys:
+        try:
+            value = mapping.get(key) if mapping is not None else None
+        except (AttributeError, TypeError):
+            return ""
+        if value is not None and not isinstance(value, Undefined) and _text(value):
+            return _text(value)
+    return ""
 
 
 def _dnr(value: str) -> str:
@@ -110,11 +117,11 @@ def document_properties(context: dict, heading: str, template_subject: str = "",
     period = _text(context.get("period"))
     project_name = _get(project, "namn")
     if context.get("kommun"):
-        about, dnr = _get(context["kommun"], "namn"), _get(context["kommun"], "diarienummer_ks")
+        about, dnr = _get(context["kommun"], "namn"), _get(context["kommun"], "diarienummer", "diarienummer_ks")
     elif context.get("finansiar"):
         financier = context["finansiar"]
         about = _get(financier, "namn")
-        dnr = _get(financier.get("kommun") if hasattr(financier, "get") else None, "diarienummer_ks")
+        dnr = _get(financier.get("kommun") if hasattr(financier, "get") else None, "diarienummer", "diarienummer_ks")
     else:
         about, dnr = project_name, ""
     heading = _text(heading)
