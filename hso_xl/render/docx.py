@@ -33,17 +33,22 @@ def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> 
             tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
     except TEMPLATE_ERRORS as exc:
         raise template_problem(template, exc, context) from None
-    _fix_properties(tpl.docx, context, properties_date)
-    return tpl.package_bytes()
+    left_out = _fix_properties(tpl.docx, context, properties_date)
+    try:
+        return tpl.package_bytes()
+    finally:  # the reused template keeps them, so the next render numbers its relationships the same
+        for rels, rId, rel in left_out:
+            rels[rId] = rel
 
 
-def _fix_properties(document, context: dict, when: dt.datetime) -> None:
+def _fix_properties(document, context: dict, when: dt.datetime) -> list:
     """Set the document's properties to its own (render/properties.py) and fixed dates (same input,
     same bytes); replace app.xml's claims with the truth; drop parts that describe the template.
 
     The template's thumbnail (a picture of the template, not of this document) and Word 2010's
     stylesWithEffects copy of the styles (stale next to styles.xml; Word 2013 and later neither
-    write nor need it) are left out.
+    write nor need it) are left out: returns their relationships, for the caller to put back once
+    the document is written.
     """
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -67,14 +72,16 @@ def _fix_properties(document, context: dict, when: dt.datetime) -> None:
         if element is not None and (name == "cp:lastPrinted" or not (element.text or "").strip()):
             props._element.remove(element)
     package = document.part.package
+    left_out = []  # (relationships, rId, relationship) of the parts left out of this document
     for rId, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
-            del package.rels[rId]
+            left_out.append((package.rels, rId, package.rels.pop(rId)))
         elif rel.reltype == RT.EXTENDED_PROPERTIES:
             rel._target = _app_part(package, meta)
     for rId, rel in list(document.part.rels.items()):
         if rel.reltype == STYLES_WITH_EFFECTS:
-            del document.part.rels[rId]
+            left_out.append((document.part.rels, rId, document.part.rels.pop(rId)))
+    return left_out
 
 
 def _app_part(package, meta):
