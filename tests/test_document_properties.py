@@ -23,6 +23,8 @@ from hso_xl.sample import S0_MUNICIPALITIES
 
 from .conftest import ROOT, SAMPLE
 
+pytestmark = pytest.mark.slow  # each build of the sample takes a few seconds (the reports draw charts)
+
 TEMPLATE_NOTES = ("mall", "docxtpl", "make_templates", "make_xlsx_templates", "Taggar")
 DOCUMENT_DATE = dt.datetime(2026, 1, 30, 8, 0, tzinfo=dt.timezone.utc)
 
