@@ -108,6 +108,9 @@ def test_pdf_dates_and_properties_are_the_documents(builds):
         assert facts.created == "D:20260130080000Z" and facts.xmp_created == "2026-01-30T08:00:00Z", pdf.name
     draft = pdf_facts(builds[0] / "kommuner" / "Timrå kommun – Beslutsunderlag.pdf")
     assert draft.author == "Kommunledningsförvaltningen, Timrå kommun"
+    keywords = Document(str(builds[0] / "kommuner" / "Timrå kommun – Beslutsunderlag.docx")).core_properties.keywords
+    assert "Dnr 2026/KS 0042" in keywords
+    assert draft.keywords == draft.xmp_keywords == keywords  # as written, not split at every space
     assert draft.title == "Timrå kommun: Medfinansiering av projektet HSO – Hållbar samhällsomställning 2027–2029"
     appendix = pdf_facts(builds[0] / APPENDIX_XLSX_PDF)
     assert appendix.author == "Härnösands kommun"

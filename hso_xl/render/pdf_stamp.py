@@ -4,7 +4,8 @@ LibreOffice stamps every PDF with the time of conversion (Info /CreationDate, XM
 and a random trailer /ID, so the same document gave a new PDF on every build and the manifest's
 sha256 of a PDF meant nothing. Here the dates become the document's own (docProps/core.xml
 `dcterms:created`, which hso-xl sets to the document date), the IDs are derived from the
-document's bytes and the PDF's content, and the language is recorded in the XMP metadata too.
+document's bytes and the PDF's content, the keywords are the document's own (LibreOffice splits
+them at every space), and the language is recorded in the XMP metadata too.
 A PDF made from a Calc document does not claim PDF/UA: LibreOffice's Calc export tags paragraphs
 only (no headings, no table structure).
 """
@@ -23,17 +24,31 @@ from ..errors import OutputProblem
 
 LANGUAGE = "sv-SE"
 _CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
+_KEYWORDS = re.compile(rb"<cp:keywords[^>]*>([^<]*)</cp:keywords>")
 _ID_NAMESPACE = uuid.UUID("6b1f3f57-3c39-4c8e-9a55-2f0f5b8d7a10")  # hso-xl's: IDs of PDFs from its documents
+
+
+def _core(package: bytes) -> bytes:
+    try:
+        with zipfile.ZipFile(io.BytesIO(package)) as zf:
+            return zf.read("docProps/core.xml")
+    except (KeyError, zipfile.BadZipFile):
+        return b""
+
+
+def document_keywords(package: bytes) -> str | None:
+    """Return `cp:keywords` of an Office package's docProps/core.xml as written, or None."""
+    match = _KEYWORDS.search(_core(package))
+    if not match:
+        return None
+    from xml.sax.saxutils import unescape
+
+    return unescape(match.group(1).decode("utf-8", "replace")).strip() or None
 
 
 def document_created(package: bytes) -> dt.datetime | None:
     """Return `dcterms:created` of an Office package's docProps/core.xml (UTC), or None."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(package)) as zf:
-            core = zf.read("docProps/core.xml")
-    except (KeyError, zipfile.BadZipFile):
-        return None
-    match = _CREATED.search(core)
+    match = _CREATED.search(_core(package))
     if not match:
         return None
     try:
@@ -75,6 +90,7 @@ def stamp(pdf_bytes: bytes, source: bytes, claim_ua: bool, file=None) -> bytes:
     import pikepdf
 
     when = document_created(source)
+    keywords = document_keywords(source)  # LibreOffice splits them at every space: 'HSO, –, Hållbar, …'
     document_id = uuid.uuid5(_ID_NAMESPACE, hashlib.sha256(source).hexdigest())
     try:
         pdf = pikepdf.open(io.BytesIO(pdf_bytes))
@@ -90,8 +106,12 @@ def stamp(pdf_bytes: bytes, source: bytes, claim_ua: bool, file=None) -> bytes:
             meta["xmpMM:DocumentID"] = f"uuid:{document_id}"
             meta["xmpMM:InstanceID"] = f"uuid:{document_id}"
             meta["dc:language"] = [LANGUAGE]
+            if keywords:
+                meta["pdf:Keywords"] = keywords
             if not claim_ua and "pdfuaid:part" in meta:
                 del meta["pdfuaid:part"]
+        if keywords:
+            pdf.docinfo["/Keywords"] = keywords
         if when is not None:
             pdf.docinfo["/CreationDate"] = pdf_date(when)
             pdf.docinfo["/ModDate"] = pdf_date(when)

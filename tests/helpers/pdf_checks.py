@@ -29,6 +29,8 @@ class PdfFacts:
     xmp_language: list[str]
     title: str | None
     author: str | None
+    keywords: str | None
+    xmp_keywords: str | None
     created: str | None  # Info /CreationDate
     xmp_created: str | None
     output_intent: bool
@@ -105,6 +107,8 @@ def pdf_facts(path: Path) -> PdfFacts:
             xmp_language=sorted(language) if language else [],
             title=str(pdf.docinfo.get("/Title")) if "/Title" in pdf.docinfo else None,
             author=str(pdf.docinfo.get("/Author")) if "/Author" in pdf.docinfo else None,
+            keywords=str(pdf.docinfo.get("/Keywords")) if "/Keywords" in pdf.docinfo else None,
+            xmp_keywords=meta.get("pdf:Keywords"),
             created=str(pdf.docinfo.get("/CreationDate")) if "/CreationDate" in pdf.docinfo else None,
             xmp_created=meta.get("xmp:CreateDate"),
             output_intent=bool(root.get("/OutputIntents")),
