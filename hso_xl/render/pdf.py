@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import libreoffice
 from ..errors import OutputProblem
 
 TIMEOUT_SECONDS = 600
@@ -38,24 +39,17 @@ EXPORT_OPTIONS = {
 }
 PLAIN = "plain"  # HSO_XL_PDF_EXPORT=plain: LibreOffice's defaults, as before PDF/A (bench/run.py compares)
 
-# The private profile's settings: the Swedish locale for number formats and the default document language.
-PROFILE = f"""<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
-           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{LOCALE}</value></prop></item>
-<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" oor:op="fuse"><value>{LOCALE}</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-</oor:items>
-"""
+# Beside the safe settings every private profile has (hso_xl/libreoffice.py: macros off, links never
+# updated): the Swedish locale for number formats and the default document language.
+SWEDISH = f"""<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>{LOCALE}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" oor:op="fuse"><value>{LOCALE}</value></prop></item>"""
 
 
 def soffice() -> str:
     """Return the LibreOffice program, or raise OutputProblem saying how to install it."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
+    found = libreoffice.program()
+    if found:
+        return found
     raise OutputProblem(
         "LibreOffice is needed for --pdf but was not found",
         hint="Install it (make test does: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui) "
@@ -160,26 +154,21 @@ def _convert(program: str, copies: list[Path], folder: Path, mode: str = "archiv
 
 
 def _profile(folder: Path, mode: str) -> None:
-    """Write the private profile's settings and the --convert-to argument LibreOffice in `folder` uses."""
-    settings = folder / "user" / "user" / "registrymodifications.xcu"
-    settings.parent.mkdir(parents=True)
-    if mode != PLAIN:
-        settings.write_text(PROFILE, encoding="utf-8")
+    """Write the private profile (Swedish unless `mode` is the bench's plain one) and the --convert-to argument."""
+    libreoffice.write_profile(folder / "user", extra="" if mode == PLAIN else SWEDISH)
     (folder / "convert-to").write_text(convert_spec(mode), encoding="utf-8")
 
 
 def _run_libreoffice(program: str, copies: list[Path], folder: Path) -> tuple[Path, list[Path], str]:
     """Convert `copies` into `folder/out` with a LibreOffice of its own; return (out, copies, its output)."""
     out = folder / "out"
-    out.mkdir(parents=True)
     spec_file = folder / "convert-to"
     spec = spec_file.read_text(encoding="utf-8") if spec_file.exists() else convert_spec(export_mode())
-    cmd = [program, f"-env:UserInstallation={folder.as_uri()}/user", "--headless", "--norestore",
-           "--nolockcheck", "--convert-to", spec, "--outdir", str(out), *map(str, copies)]
+    if not (folder / "user").is_dir():
+        libreoffice.write_profile(folder / "user", extra=SWEDISH)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
-                              env={**os.environ, "HOME": str(folder)})
+        output = libreoffice.convert(program, copies, spec, out, folder / "user", timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         raise OutputProblem(f"LibreOffice did not finish converting to PDF within {TIMEOUT_SECONDS} s",
                             hint="Close other LibreOffice windows and try again") from None
-    return out, copies, proc.stderr or proc.stdout
+    return out, copies, output
