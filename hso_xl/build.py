@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .changes import Snapshot, compare, content_hash, render_markdown, snapshot
+from .changes import Snapshot, compare, content_hash, first_build_markdown, render_markdown, snapshot
 from .errors import BuildStopped, TemplateProblem
-from .findings import Finding, Severity
+from .findings import SEVERITY_WORDS, Finding, Severity
+from .i18n import _, n_
 from .missing import missing_fact_findings
 from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
@@ -87,12 +88,21 @@ def stop_if_not_buildable(checked: Checked) -> None:
     errors = [f for f in checked.findings if f.severity in stopping]
     if not errors:
         return
-    what = "error(s) or warning(s) (strict = true in hso.toml)" if strict else "error(s)"
-    raise BuildStopped(
-        f"the check found {len(errors)} {what}, so no document was written; first: {errors[0].line()}",
-        file=checked.workbook.path,
-        hint="Run 'hso-xl check' for all findings, fix the workbook and build again",
-    )
+    first = errors[0]
+    # the first finding as Finding.line() shows it, kept a message so that it follows the language
+    shown = {"severity": SEVERITY_WORDS[first.severity], "where": f"{first.location}: " if first.location else "",
+             "message": first.message}
+    if strict:
+        what = n_("the check found {n} error or warning (strict = true in hso.toml), so no document was written; "
+                  "first: {severity}: {where}{message}",
+                  "the check found {n} errors or warnings (strict = true in hso.toml), so no document was written; "
+                  "first: {severity}: {where}{message}", len(errors), **shown)
+    else:
+        what = n_("the check found {n} error, so no document was written; first: {severity}: {where}{message}",
+                  "the check found {n} errors, so no document was written; first: {severity}: {where}{message}",
+                  len(errors), **shown)
+    raise BuildStopped(what, file=checked.workbook.path,
+                       hint=_("Run 'hso-xl check' for all findings, fix the workbook and build again"))
 
 
 def safe_name(text: str) -> str:
@@ -194,11 +204,18 @@ def template_findings(jobs: list[Job]) -> list[Finding]:
         for link in external_links(template.read_bytes()):
             findings.append(Finding(
                 Severity.WARNING, "template.external_link",
-                f"the template links a {link.kind} from {link.target} instead of holding it; hso-xl never "
-                "fetches it, so PDFs show an empty frame, and Word may fetch it when a reader opens the document. "
-                "Insert it into the template instead (Insert > Pictures, without 'Link to File')",
+                _("the template links {what} from {target} instead of holding it; hso-xl never fetches it, so PDFs "
+                  "show an empty frame, and Word may fetch it when a reader opens the document. Insert it into the "
+                  "template instead (Insert > Pictures, without 'Link to File')",
+                  what=_link_kind(link.kind), target=link.target),
                 template.name))
     return findings
+
+
+def _link_kind(kind: str):
+    """What a linked resource is, in words (the relationship type's last word: image, attachedTemplate, …)."""
+    known = {"image": _("a picture"), "attachedTemplate": _("a document template"), "oleObject": _("an object")}
+    return known.get(kind) or _("a resource ({kind})", kind=kind)
 
 
 def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | None = None) -> list[Document]:
@@ -237,12 +254,13 @@ def build(
     stop_if_not_buildable(checked)
     if not plan.jobs:
         raise TemplateProblem(
-            "there is no template to render" + (f" matching {', '.join(only)}" if only else ""),
+            _("there is no template to render matching {names}", names=", ".join(only)) if only else
+            _("there is no template to render"),
             file=templates_dir,
-            hint="Put .docx or .xlsx templates in templates/kommun, templates/projekt, templates/finansiar or "
-                 "templates/rapport",
+            hint=_("Put .docx or .xlsx templates in templates/kommun, templates/projekt, templates/finansiar or "
+                   "templates/rapport"),
         )
-    waiting = "waiting for another build to finish"
+    waiting = _("waiting for another build to finish")
     with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
         stored = previous_snapshot(out)
         previous = Snapshot.from_json(stored) if stored is not None else None
@@ -266,7 +284,7 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
     build's date (so a change round resends only what changed, not every document with a new date),
     and a new or changed document gets today's date.
     """
-    fixed, _ = fixed_document_date(checked)
+    fixed, _cell = fixed_document_date(checked)
     today = today or dt.date.today()
     kept = {}
     for job in jobs:
@@ -311,8 +329,7 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
 
         result.pdfs = convert_to_pdf([staging / d.job.output for d in result.documents], staging)
     write_bytes(staging / "rapport.txt", _report(result.checked).encode("utf-8"))
-    changes_text = (render_markdown(result.changes) if result.changes is not None else
-                    "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n")
+    changes_text = render_markdown(result.changes) if result.changes is not None else first_build_markdown()
     write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
     new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
     archived = archive_previous(result.out, staging, new_files, keep)

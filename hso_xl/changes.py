@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .i18n import _, n_, speaking
 from .model.checked import Checked
 from .model.labels import row_and_column
 from .package import read_members
@@ -82,7 +83,7 @@ class _Meanings:
         return out
 
     def column(self, workbook: Workbook, sheet: str, row: int, col: int, taken: dict | None = None) -> str:
-        _, column = row_and_column(workbook, CellRef(sheet, row, col), self._headers)
+        _row, column = row_and_column(workbook, CellRef(sheet, row, col), self._headers)
         from openpyxl.utils import get_column_letter
 
         letter = get_column_letter(col)
@@ -92,7 +93,7 @@ class _Meanings:
 
     def of_cell(self, workbook: Workbook, qualifier: str, reference: str) -> str:
         """The meaning of one cell (a typed-in or a formula cell) as 'row key|column'."""
-        sheet_name, _, coordinate = reference.removeprefix(qualifier).rpartition("!")
+        sheet_name, _bang, coordinate = reference.removeprefix(qualifier).rpartition("!")
         from openpyxl.utils.cell import coordinate_to_tuple
 
         sheet_name = sheet_name.strip("'").replace("''", "'")
@@ -180,7 +181,7 @@ def document_entry(doc, books, meanings: _Meanings) -> dict:
 def _value_at(workbook: Workbook, qualifier: str, reference: str):
     from openpyxl.utils.cell import coordinate_to_tuple
 
-    sheet_name, _, coordinate = reference.removeprefix(qualifier).rpartition("!")
+    sheet_name, _bang, coordinate = reference.removeprefix(qualifier).rpartition("!")
     row, col = coordinate_to_tuple(coordinate)
     cell = workbook.sheet(sheet_name.strip("'").replace("''", "'")).get(row, col)
     return plain(cell.value) if cell is not None else None
@@ -315,7 +316,7 @@ def compare_rows(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
     for key in added:
         changes.append((new[key]["address"], Change("added", new[key]["address"], key.split("|", 1)[1],
                                                     cells=new[key]["cells"])))
-    return [change for _, change in sorted(changes, key=lambda item: cell_order(item[0]))]
+    return [change for _where, change in sorted(changes, key=lambda item: cell_order(item[0]))]
 
 
 def _reasons(before: dict, after: dict, old: Snapshot, new: Snapshot) -> list[tuple]:
@@ -340,10 +341,15 @@ def _reasons(before: dict, after: dict, old: Snapshot, new: Snapshot) -> list[tu
 
 
 # -- in words -----------------------------------------------------------------------------------
+# One set of messages says it both ways: ÄNDRINGAR.md is a document and always Swedish
+# (render_markdown), the summary on the terminal speaks the user's language (render_summary).
 
-def _show(value) -> str:
+DOCUMENT_LANGUAGE = "sv"
+
+
+def _show(value):
     if value is None:
-        return "(tomt)"
+        return _("(empty)")
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -353,98 +359,110 @@ def _show(value) -> str:
     return str(value)
 
 
-def _row_values(cells: dict) -> str:
-    return ", ".join(f"{column} {_show(value)}" for column, value in cells.items()) or "inga värden"
+def _row_values(cells: dict):
+    return ", ".join(f"{column} {_show(value)}" for column, value in cells.items()) or _("no values")
 
 
-def _input_line(change: Change, language: str) -> str:
-    sv = language == "sv"
+def _input_line(change: Change) -> str:
     if change.kind == "changed":
         return f"{change.name} [{change.label}]: {_show(change.old)} → {_show(change.new)}"
     if change.kind == "renamed":
-        return f"{change.name}: {'raden bytte namn' if sv else 'row renamed'} {change.label}"
-    what = ("ny rad" if sv else "new row") if change.kind == "added" else ("borttagen rad" if sv else "removed row")
+        return f"{change.name}: {_('row renamed')} {change.label}"
+    what = _("new row") if change.kind == "added" else _("removed row")
     return f"{change.name}: {what} '{change.label}' ({_row_values(change.cells)})"
 
 
-WHY = {
-    "sv": {"new": "nytt dokument", "gone": "skapas inte längre", "template": "mallen har ändrats",
-           "inputs": "visar ändrade uppgifter: {inputs}", "settings": "inställningarna i hso.toml har ändrats ({what})",
-           "date": "dokumentdatumet har ändrats ({old} → {new})", "content": "innehållet har ändrats"},
-    "en": {"new": "new document", "gone": "no longer produced", "template": "the template changed",
-           "inputs": "shows changed inputs: {inputs}", "settings": "the settings in hso.toml changed ({what})",
-           "date": "the document date changed ({old} → {new})", "content": "its content changed"},
-}
-
-
-def _why(resend: Resend, language: str, limit: int = 6) -> str:
-    words = WHY[language]
-    if resend.why in ("new", "gone"):
-        return words[resend.why]
+def _why(resend: Resend, limit: int = 6) -> str:
+    """Why a document is to be sent again, every reason, at most `limit` changed inputs named."""
+    if resend.why == "new":
+        return str(_("new document"))
+    if resend.why == "gone":
+        return str(_("no longer produced"))
     parts = []
     for kind, *rest in resend.reasons:
         if kind == "inputs":
-            listed = rest[0][:limit]
-            text = "; ".join(f"{a} [{lab}] {_show(o)} → {_show(n)}" for a, lab, o, n in listed)
+            listed = [f"{a} [{lab}] {_show(o)} → {_show(n)}" for a, lab, o, n in rest[0][:limit]]
             if len(rest[0]) > limit:
-                text += f"; … {len(rest[0]) - limit} {'till' if language == 'sv' else 'more'}"
-            parts.append(words["inputs"].format(inputs=text))
+                listed.append(str(_("… {n} more", n=len(rest[0]) - limit)))
+            parts.append(_("shows changed inputs: {inputs}", inputs="; ".join(listed)))
         elif kind == "settings":
-            parts.append(words["settings"].format(what=", ".join(rest[0])))
+            parts.append(_("the settings in hso.toml changed ({what})", what=", ".join(rest[0])))
         elif kind == "date":
-            parts.append(words["date"].format(old=rest[0], new=rest[1]))
+            parts.append(_("the document date changed ({old} → {new})", old=rest[0], new=rest[1]))
+        elif kind == "template":
+            parts.append(_("the template changed"))
         else:
-            parts.append(words[kind])
-    return "; ".join(parts)
+            parts.append(_("its content changed"))
+    return "; ".join(str(part) for part in parts)
+
+
+def first_build_markdown() -> str:
+    """Return ÄNDRINGAR.md of a first build, when there is nothing earlier to compare with (in Swedish)."""
+    with speaking(DOCUMENT_LANGUAGE):
+        return "\n".join([f"# {_('Changes')}", "",
+                          str(_("The first build in this folder: there is nothing earlier to compare with.")), ""])
 
 
 def render_markdown(report: ChangeReport) -> str:
     """Return ÄNDRINGAR.md: changed inputs, changed key figures, documents to send again (in Swedish)."""
-    lines = ["# Ändringar sedan förra körningen", "", f"Arbetsbok: {report.old} → {report.new}", ""]
+    with speaking(DOCUMENT_LANGUAGE):
+        return _markdown(report)
+
+
+def _markdown(report: ChangeReport) -> str:
+    workbook = _("Workbook: {old} → {new}", old=report.old, new=report.new)
+    lines = [f"# {_('Changes since the previous run')}", "", str(workbook), ""]
     if report.empty:
-        lines += ["Inga ändringar: samma indata, samma nyckeltal, inga dokument att skicka igen.", ""]
+        lines += [str(_("No changes: the same inputs, the same key figures, no documents to send again.")), ""]
         return "\n".join(lines)
-    lines += ["## Dokument att skicka igen", ""]
+    lines += [f"## {_('Documents to send again')}", ""]
     if report.documents:
-        lines += [f"- {d.path} ({_why(d, 'sv', limit=40)})" for d in report.documents]
+        lines += [f"- {d.path} ({_why(d, limit=40)})" for d in report.documents]
     else:
-        lines.append("Inga: inget dokument ser annorlunda ut för en läsare.")
-    lines += ["", "## Ändrade indata", ""]
+        lines.append(str(_("None: no document looks different to a reader.")))
+    lines += ["", f"## {_('Changed inputs')}", ""]
     cells = [c for c in report.inputs if c.kind == "changed"]
     rows = [c for c in report.inputs if c.kind != "changed"]
+    before, after = _("before"), _("after")
     if cells:
-        lines += ["| cell | rad och kolumn | före | efter |", "|---|---|---:|---:|"]
+        lines += [f"| {_('cell')} | {_('row and column')} | {before} | {after} |", "|---|---|---:|---:|"]
         lines += [f"| {c.name} | {c.label} | {_show(c.old)} | {_show(c.new)} |" for c in cells]
     for change in rows:
-        lines.append(f"- {_input_line(change, 'sv')}")
+        lines.append(f"- {_input_line(change)}")
     if not report.inputs:
-        lines.append("Inga.")
-    lines += ["", "## Ändrade nyckeltal (kr, som de skrivs ut)", ""]
+        lines.append(str(_("None.")))
+    lines += ["", f"## {_('Changed key figures (kr, as printed)')}", ""]
     if report.figures:
-        lines += ["| nyckeltal | före | efter |", "|---|---:|---:|"]
+        lines += [f"| {_('key figure')} | {before} | {after} |", "|---|---:|---:|"]
         lines += [f"| {c.name} | {_show(c.old)} | {_show(c.new)} |" for c in report.figures]
     else:
-        lines.append("Inga.")
+        lines.append(str(_("None.")))
     lines.append("")
     return "\n".join(lines)
 
 
-def render_summary(report: ChangeReport, nothing: str = "No changes since the previous build.",
-                   full: str = "ÄNDRINGAR.md") -> str:
-    """Return a short summary for the terminal (at most a screen); the whole list is in ÄNDRINGAR.md."""
+def render_summary(report: ChangeReport, nothing=None, full: str = "ÄNDRINGAR.md") -> str:
+    """Return a short summary for the terminal (at most a screen), in the user's language; the whole list is in
+    ÄNDRINGAR.md. `nothing` is what to say when nothing changed."""
     if report.empty:
-        return nothing
-    lines = [f"Changes from {report.old} to {report.new}:"]
+        return str(nothing if nothing is not None else _("No changes since the previous build."))
+    lines = [str(_("Changes from {old} to {new}:", old=report.old, new=report.new))]
+    kinds = {"input": _("input"), "figure": _("figure"), "resend": _("resend")}
+    width = max(len(str(word)) for word in kinds.values())
 
-    def some(items, render, what):
+    def some(items, kind, render, more):
         for item in items[:MAX_SUMMARY_LINES]:
-            lines.append(render(item))
+            lines.append(f"  {str(kinds[kind]).ljust(width)} {render(item)}")
         if len(items) > MAX_SUMMARY_LINES:
-            lines.append(f"  … and {len(items) - MAX_SUMMARY_LINES} more {what} (see {full})")
+            lines.append(f"  {more(len(items) - MAX_SUMMARY_LINES)}")
 
-    some(report.inputs, lambda c: f"  input  {_input_line(c, 'en')}", "inputs")
-    some(report.figures, lambda c: f"  figure {c.name}: {_show(c.old)} → {_show(c.new)}", "figures")
-    some(report.documents, lambda d: f"  resend {d.path} ({_why(d, 'en', limit=2)})", "documents")
+    some(report.inputs, "input", _input_line,
+         lambda n: n_("… and {n} more input (see {file})", "… and {n} more inputs (see {file})", n, file=full))
+    some(report.figures, "figure", lambda c: f"{c.name}: {_show(c.old)} → {_show(c.new)}",
+         lambda n: n_("… and {n} more figure (see {file})", "… and {n} more figures (see {file})", n, file=full))
+    some(report.documents, "resend", lambda d: f"{d.path} ({_why(d, limit=2)})",
+         lambda n: n_("… and {n} more document (see {file})", "… and {n} more documents (see {file})", n,
+                      file=full))
     if not report.documents:
-        lines.append("  No document looks different to a reader: none to send again.")
+        lines.append(f"  {_('No document looks different to a reader: none to send again.')}")
     return "\n".join(lines)

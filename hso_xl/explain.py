@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import UnknownReference
+from .i18n import SOURCE, Message, _, n_
 from .model.checked import Checked
 from .model.labels import label
 from .model.sheets import norm, to_decimal
@@ -43,12 +44,13 @@ class Node:
 @dataclass
 class Explanation:
     query: str
-    what: str  # how the query was understood
+    what: Message | str  # how the query was understood
     value: object  # the figure as printed, or the cell's value
     roots: list[Node]
 
     def to_json(self) -> dict:
-        return {"query": self.query, "what": self.what, "value": json_value(self.value),
+        what = self.what.render(SOURCE) if isinstance(self.what, Message) else self.what  # JSON speaks English
+        return {"query": self.query, "what": what, "value": json_value(self.value),
                 "cells": [r.to_json() for r in self.roots]}
 
 
@@ -67,7 +69,7 @@ def explain(workbook: Workbook, query: str, load_checked: Callable[[], Checked],
     """
     cells = _as_cells(workbook, query)
     if cells is not None:
-        what = "a cell" if len(cells) == 1 and "!" in query else "a defined name"
+        what = _("a cell") if len(cells) == 1 and "!" in query else _("a defined name")
         value = _value(workbook, cells[0]) if len(cells) == 1 else [_value(workbook, c) for c in cells]
         return Explanation(query, what, value, [_tree(workbook, c, set()) for c in cells])
     path = query
@@ -76,8 +78,9 @@ def explain(workbook: Workbook, query: str, load_checked: Callable[[], Checked],
             path = f"{plural}.{municipality}.{query[len(prefix):]}"
         elif query.startswith(prefix):
             raise UnknownReference(
-                f"'{query}' is a figure of one {'municipality' if prefix == 'kommun.' else 'financier'}",
-                hint=f"Say which, for example: hso-xl explain {query} --kommun Ånge")
+                _("'{query}' is a figure of one municipality", query=query) if prefix == "kommun." else
+                _("'{query}' is a figure of one financier", query=query),
+                hint=_("Say which, for example: hso-xl explain {query} --kommun Ånge", query=query))
     value, cell_names = _figure(load_checked(), path)
     refs = []
     for name in cell_names:
@@ -88,38 +91,39 @@ def explain(workbook: Workbook, query: str, load_checked: Callable[[], Checked],
                        [_tree(workbook, r, shown) for r in refs])
 
 
-def how_made(workbook: Workbook, path: str, value, refs: list[CellRef]) -> str:
+def how_made(workbook: Workbook, path: str, value, refs: list[CellRef]) -> Message:
     """Say in words how the documents' figure is made from the cells: a cell rounded, a sum, a share."""
     from decimal import Decimal
 
     if path.endswith("eu.andel"):
-        return ("the EU support's share of the total project cost: the EU rows' exact amounts divided by the exact "
-                "total project cost (both shown below), printed with two decimals")
+        return _("the EU support's share of the total project cost: the EU rows' exact amounts divided by the exact "
+                 "total project cost (both shown below), printed with two decimals")
     numbers = [v for v in (_value(workbook, r) for r in refs)
                if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if not numbers:
-        return "as the documents print it"
+        return _("as the documents print it")
     exact = sum((to_decimal(n) for n in numbers), Decimal(0))
     span = cell_name(refs[0]) if len(refs) == 1 else f"{cell_name(refs[0])}:{cell_name(refs[-1]).rpartition('!')[2]}"
-    source = f"the value of {span}" if len(refs) == 1 else f"the sum of {span}"
+    source = _("the value of {cells}", cells=span) if len(refs) == 1 else _("the sum of {cells}", cells=span)
     exact_text = group(exact, 2)
     if isinstance(value, int) and Decimal(value) != exact:
         from .swedish import whole_kronor
 
-        rounded = f"rounded to whole kronor from {exact_text}"
+        rounded = _("rounded to whole kronor from {exact}", exact=exact_text)
         if len(refs) == 1 and whole_kronor(exact) != value:
-            rounded = (f"{exact_text} printed as {group(value)}, not {group(whole_kronor(exact))}: this row absorbs "
-                       "the rounding so that the printed table adds up")
+            rounded = _("{exact} printed as {printed}, not {rounded}: this row absorbs the rounding so that the "
+                        "printed table adds up", exact=exact_text, printed=group(value),
+                        rounded=group(whole_kronor(exact)))
         if len(refs) > 1:
-            rounded = f"the sum of the printed years, each rounded to whole kronor (exact {exact_text})"
-        return f"{source}, {rounded}; see 'Printed rounding' in docs/workbook.md"
-    return f"{source}, in whole kronor" if isinstance(value, int) else source
+            rounded = _("the sum of the printed years, each rounded to whole kronor (exact {exact})", exact=exact_text)
+        return _("{source}, {rounded}; see 'Printed rounding' in docs/workbook.md", source=source, rounded=rounded)
+    return _("{source}, in whole kronor", source=source) if isinstance(value, int) else source
 
 
 def _as_cells(workbook: Workbook, query: str) -> list[CellRef] | None:
     text = query.strip().lstrip("=")
     if "!" in text:
-        sheet_part, _, area = text.rpartition("!")
+        sheet_part, _bang, area = text.rpartition("!")
         sheet_name = sheet_part.strip("'").replace("''", "'")
         for sheet in workbook.sheets:
             if norm(sheet.name) == norm(sheet_name):
@@ -179,8 +183,8 @@ def _figure(checked: Checked, query: str):
         index = years.index(path[-1]) if path[-2] == "ar" else int(path[-1])
         cells = [cells[index]]
     if isinstance(node, (dict, list)) or not cells:
-        raise UnknownReference(f"'{query}' is not a single figure with workbook cells",
-                               hint="Name a figure such as kommuner.Ånge.totalt or a cell such as Finansiering!G9")
+        raise UnknownReference(_("'{query}' is not a single figure with workbook cells", query=query),
+                               hint=_("Name a figure such as kommuner.Ånge.totalt or a cell such as Finansiering!G9"))
     return node, cells
 
 
@@ -215,11 +219,12 @@ def _key(node: dict, part: str):
 
 
 def _unknown(query: str, path: list[str], options: list[str]) -> UnknownReference:
-    where = ".".join(path) or "the top level"
+    where = ".".join(path) or _("the top level")
     listed = ", ".join(o for o in options if o != "celler")[:400]
     return UnknownReference(
-        f"'{query}' is not a cell, a defined name or a figure of the template context",
-        hint=f"Under {where} there is: {listed}" if listed else "Give a cell such as Finansiering!G9",
+        _("'{query}' is not a cell, a defined name or a figure of the template context", query=query),
+        hint=_("Under {where} there is: {listed}", where=where, listed=listed) if listed else
+        _("Give a cell such as Finansiering!G9"),
     )
 
 
@@ -269,7 +274,7 @@ def render_text(explanation: Explanation) -> str:
 
 def _render(node: Node, prefix: str, last: bool, top: bool = False) -> list[str]:
     branch = "" if top else ("└── " if last else "├── ")
-    how = "(shown above)" if node.repeated else (node.formula or "typed in")
+    how = _("(shown above)") if node.repeated else (node.formula or _("typed in"))
     label_text = f"  [{node.label}]" if node.label else ""
     lines = [f"{prefix}{branch}{cell_name(node.ref)} = {show_value(node.value)}{label_text}  {how}"]
     if node.repeated:
@@ -278,5 +283,5 @@ def _render(node: Node, prefix: str, last: bool, top: bool = False) -> list[str]
     for i, child in enumerate(node.children):
         lines.extend(_render(child, child_prefix, i == len(node.children) - 1 and not node.more))
     if node.more:
-        lines.append(f"{child_prefix}└── … and {node.more} more cells")
+        lines.append(f"{child_prefix}└── " + n_("… and {n} more cell", "… and {n} more cells", node.more))
     return lines

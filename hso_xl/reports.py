@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .discover import COMPANIONS, find_companion
 from .findings import Finding, Severity
+from .i18n import _, n_
 from .model.checked import Checked
 from .model.records import ReportData, read_report_data
 from .render.report_context import report_context
@@ -31,11 +32,14 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
     for folder in folders[1:]:
         path = path or find_companion(folder, "report_data")
     if path is None:
-        where = " or ".join(f"{_shown(f)}/" for f in folders)
+        where = f"{_shown(folders[0])}/"
+        for folder in folders[1:]:
+            where = _("{first} or {second}", first=where, second=f"{_shown(folder)}/")
         return None, [], [Finding(
             Severity.INFO, "report.no_data",
-            f"no regional report data workbook ({COMPANIONS['report_data'].capitalize()}*.xlsx in {where}, or "
-            f"report_data in hso.toml): the regional reports ({names}) were not written")]
+            _("no regional report data workbook ({pattern} in {folders}, or report_data in hso.toml): the regional "
+              "reports ({templates}) were not written", pattern=f"{COMPANIONS['report_data'].capitalize()}*.xlsx",
+              folders=where, templates=names))]
     data = read_report_data(path, list(checked.budget.municipalities))
     models = {m.official_name: m for m in checked.budget.municipalities}
     subjects, missing = [], []
@@ -51,11 +55,14 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
         subjects.append((municipality.official_name, context))
     notes = list(data.findings)
     if missing:
-        shown = ", ".join(missing[:LISTED]) + (f" and {len(missing) - LISTED} more" if len(missing) > LISTED else "")
+        shown = ", ".join(missing[:LISTED])
+        if len(missing) > LISTED:
+            shown = _("{names} and {n} more", names=shown, n=len(missing) - LISTED)
         notes.append(Finding(
             Severity.INFO, "report.no_records",
-            f"{path.name} holds no records of {shown}: no regional report ({names}) was written for "
-            f"{'it' if len(missing) == 1 else 'them'}"))
+            n_("{file} holds no records of {names}: no regional report ({templates}) was written for it",
+               "{file} holds no records of {names}: no regional report ({templates}) was written for them",
+               len(missing), file=path.name, names=shown, templates=names)))
     return data, subjects, notes
 
 

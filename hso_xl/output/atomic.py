@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputProblem
+from ..i18n import _
 
 def _old(out: Path) -> Path:
     return out.with_name(f".{out.name}.previous")
@@ -58,8 +59,8 @@ def build_lock(out: Path, wait: float = LOCK_WAIT_SECONDS, on_wait=None):
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise OutputProblem(
-                        "another build is writing to this output folder and did not finish in time",
-                        file=out, hint="Wait for it to finish, then run the build again") from None
+                        _("another build is writing to this output folder and did not finish in time"),
+                        file=out, hint=_("Wait for it to finish, then run the build again")) from None
                 if not told and on_wait:
                     on_wait()
                     told = True
@@ -79,8 +80,8 @@ def staged_output(out: Path):
         recover(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
-        raise OutputProblem(f"the output folder cannot be prepared ({exc.strerror})", file=out,
-                            hint="Check that the folder is writable and not open in another program") from None
+        raise OutputProblem(_("the output folder cannot be prepared ({reason})", reason=exc.strerror), file=out,
+                            hint=_("Check that the folder is writable and not open in another program")) from None
     try:
         yield staging
         if out.exists():

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from ..i18n import _, n_
 from ..swedish import NBSP, group
 
 KINDS = {"liggande": "liggande stapeldiagram", "stapel": "stapeldiagram", "cirkel": "cirkeldiagram",
@@ -54,14 +55,16 @@ class Chart:
 def check_chart(chart: Chart) -> None:
     """Raise ValueError, in the template writer's words, for a chart that cannot be drawn."""
     if chart.kind not in KINDS:
-        raise ValueError(f"'{chart.kind}' is not a kind of chart; use one of {', '.join(KINDS)}")
+        raise ValueError(_("'{kind}' is not a kind of chart; use one of {kinds}", kind=chart.kind, kinds=", ".join(KINDS)))
     if len(chart.labels) != len(chart.values):
-        raise ValueError(f"the chart has {len(chart.labels)} labels but {len(chart.values)} values")
+        raise ValueError(_("the chart has {labels} but {values}",
+                           labels=n_("{n} label", "{n} labels", len(chart.labels)),
+                           values=n_("{n} value", "{n} values", len(chart.values))))
     for value in chart.values:
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise ValueError(f"a chart value must be a number, not {value!r}")
+            raise ValueError(_("a chart value must be a number, not {value}", value=repr(value)))
     if chart.kind in ("cirkel", "ring") and any(v < 0 for v in chart.values):
-        raise ValueError("a pie or donut chart cannot show negative values")
+        raise ValueError(_("a pie or donut chart cannot show negative values"))
 
 
 def amount(value, unit: str) -> str:
@@ -119,7 +122,7 @@ def _png(chart: Chart) -> bytes:
             positions = list(range(len(values)))[::-1]  # the first record on top
             ax.barh(positions, values, color=PALETTE[0], height=0.62, zorder=2)
             ax.set_yticks(positions, [_short(label) for label in chart.labels])
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: tick(v, chart.unit, largest)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick(v, chart.unit, largest)))
             ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
             ax.set_xlim(0, largest * 1.22 or 1)
             for y, v, raw in zip(positions, values, chart.values):
@@ -129,7 +132,7 @@ def _png(chart: Chart) -> bytes:
             positions = list(range(len(values)))
             ax.bar(positions, values, color=PALETTE[0], width=0.62, zorder=2)
             ax.set_xticks(positions, [_short(label, 18) for label in chart.labels])
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick(v, chart.unit, largest)))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick(v, chart.unit, largest)))
             ax.grid(axis="y", color=GRID, linewidth=0.6, zorder=0)
             ax.set_ylim(0, largest * 1.15 or 1)
             for x, v, raw in zip(positions, values, chart.values):

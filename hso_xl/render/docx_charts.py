@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from ..i18n import _
 from .charts import Chart, alt_text, amount, check_chart, png
 
 EMU_PER_CM = 360_000
@@ -60,12 +61,12 @@ def diagram(items, kind: str = "liggande", etikett: str | None = None, varde: st
     items = list(items)
     if etikett is not None or varde is not None:
         if etikett is None or varde is None:
-            raise ValueError("diagram needs both etikett= and varde= (the keys of each record's label and number)")
+            raise ValueError(_("diagram needs both etikett= and varde= (the keys of each record's label and number)"))
         labels = [str(_key(item, etikett)) for item in items]
         values = [_key(item, varde) for item in items]
     else:
         if etiketter is None:
-            raise ValueError("diagram needs etikett= and varde= for records, or etiketter= for a list of numbers")
+            raise ValueError(_("diagram needs etikett= and varde= for records, or etiketter= for a list of numbers"))
         labels, values = [str(x) for x in etiketter], items
     values = [Decimal(str(v)) if isinstance(v, float) else v for v in values]
     chart = Chart(kind, str(titel), tuple(labels), tuple(values), str(enhet),
@@ -80,7 +81,8 @@ def _key(item, key: str):
     try:
         return item[key]
     except (KeyError, TypeError, IndexError):
-        raise ValueError(f"a chart item has no '{key}' (it has {', '.join(map(str, item)) if isinstance(item, dict) else type(item).__name__})") from None
+        has = ", ".join(map(str, item)) if isinstance(item, dict) else type(item).__name__
+        raise ValueError(_("a chart item has no '{key}' (it has {keys})", key=key, keys=has)) from None
 
 
 class DocxChart:
@@ -92,9 +94,9 @@ class DocxChart:
     def __html__(self) -> str:
         template = _rendering.get()
         if template is None or getattr(template, "current_rendering_part", None) is None:
-            raise ValueError("a chart can only be drawn in a Word template (in Excel, use {%diagram … %})")
+            raise ValueError(_("a chart can only be drawn in a Word template (in Excel, use {%diagram … %})"))
         part = template.current_rendering_part
-        rid, _ = part.get_or_add_image(io.BytesIO(png(self.chart)))
+        rid, _image = part.get_or_add_image(io.BytesIO(png(self.chart)))
         xml = picture_paragraph(self.chart, rid)
         if self.table:
             xml += data_table(self.chart)

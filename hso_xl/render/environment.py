@@ -12,6 +12,7 @@ import re
 from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from ..i18n import SOURCE, Message, _
 from .docx_charts import diagram
 from .filters import FILTERS
 
@@ -57,25 +58,40 @@ TEMPLATE_ERRORS = (TemplateError, SecurityError, TypeError, ValueError, Arithmet
 _UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
 
 
-def describe_error(exc: Exception, editor: str) -> tuple[str, str, str | None]:
-    """Return (what went wrong, what to do, the unknown variable's name) for a rendering error."""
-    message = getattr(exc, "message", None) or str(exc)
+def describe_error(exc: Exception, editor: str) -> tuple[Message, Message, str | None]:
+    """Return (what went wrong, what to do, the unknown variable's name) for a rendering error.
+
+    Jinja's own text (and a library's) is English data quoted in our sentence; a message of ours
+    (a missing fact's, a filter's) is shown in the reader's language.
+    """
+    detail = _detail(exc)
+    text = detail.render(SOURCE) if isinstance(detail, Message) else detail
     if isinstance(exc, UndefinedError):
-        match = _UNDEFINED.search(message)
+        match = _UNDEFINED.search(text)
         name = next((g for g in match.groups() if g), None) if match else None
-        what = f"unknown variable '{name}'" if name else f"unknown variable ({message})"
-        return what, "Correct the tag; docs/templates.md lists every variable a template can use", name
+        what = _("unknown variable '{name}'", name=name) if name else _("unknown variable ({message})", message=detail)
+        return what, _("Correct the tag; docs/templates.md lists every variable a template can use"), name
     if isinstance(exc, SecurityError):
-        return (f"the template tried something not allowed in a template ({message})",
-                "Remove the tag; templates may only print values from docs/templates.md", None)
+        return (_("the template tried something not allowed in a template ({message})", message=detail),
+                _("Remove the tag; templates may only print values from docs/templates.md"), None)
     if isinstance(exc, TemplateSyntaxError):
-        return (f"Jinja syntax error: {message}",
-                "Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}",
+        return (_("Jinja syntax error: {message}", message=detail),
+                _("Check that every {{ has its }} and every {% if %} or {% for %} its {% endif %} or {% endfor %}"),
                 None)
     if isinstance(exc, LookupError):
-        return (f"the template asks for {message}, which is not there", f"Correct the tag in {editor}; "
-                "docs/templates.md lists what each list and table holds", None)
-    return f"the template could not be rendered: {message}", f"Correct the tag in {editor} and run again", None
+        return (_("the template asks for {message}, which is not there", message=detail),
+                _("Correct the tag in {editor}; docs/templates.md lists what each list and table holds", editor=editor),
+                None)
+    return (_("the template could not be rendered: {message}", message=detail),
+            _("Correct the tag in {editor} and run again", editor=editor), None)
+
+
+def _detail(exc: Exception) -> Message | str:
+    """The exception's own text: a message of ours as it is, anything else as the library wrote it."""
+    for candidate in (getattr(exc, "message", None), *exc.args[:1]):
+        if isinstance(candidate, Message):
+            return candidate
+    return getattr(exc, "message", None) or str(exc)
 
 
 def short(text, limit: int = 160) -> str:

@@ -13,6 +13,7 @@ from functools import wraps
 
 from jinja2 import Undefined
 
+from ..i18n import _
 from ..model.dates import iso_date
 from ..swedish import NBSP, group, percent, sort_key
 from .missing import MissingFact
@@ -23,7 +24,7 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
 
 def _number(value) -> Decimal:
     if isinstance(value, bool) or value is None:
-        raise TypeError(f"expected an amount, got {value!r}")
+        raise TypeError(_("expected an amount, got {value}", value=repr(value)))
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
@@ -84,7 +85,8 @@ def _date(value) -> dt.date:
         return value
     if isinstance(value, str) and iso_date(value) is not None:
         return iso_date(value).date()
-    raise ValueError(f"{value!r} is not a date (in the workbook, type dates as dates, or as text like 2027-04-30)")
+    raise ValueError(_("{value} is not a date (in the workbook, type dates as dates, or as text like 2027-04-30)",
+                       value=repr(value)))
 
 
 def datum(value) -> str:
@@ -106,7 +108,8 @@ def svsort(items, attribute: str | None = None):
             try:
                 value = item[attribute] if isinstance(item, dict) else getattr(item, attribute)
             except (KeyError, AttributeError):
-                raise ValueError(f"svsort('{attribute}'): the items have no '{attribute}' to sort by") from None
+                raise ValueError(_("svsort('{attribute}'): the items have no '{attribute}' to sort by",
+                                   attribute=attribute)) from None
         return sort_key(str(value))
 
     return sorted(items, key=key)

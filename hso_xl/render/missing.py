@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from jinja2 import Undefined
 
+from ..i18n import _
 from ..model.facts import SCOPE_SHEETS, FactSpec
 
 
@@ -17,9 +18,12 @@ class MissingFact(Undefined):
     __slots__ = ("scope", "spec", "subject")
 
     def __init__(self, scope: str, fact: FactSpec, subject: str | None = None) -> None:
-        where = f" for {subject}" if subject else ""
-        super().__init__(hint=f"the fact '{fact.title}' ({scope}.{fact.key}) is not in the workbook{where}; "
-                              f"add it to the {SCOPE_SHEETS[scope]} sheet or the facts workbook", name=fact.key)
+        names = {"title": fact.title, "scope": scope, "key": fact.key, "sheet": SCOPE_SHEETS[scope]}
+        hint = (_("the fact '{title}' ({scope}.{key}) is not in the workbook for {subject}; add it to the {sheet} "
+                  "sheet or the facts workbook", subject=subject, **names) if subject else
+                _("the fact '{title}' ({scope}.{key}) is not in the workbook; add it to the {sheet} sheet or the "
+                  "facts workbook", **names))
+        super().__init__(hint=hint, name=fact.key)
         self.scope = scope
         self.spec = fact
         self.subject = subject

@@ -10,6 +10,7 @@ can tell which report to send again when a record changes.
 from __future__ import annotations
 
 from ..errors import ContractError
+from ..i18n import _
 from ..model.budget import Municipality
 from ..model.records import ReportData, Table
 from ..workbook.values import template_value
@@ -31,13 +32,14 @@ def report_context(data: ReportData, municipality: Municipality) -> dict[str, li
 def table_key(data: ReportData, table: Table) -> str:
     key = slug(table.name)
     if not key or key[0].isdigit():
-        raise ContractError(f"the sheet name '{table.name}' gives no name a template can use",
+        raise ContractError(_("the sheet name '{sheet}' gives no name a template can use", sheet=table.name),
                             file=data.path, location=table.name,
-                            hint="Start the sheet's name with a letter, e.g. 'Nyckeltal'")
+                            hint=_("Start the sheet's name with a letter, e.g. 'Nyckeltal'"))
     others = [t.name for t in data.tables if t is not table and slug(t.name) == key]
     if others:
-        raise ContractError(f"the sheets '{table.name}' and '{others[0]}' give templates the same name '{key}'",
-                            file=data.path, location=table.name, hint="Rename one of the sheets")
+        raise ContractError(_("the sheets '{sheet}' and '{other}' give templates the same name '{key}'",
+                              sheet=table.name, other=others[0], key=key),
+                            file=data.path, location=table.name, hint=_("Rename one of the sheets"))
     return key
 
 
@@ -50,9 +52,10 @@ def column_keys(data: ReportData, table: Table) -> dict[str, str]:
         if key and key not in RESERVED and clash is None:
             keys[title] = key
             continue
-        why = (f"the columns '{clash}' and '{title}' give templates the same name '{key}'" if clash else
-               f"the column title '{title}' cannot be used as a name in templates")
-        raise ContractError(why, file=data.path, location=table.name, hint="Give the column another title")
+        why = (_("the columns '{first}' and '{second}' give templates the same name '{key}'", first=clash,
+                 second=title, key=key) if clash else
+               _("the column title '{title}' cannot be used as a name in templates", title=title))
+        raise ContractError(why, file=data.path, location=table.name, hint=_("Give the column another title"))
     return keys
 
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import TemplateProblem
+from ..i18n import _
 from ..workbook.book import ref as cell_ref
 from .charts import KINDS
 from .environment import short
@@ -64,23 +65,23 @@ def take_chart_tags(book, template) -> list[ChartTag]:
 def _parse(body: str, sheet: str, row: int, col: int, text: str, template) -> ChartTag:
     where = cell_ref(sheet, row, col)
 
-    def problem(what: str) -> TemplateProblem:
-        return TemplateProblem(f'{what} in the cell "{short(text)}"', file=template, location=where,
-                               hint='Write the tag as {%diagram stapel A5:D6 titel="…" %}; docs/templates.md '
-                                    "lists the kinds and options")
+    def problem(what) -> TemplateProblem:
+        return TemplateProblem(_('{what} in the cell "{content}"', what=what, content=short(text)), file=template,
+                               location=where, hint=_('Write the tag as {%diagram stapel A5:D6 titel="…" %}; '
+                                                      'docs/templates.md lists the kinds and options'))
 
     words = body.split(None, 2)
     if len(words) < 2:
-        raise problem("a chart tag needs a kind and a range")
+        raise problem(_("a chart tag needs a kind and a range"))
     kind, area = words[0], words[1]
     if kind not in KINDS:
-        raise problem(f"'{kind}' is not a kind of chart (use {', '.join(KINDS)})")
+        raise problem(_("'{kind}' is not a kind of chart (use {kinds})", kind=kind, kinds=", ".join(KINDS)))
     if not _RANGE.fullmatch(area):
-        raise problem(f"'{area}' is not a range of cells like A5:D6")
+        raise problem(_("'{area}' is not a range of cells like A5:D6", area=area))
     options = {}
     for name, value in _OPTION.findall(words[2] if len(words) > 2 else ""):
         if name not in OPTIONS:
-            raise problem(f"unknown chart option '{name}'")
+            raise problem(_("unknown chart option '{name}'", name=name))
         options[name] = value[1:-1] if value[:1] in "\"'" else value
     return ChartTag(sheet, row, col, kind, area, options, where, text)
 
@@ -99,14 +100,14 @@ def add_charts(book, tags: list[ChartTag], layouts: dict, render_text, template)
         try:
             moved = rewrite_formula("=" + tag.area, tag.sheet, layouts, here)[1:]
         except ValueError as exc:
-            raise TemplateProblem(f"the chart's range '{tag.area}' cannot be read ({exc})", file=template,
-                                  location=tag.where) from None
-        sheet_part, _, area = moved.rpartition("!")
+            raise TemplateProblem(_("the chart's range '{area}' cannot be read ({reason})", area=tag.area,
+                                    reason=str(exc)), file=template, location=tag.where) from None
+        sheet_part, _bang, area = moved.rpartition("!")
         source = book[sheet_part.strip("'").replace("''", "'")] if sheet_part else ws
         min_col, min_row, max_col, max_row = range_boundaries(area.replace("$", ""))
         if max_col - min_col < 1 or max_row - min_row < 1:
-            raise TemplateProblem(f"the chart's range {tag.area} needs a row of titles and a column of categories "
-                                  "besides the numbers", file=template, location=tag.where)
+            raise TemplateProblem(_("the chart's range {area} needs a row of titles and a column of categories "
+                                    "besides the numbers", area=tag.area), file=template, location=tag.where)
         by_rows = tag.options.get("per") == "rad"
         chart = {"cirkel": PieChart, "ring": DoughnutChart}.get(tag.kind, BarChart)()
         if tag.kind in ("stapel", "liggande"):
@@ -140,11 +141,11 @@ def _cm(tag: ChartTag, name: str, default: float, template) -> float:
     try:
         value = float(tag.options.get(name, default))
     except ValueError:
-        raise TemplateProblem(f"the chart option {name}={tag.options[name]} is not a number of cm", file=template,
-                              location=tag.where) from None
+        raise TemplateProblem(_("the chart option {name}={value} is not a number of cm", name=name,
+                                value=tag.options[name]), file=template, location=tag.where) from None
     if not 1 <= value <= 60:
-        raise TemplateProblem(f"the chart option {name}={value:g} should be between 1 and 60 cm", file=template,
-                              location=tag.where)
+        raise TemplateProblem(_("the chart option {name}={value} should be between 1 and 60 cm", name=name,
+                                value=f"{value:g}"), file=template, location=tag.where)
     return value
 
 
