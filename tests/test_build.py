@@ -220,3 +220,67 @@ def test_unsafe_names_stay_inside_the_output_folder(tmp_path, templates, make_wo
     written = [p for p in tmp_path.rglob("*.docx") if "templates" not in p.parts]
     assert all(out in p.parents for p in written)
     assert (out / "kommuner" / "-..-Ö-vik- kommun – Beslut.docx").exists()
+
+
+@pytest.mark.parametrize("strict, cells, english, swedish", [
+    (False, {"C7": -1}, "the check found 1 error, so no document was written; first: ",
+     "kontrollen hittade 1 fel, så inget dokument skrevs; det första: "),
+    (True, {"B7": None, "C7": None},
+     "the check found 2 errors or warnings (strict = true in hso.toml), so no document was written; first: ",
+     "kontrollen hittade 2 fel eller varningar (strict = true i hso.toml), så inget dokument skrevs; det första: "),
+], ids=["error", "strict"])
+def test_a_stopped_build_says_why_in_the_users_language(sample, strict, cells, english, swedish):
+    import dataclasses
+
+    import openpyxl
+
+    from hso_xl.build import stop_if_not_buildable
+    from hso_xl.errors import BuildStopped
+    from hso_xl.i18n import speaking
+    from hso_xl.model.checked import check_workbook
+    from hso_xl.settings import Settings
+
+    wb = openpyxl.load_workbook(sample)
+    for cell, value in cells.items():
+        wb["Budget"][cell] = value
+    wb.save(sample)
+    checked = check_workbook(sample, dataclasses.replace(Settings(), strict=strict))
+    with pytest.raises(BuildStopped) as stopped:
+        stop_if_not_buildable(checked)
+    first = next(f for f in checked.findings if f.severity.value in (("error", "warning") if strict else ("error",)))
+    with speaking("sv"):
+        assert str(stopped.value.message) == swedish + first.line()
+        assert str(stopped.value.hint) == ("Kör 'hso-xl check' för att se allt som kontrollen hittade, rätta "
+                                           "arbetsboken och bygg igen")
+        assert stopped.value.to_json()["message"].startswith(english)  # JSON keeps English
+    assert str(stopped.value.message) == english + first.line()
+
+
+def test_no_template_to_render_is_said_in_swedish(tmp_path, sample):
+    from hso_xl.build import build as run_build
+    from hso_xl.errors import TemplateProblem
+    from hso_xl.i18n import speaking
+
+    (tmp_path / "mallar" / "kommun").mkdir(parents=True)
+    with speaking("sv"), pytest.raises(TemplateProblem) as caught:
+        run_build(sample, tmp_path / "ut", tmp_path / "mallar", only=("Intyg",))
+    with speaking("sv"):
+        assert caught.value.paragraph() == (
+            f"{tmp_path / 'mallar'}: det finns ingen mall att fylla i som matchar Intyg. Lägg mallar (.docx eller "
+            ".xlsx) i templates/kommun, templates/projekt, templates/finansiar eller templates/rapport.")
+    assert not (tmp_path / "ut").exists()
+
+
+def test_a_busy_output_folder_is_said_in_swedish(tmp_path):
+    from hso_xl.errors import OutputProblem
+    from hso_xl.i18n import speaking
+    from hso_xl.output.atomic import build_lock
+
+    out = tmp_path / "output"
+    with build_lock(out), pytest.raises(OutputProblem) as busy, build_lock(out, wait=0):
+        pass
+    with speaking("sv"):
+        assert busy.value.paragraph() == (f"{out}: ett annat bygge skriver till den här utdatamappen och blev inte "
+                                          "klart i tid. Vänta tills det är klart och bygg sedan igen.")
+    assert busy.value.to_json()["message"] == ("another build is writing to this output folder and did not finish "
+                                               "in time")

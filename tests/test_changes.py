@@ -241,3 +241,83 @@ def test_the_console_summary_stays_short_and_the_file_holds_everything(tmp_path)
     assert len(summary.splitlines()) <= 45
     report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
     assert all(f"KS 2027/{row}" in report for row in range(4, 11))
+
+
+# -- in the user's language -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sundsvall_report(tmp_path_factory):
+    """The change report from the sample to the sample with Sundsvall's 2027 raised to 700 000 kr."""
+    from hso_xl.build import check_for_documents, render_jobs
+    from hso_xl.changes import compare, snapshot
+    from hso_xl.settings import Settings
+
+    path = tmp_path_factory.mktemp("sv") / "HSO_finansiering_ny.xlsx"
+    shutil.copy(SAMPLE, path)
+    wb = openpyxl.load_workbook(path)
+    wb["Finansiering"]["D11"] = 700_000
+    wb.save(path)
+    snapshots = []
+    for workbook in (SAMPLE, path):
+        checked, plan = check_for_documents(workbook, Settings(), ROOT / "templates")
+        snapshots.append(snapshot(checked, render_jobs(plan.jobs), plan.report_data))
+    return compare(*snapshots)
+
+
+def test_the_summary_speaks_swedish(sundsvall_report):
+    from hso_xl.changes import render_summary
+    from hso_xl.i18n import speaking
+
+    with speaking("sv"):
+        lines = render_summary(sundsvall_report).splitlines()
+    assert lines[:3] == [
+        "Ändringar från HSO_finansiering_2027-2029.xlsx till HSO_finansiering_ny.xlsx:",
+        "  indata      Finansiering!D11 [Sundsvalls kommun · 2027]: 661 270 → 700 000",
+        "  nyckeltal   Sundsvalls kommun 2027: 661 270 → 700 000",
+    ]
+    assert ("  skicka igen finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (visar ändrade uppgifter: "
+            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; Finansiering!E11 [Sundsvalls kommun · "
+            "2028] 661 270 → 700 000; … 1 till)") in lines
+    with speaking("en"):
+        english = render_summary(sundsvall_report).splitlines()
+    assert english[1] == "  input  Finansiering!D11 [Sundsvalls kommun · 2027]: 661 270 → 700 000"
+    assert ("  resend finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (shows changed inputs: "
+            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; Finansiering!E11 [Sundsvalls kommun · "
+            "2028] 661 270 → 700 000; … 1 more)") in english
+
+
+def test_the_change_file_is_swedish_whatever_the_user_speaks(sundsvall_report):
+    from hso_xl.changes import first_build_markdown, render_markdown
+    from hso_xl.i18n import speaking
+
+    with speaking("en"):
+        english = render_markdown(sundsvall_report), first_build_markdown()
+    with speaking("sv"):
+        swedish = render_markdown(sundsvall_report), first_build_markdown()
+    assert english == swedish
+    lines = swedish[0].splitlines()
+    assert lines[:4] == ["# Ändringar sedan förra körningen", "",
+                         "Arbetsbok: HSO_finansiering_2027-2029.xlsx → HSO_finansiering_ny.xlsx", ""]
+    assert "## Dokument att skicka igen" in lines and "## Ändrade indata" in lines
+    assert ("- finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (visar ändrade uppgifter: "
+            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; Finansiering!E11 [Sundsvalls kommun · "
+            "2028] 661 270 → 700 000; Finansiering!F11 [Sundsvalls kommun · 2029] 661 270 → 700 000)") in lines
+    assert "| cell | rad och kolumn | före | efter |" in lines
+    assert "| nyckeltal | före | efter |" in lines
+    assert swedish[1] == "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n"
+
+
+@pytest.mark.parametrize("lang, more, nothing", [
+    ("en", "  … and 1 more document (see ÄNDRINGAR.md)", "  input  Blad!A2: new row 'Ny AB' (2027 (empty))"),
+    ("sv", "  … och ytterligare 1 dokument (se ÄNDRINGAR.md)", "  indata      Blad!A2: ny rad 'Ny AB' (2027 (tomt))"),
+])
+def test_the_summary_counts_what_it_leaves_out_in_words(lang, more, nothing):
+    from hso_xl.changes import Change, ChangeReport, Resend, render_summary
+    from hso_xl.i18n import speaking
+
+    documents = [Resend(f"kommuner/{i:02}.docx", "new") for i in range(13)]
+    report = ChangeReport("a.xlsx", "b.xlsx", [Change("added", "Blad!A2", "Ny AB", cells={"2027": None})], [],
+                          documents)
+    with speaking(lang):
+        lines = render_summary(report).splitlines()
+    assert lines[-1] == more and lines[1] == nothing

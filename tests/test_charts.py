@@ -166,6 +166,40 @@ def test_a_bad_chart_tag_names_the_cell(tmp_path, tag, words):
     assert "Företagsstöd!D3" in caught.value.paragraph() and words in caught.value.paragraph()
 
 
+@pytest.mark.parametrize("tag, swedish", [
+    ("{%diagram torta A3:B4 %}", "'torta' är ingen diagramtyp (använd liggande, stapel, cirkel, ring) i cellen "
+                                 "\"{%diagram torta A3:B4 %}\". Skriv taggen som {%diagram stapel A5:D6 titel=\"…\" %}; "
+                                 "i docs/templates.md står vilka diagramtyper och alternativ som finns."),
+    ("{%diagram stapel A3:A4 %}", "diagrammets cellområde A3:A4 behöver en rad med rubriker och en kolumn med "
+                                  "kategorier utöver talen."),
+    ("{%diagram stapel A3:B4 hojd=90 %}", "diagrammets alternativ hojd=90 ska vara mellan 1 och 60 cm."),
+])
+def test_a_bad_chart_tag_is_explained_in_swedish(tmp_path, tag, swedish):
+    from hso_xl.i18n import speaking
+
+    template = excel_template(tmp_path / "t.xlsx", tag)
+    with pytest.raises(TemplateProblem) as caught:
+        render_xlsx(template, CONTEXT, dt.datetime(2025, 1, 1))
+    with speaking("sv"):
+        assert caught.value.paragraph() == f"{template}: Företagsstöd!D3: {swedish}"
+
+
+@pytest.mark.parametrize("lang, labels, words", [
+    ("en", ("A",), "the chart has 1 label but 2 values"),
+    ("sv", ("A",), "diagrammet har 1 etikett men 2 värden"),
+    ("sv", ("A", "B", "C"), "diagrammet har 3 etiketter men 2 värden"),
+    ("sv", ("A", "B"), "ett cirkel- eller ringdiagram kan inte visa negativa värden"),
+])
+def test_a_chart_that_cannot_be_drawn_is_explained(lang, labels, words):
+    from hso_xl.i18n import speaking
+    from hso_xl.render.charts import check_chart
+
+    with pytest.raises(ValueError) as caught:
+        check_chart(Chart("ring", "Stöd", labels, (1, -1)))
+    with speaking(lang):
+        assert str(caught.value) == words
+
+
 @pytest.mark.libreoffice
 @pytest.mark.slow
 def test_libreoffice_draws_the_excel_chart(tmp_path):

@@ -78,3 +78,55 @@ def test_a_share_says_how_it_is_made():
 def test_a_row_that_absorbs_rounding_says_so():
     result = CliRunner().invoke(main, ["explain", "budget.kostnader.OH (indirekta kostnader).ar.2028", str(SAMPLE)])
     assert "1 428 101,53 printed as 1 428 101, not 1 428 102: this row absorbs the rounding" in result.output
+
+
+def swedish(monkeypatch, *args: str):
+    """`hso-xl explain` as a Swedish administrator runs it."""
+    from hso_xl.i18n import speaking
+
+    monkeypatch.setenv("LANGUAGE", "sv")
+    with speaking("sv"):
+        return CliRunner().invoke(main, ["explain", *args])
+
+
+def test_the_tree_speaks_swedish(monkeypatch):
+    result = swedish(monkeypatch, "kommuner.Ånge.totalt", str(SAMPLE))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1] == "kommuner.Ånge.totalt = 1 363 221: summan av Finansiering!D9:F9, i hela kronor"
+    assert "Finansiering!D9 = 454 407  [Ånge kommun · 2027]  inmatat" in lines
+    assert "└── Finansiering!E9 = 454 407  [Ånge kommun · 2028]  (visas ovan)" in lines
+    rounding = swedish(monkeypatch, "budget.kostnader.OH (indirekta kostnader).ar.2028", str(SAMPLE))
+    assert rounding.output.splitlines()[1] == (
+        "budget.kostnader.OH (indirekta kostnader).ar.2028 = 1 428 101: värdet i Budget!C5, 1 428 101,53 skrivs ut "
+        "som 1 428 101, inte 1 428 102: den här raden tar avrundningen så att den utskrivna tabellen går ihop; se "
+        "'Printed rounding' i docs/workbook.md")
+
+
+def test_an_unknown_reference_is_explained_in_swedish(monkeypatch):
+    result = swedish(monkeypatch, "kommun.totalt", str(SAMPLE))
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        "'kommun.totalt' är en siffra för en enskild kommun. Säg vilken, till exempel: hso-xl explain kommun.totalt "
+        "--kommun Ånge.")
+
+
+@pytest.mark.parametrize("ref", ["kommuner.Ånge.totalt", "eu.andel", "Finansiering!G9", "kommun.totalt"])
+def test_the_json_is_the_same_in_both_languages(monkeypatch, ref):
+    english = explain(ref, "--json").stdout  # an error's paragraph goes to stderr, in the user's language
+    assert json.loads(english)
+    assert swedish(monkeypatch, ref, "--json", str(SAMPLE)).stdout == english
+
+
+@pytest.mark.parametrize("lang, line", [("en", "└── … and 1 more cell"), ("sv", "└── … och 1 cell till")])
+def test_a_long_range_says_how_many_cells_are_left_out(lang, line):
+    from hso_xl.explain import Explanation, Node, render_text
+    from hso_xl.i18n import speaking
+    from hso_xl.workbook.refs import CellRef
+
+    children = [Node(CellRef("Blad", row, 1), row, None, "") for row in range(2, 14)]
+    root = Node(CellRef("Blad", 14, 1), 90, "=SUM(A1:A13)", "Summa", children, more=1)
+    with speaking(lang):
+        lines = render_text(Explanation("Blad!A14", "", 90, [root])).splitlines()
+    assert lines[-1] == line
+    assert lines[2] == ("├── Blad!A2 = 2  typed in" if lang == "en" else "├── Blad!A2 = 2  inmatat")

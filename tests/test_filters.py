@@ -47,3 +47,18 @@ def test_date_filters_refuse_what_is_not_a_date(value):
     env = make_environment()
     with pytest.raises(ValueError, match="is not a date .*2027-04-30"):
         env.from_string("{{ v|datum }}").render(v=value)
+
+
+@pytest.mark.parametrize("source, value, swedish", [
+    ("{{ v|datum }}", "31/12/2029",
+     "'31/12/2029' är inget datum (skriv datum i arbetsboken som datum, eller som text i formen 2027-04-30)"),
+    ("{{ v|kr }}", None, "här ska det vara ett belopp, men värdet är None"),
+    ("{{ v|svsort('namn') }}", [1, 2], "svsort('namn'): posterna har inget 'namn' att sortera efter"),
+])
+def test_a_wrong_value_is_explained_in_swedish(source, value, swedish):
+    from hso_xl.i18n import speaking
+
+    with pytest.raises((TypeError, ValueError)) as caught:
+        make_environment().from_string(source).render(v=value)
+    with speaking("sv"):
+        assert str(caught.value) == swedish

@@ -150,3 +150,28 @@ def test_the_control_picture_does_show_in_a_pdf(tmp_path):
     (pdf,) = convert_to_pdf([tmp_path / "bild.docx"], tmp_path)
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) == 3, images
+
+
+@pytest.mark.parametrize("lang, picture, template", [
+    ("en", "the template links a picture from http://127.0.0.1:9/logo.png instead of holding it; hso-xl never "
+           "fetches it, so PDFs show an empty frame, and Word may fetch it when a reader opens the document. Insert it "
+           "into the template instead (Insert > Pictures, without 'Link to File')",
+     "the template links a document template from http://127.0.0.1:9/mall.dotx instead of holding it"),
+    ("sv", "mallen länkar till en bild på http://127.0.0.1:9/logo.png i stället för att bädda in innehållet; hso-xl "
+           "hämtar aldrig sådant, så PDF-filerna visar en tom ram, och Word kan hämta det när en läsare öppnar "
+           "dokumentet. Infoga innehållet i mallen i stället (Infoga ▸ Bilder, utan 'Länka till fil')",
+     "mallen länkar till en dokumentmall på http://127.0.0.1:9/mall.dotx i stället för att bädda in innehållet"),
+])
+def test_the_warning_about_links_names_what_is_linked(tmp_path, lang, picture, template):
+    from types import SimpleNamespace
+
+    from hso_xl.build import template_findings
+    from hso_xl.i18n import speaking
+
+    path = hostile_template(tmp_path / "Intyg.docx", "http://127.0.0.1:9", png(tmp_path / "hemlig.png"))
+    findings = template_findings([SimpleNamespace(template=path)])
+    with speaking(lang):
+        messages = [str(f.message) for f in findings]
+    assert picture in messages
+    assert any(m.startswith(template) for m in messages)
+    assert all(f.to_json()["message"].startswith("the template links ") for f in findings)  # JSON keeps English

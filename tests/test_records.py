@@ -175,3 +175,24 @@ def test_a_damaged_data_workbook_is_refused_naming_the_file(tmp_path, municipali
 ])
 def test_names_are_matched_as_the_master_workbook_matches_them(municipalities, written, matches):
     assert names_municipality(written, ange(municipalities)) is matches
+
+
+@pytest.mark.parametrize("sheets, english, swedish", [
+    ({"Nyckeltal": [["Kommun", "Mått", "MATT"], ["Ånge", "Lån", 14]]},
+     "the columns 'Mått' and 'MATT' give templates the same name 'matt'",
+     "kolumnerna 'Mått' och 'MATT' får samma namn i mallarna, 'matt'. Ge kolumnen en annan rubrik."),
+    ({"2025": [["Kommun", "Värde"], ["Ånge", 1]]},
+     "the sheet name '2025' gives no name a template can use",
+     "bladnamnet '2025' ger inget namn som en mall kan använda. Låt bladets namn börja med en bokstav, till "
+     "exempel 'Nyckeltal'."),
+])
+def test_names_templates_cannot_use_are_explained_in_swedish(tmp_path, municipalities, sheets, english, swedish):
+    from hso_xl.i18n import speaking
+
+    path = write(tmp_path / "Rapportdata.xlsx", sheets)
+    with pytest.raises(ContractError) as caught:
+        report_context(read_report_data(path, municipalities), ange(municipalities))
+    sheet = next(iter(sheets))
+    with speaking("sv"):
+        assert caught.value.paragraph() == f"{path}: {sheet}: {swedish}"
+    assert caught.value.to_json()["message"] == english

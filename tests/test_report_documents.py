@@ -5,6 +5,7 @@ are listed to send again when a record changes, and a missing data workbook is s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -322,3 +323,46 @@ def test_reports_with_charts_on_forked_workers_equal_a_one_process_build(tmp_pat
     assert hashes(tmp_path / "forked") == hashes(tmp_path / "alone")
     with zipfile.ZipFile(tmp_path / "forked" / reports[-1]) as zf:
         assert "word/media/image1.png" in zf.namelist()
+
+
+def notes_on_reports(workbook: Path) -> list:
+    """The notes the build writes about reports it does not write, for the shipped report template."""
+    from hso_xl.model.checked import check_workbook
+    from hso_xl.render.context import build_context
+    from hso_xl.reports import read_for_build
+    from hso_xl.settings import Settings
+
+    checked = check_workbook(workbook, Settings())
+    template = ROOT / "templates" / "rapport" / report_name("{kommun}")
+    return read_for_build(checked, build_context(checked, dt.date(2027, 1, 1)), [template])[2]
+
+
+def test_the_notes_on_reports_not_written_speak_swedish(tmp_path, monkeypatch):
+    from hso_xl.i18n import speaking
+
+    monkeypatch.chdir(tmp_path)
+    alone = tmp_path / "alone" / SAMPLE.name
+    alone.parent.mkdir()
+    shutil.copy(SAMPLE, alone)
+    inbox = tmp_path / "input"
+    inbox.mkdir()
+    workbook = inbox / SAMPLE.name
+    shutil.copy(SAMPLE, workbook)
+    without_data = notes_on_reports(alone)  # neither beside the workbook nor in input/
+    wb = openpyxl.load_workbook(DATA)
+    for ws in wb.worksheets:
+        for row in reversed(range(2, ws.max_row + 1)):
+            if ws.cell(row, 1).value in ("Kramfors kommun", "Ånge kommun"):
+                ws.delete_rows(row)
+    wb.save(inbox / "Rapportdata_utan_två.xlsx")
+    without_two = notes_on_reports(workbook)
+    with speaking("sv"):
+        assert [str(n.message) for n in without_data] == [
+            "det finns ingen arbetsbok med rapportdata (Rapportdata*.xlsx i alone/ eller input/, eller report_data i "
+            "hso.toml): regionrapporterna (rapport/Region Västernorrlands arbete i {kommun}.docx) skrevs inte"]
+        assert [str(n.message) for n in without_two] == [
+            "Rapportdata_utan_två.xlsx har inga uppgifter om Kramfors kommun, Ånge kommun: ingen regionrapport "
+            "(rapport/Region Västernorrlands arbete i {kommun}.docx) skrevs för de kommunerna"]
+    assert [n.to_json()["message"] for n in without_two] == [
+        "Rapportdata_utan_två.xlsx holds no records of Kramfors kommun, Ånge kommun: no regional report "
+        "(rapport/Region Västernorrlands arbete i {kommun}.docx) was written for them"]

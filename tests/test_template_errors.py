@@ -60,3 +60,34 @@ def test_a_template_mistake_is_one_clean_paragraph(tmp_path, make, text, problem
     where = "in the paragraph \"Text före" if make is word else "Blad!B2"
     assert where in message
     assert not (tmp_path / "out").exists()
+
+
+SWEDISH = [
+    ("{{ kommun.namnn }}", "okänd variabel 'namnn'",
+     "Rätta taggen; i docs/templates.md står alla variabler som en mall kan använda."),
+    ("{{ kommuner|svsort('finns_inte') }}",
+     "mallen kunde inte fyllas i: svsort('finns_inte'): posterna har inget 'finns_inte' att sortera efter",
+     "Rätta taggen i {editor} och kör igen."),
+    ("{{ kommun.totalt|kr }} {{ None|kr }}",
+     "mallen kunde inte fyllas i: här ska det vara ett belopp, men värdet är None", "Rätta taggen i {editor} och kör igen."),
+    ("{% if kommun.namn %}", "syntaxfel i en tagg (Jinja): ",
+     "Kontrollera att varje {{ har sin }} och att varje {% if %} eller {% for %} har sin {% endif %} eller "
+     "{% endfor %}."),
+]
+
+
+@pytest.mark.parametrize("make", [word, excel], ids=["word", "excel"])
+@pytest.mark.parametrize("text, problem, hint", SWEDISH, ids=[m[0] for m in SWEDISH])
+def test_a_template_mistake_is_explained_in_swedish(tmp_path, monkeypatch, make, text, problem, hint):
+    from hso_xl.i18n import speaking
+
+    templates = tmp_path / "templates"
+    make(templates, text)
+    monkeypatch.setenv("LANGUAGE", "sv")
+    with speaking("sv"):
+        result = CliRunner().invoke(main, ["build", str(SAMPLE), "--templates", str(templates), "--out",
+                                           str(tmp_path / "out")])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert problem in message and message.endswith(hint.replace("{editor}", "Word" if make is word else "Excel"))
+    assert not (tmp_path / "out").exists()
