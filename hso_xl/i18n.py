@@ -101,12 +101,12 @@ class Message:
         return Message, (self.text, self.values, self.plural, self.count)
 
 
-def _(text: str, **values) -> Message:
+def _(text: str, /, **values) -> Message:
     """Return a message written in English with `{name}` placeholders, shown in the user's language."""
     return Message(text, values)
 
 
-def n_(singular: str, plural: str, count: int, **values) -> Message:
+def n_(singular: str, plural: str, count: int, /, **values) -> Message:
     """The same for a count: `n_("{n} error", "{n} errors", n, n=n)` gives '1 fel', '2 fel' in Swedish."""
     return Message(singular, {"n": count, **values}, plural, count)
 
