@@ -162,3 +162,33 @@ def test_severity_words_and_layout_titles():
         assert finding.line() == "notering: Budget!A1: inga"
         assert str(shown_title("tillvaxtverket")) == "Tillväxtverkets budgetmall (tabellerna KOSTNAD och FINANSIERING)"
         assert title("hso") == "hso-xl's layout (sheets Budget and Finansiering)"  # for --json
+
+
+def test_a_missing_fact_is_told_in_swedish(tmp_path):
+    import docx
+
+    from hso_xl.build import plan_jobs
+    from hso_xl.missing import missing_fact_findings
+
+    def change(wb):
+        wb["Projekt"]["B16"].value = None  # Halvtidsutvärdering (SWECO) left empty
+
+    path = corpus._edited(tmp_path, "arbetsbok.xlsx", change)
+    (tmp_path / "mallar" / "projekt").mkdir(parents=True)
+    letter = docx.Document()
+    letter.add_paragraph("{% if projekt.halvtidsutvardering %}Halvtiden är {{ projekt.halvtidsutvardering }}.{% endif %}")
+    letter.add_paragraph("Diarienummer: {{ projekt.diarienummer }}")
+    letter.save(tmp_path / "mallar" / "projekt" / "Brev.docx")
+    checked = check_workbook(path, Settings())
+    findings = missing_fact_findings(checked, plan_jobs(checked, tmp_path / "mallar"))
+    with speaking("sv"):
+        assert sorted(f.line() for f in findings) == [
+            f"varning: {tmp_path / 'mallar' / 'projekt' / 'Brev.docx'}: uppgiften 'Diarienummer' (projekt.diarienummer) "
+            "finns inte i arbetsboken, så Brev.docx skriver [saknas: …] i «Diarienummer: {{ projekt.diarienummer }}» "
+            "(1 dokument). Lägg till den på bladet Projekt (eller i faktaarbetsboken)",
+            f"varning: {tmp_path / 'mallar' / 'projekt' / 'Brev.docx'}: uppgiften 'Halvtidsutvärdering (SWECO)' "
+            "(projekt.halvtidsutvardering) finns inte i arbetsboken, så Brev.docx tar bort «{% if "
+            "projekt.halvtidsutvardering %}Halvtiden är {{ projekt.halvtidsutvardering }}.{% endif %}» (1 dokument). "
+            "Lägg till den på bladet Projekt (eller i faktaarbetsboken)",
+        ]
+    assert all("(1 document). Add it to the Projekt sheet" in _same_json(f)["message"] for f in findings)
