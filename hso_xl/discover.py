@@ -14,10 +14,12 @@ import unicodedata
 from pathlib import Path
 
 from .errors import NoWorkbookFound
+from .i18n import _
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 COMPANIONS = {"facts": "fakta", "report_data": "rapportdata"}  # kind -> file names start so
-COMPANION_TITLES = {"facts": "facts workbook", "report_data": "regional report data workbook"}
+COMPANION_ABSENT = {"facts": _("the facts workbook named in hso.toml does not exist"),
+                    "report_data": _("the regional report data workbook named in hso.toml does not exist")}
 
 
 def is_workbook_name(name: str) -> bool:
@@ -49,16 +51,16 @@ def newest_workbook(folder: Path) -> Path:
     folder = Path(folder)
     if not folder.is_dir():
         raise NoWorkbookFound(
-            "the input folder does not exist",
+            _("the input folder does not exist"),
             file=folder,
-            hint="Create it and put the master workbook (.xlsx) in it, or name the workbook on the command line",
+            hint=_("Create it and put the master workbook (.xlsx) in it, or name the workbook on the command line"),
         )
     candidates = [p for p in _workbooks(folder) if companion_kind(p.name) is None]
     if not candidates:
         raise NoWorkbookFound(
-            "no workbook (.xlsx, .xlsm or .ods) was found in the input folder",
+            _("no workbook (.xlsx, .xlsm or .ods) was found in the input folder"),
             file=folder,
-            hint="Put the master workbook there, or name it on the command line",
+            hint=_("Put the master workbook there, or name it on the command line"),
         )
     return _newest(candidates)
 
@@ -68,10 +70,10 @@ def find_companion(folder: Path, kind: str, configured: Path | None = None) -> P
     if configured is not None:
         if not Path(configured).is_file():
             raise NoWorkbookFound(
-                f"the {COMPANION_TITLES[kind]} named in hso.toml does not exist",
+                COMPANION_ABSENT[kind],
                 file=configured,
-                hint=f"Correct '{kind}' in hso.toml, or remove the setting to use {COMPANIONS[kind].capitalize()}*.xlsx "
-                     "in the input folder",
+                hint=_("Correct '{key}' in hso.toml, or remove the setting to use {pattern} in the input folder",
+                       key=kind, pattern=f"{COMPANIONS[kind].capitalize()}*.xlsx"),
             )
         return Path(configured)
     folder = Path(folder)

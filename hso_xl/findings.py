@@ -49,3 +49,29 @@ def _plain(value):
 
 SEVERITY_WORDS = {Severity.ERROR: _("error"), Severity.WARNING: _("warning"), Severity.INFO: _("info")}
 
+
+def joined(parts, separator: str = ", ") -> Message:
+    """Return `parts` (messages or plain values) as one message, every part shown in the language of the whole.
+
+    Joining rendered parts would fix their language when the finding is made, so `--json` would get
+    the screen's language; this message renders them when it is shown.
+    """
+    parts = list(parts)
+    return Message(separator.join(f"{{p{i}}}" for i in range(len(parts))), {f"p{i}": p for i, p in enumerate(parts)})
+
+
+def either(parts) -> Message | str:
+    """Return 'A or B or C' as one message ('A eller B eller C')."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return _("{first} or {second}", first=parts[0], second=either(parts[1:]))
+
+
+def both(parts) -> Message | str:
+    """Return 'A and B and C' as one message ('A och B och C')."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return _("{first} and {second}", first=parts[0], second=both(parts[1:]))
+

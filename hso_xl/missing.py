@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding, Severity
+from .findings import Finding, Severity, joined
+from .i18n import Message, _, n_
 from .model.checked import Checked
 from .model.facts import SCOPE_SHEETS, SCOPES, FactSpec
 from .model.sheets import is_blank
@@ -150,24 +151,31 @@ def _lacks(job, scope, key, per_municipality, missing_project, missing_params, b
 def _finding(template: Path, uses: list[Use], jobs) -> Finding:
     use = uses[0]
     subjects = sorted({job.subject for job in jobs if job.subject}, key=sort_key)
-    where = SCOPE_SHEETS[use.scope]
-    whose = (f" for {_listed(subjects)}" if use.per_municipality and subjects else "")
-    sentences = []
+    sentences: list[Message] = []
     for u in uses:
-        effect = ("prints its alternative in" if u.alternative else "leaves out" if u.left_out
-                  else "prints [saknas: …] in")
-        text = f"{effect} «{u.sentence}»"
+        if u.alternative:
+            text = _("prints its alternative in «{sentence}»", sentence=u.sentence)
+        elif u.left_out:
+            text = _("leaves out «{sentence}»", sentence=u.sentence)
+        else:
+            text = _("prints [saknas: …] in «{sentence}»", sentence=u.sentence)
         if text not in sentences:
             sentences.append(text)
-    count = len(jobs)
-    documents = f"{count} document{'s' if count != 1 else ''}"
+    values = {"title": use.spec.title, "variable": _variable(use), "template": template.name,
+              "effects": joined(sentences, "; "), "documents": n_("{n} document", "{n} documents", len(jobs)),
+              "sheet": SCOPE_SHEETS[use.scope]}
+    if use.per_municipality and subjects:
+        message = _("the fact '{title}' ({variable}) is not in the workbook for {subjects}, so {template} {effects} "
+                    "({documents}). Add it to the {sheet} sheet (or the facts workbook)", subjects=_listed(subjects),
+                    **values)
+    else:
+        message = _("the fact '{title}' ({variable}) is not in the workbook, so {template} {effects} ({documents}). "
+                    "Add it to the {sheet} sheet (or the facts workbook)", **values)
     # The template's own alternative (a line to fill in) is its author's choice: a note. A sentence
     # left out or a marker printed is a warning.
     severity = Severity.INFO if all(u.alternative for u in uses) else Severity.WARNING
     return Finding(
-        severity, "fact.missing",
-        f"the fact '{use.spec.title}' ({_variable(use)}) is not in the workbook{whose}, so {template.name} "
-        f"{'; '.join(sentences)} ({documents}). Add it to the {where} sheet (or the facts workbook)",
+        severity, "fact.missing", message,
         str(template),
         {"fact": f"{use.scope}.{use.spec.key}", "template": template.name,
          "documents": [str(job.output) for job in jobs], "sentences": [u.sentence for u in uses]},
@@ -178,7 +186,7 @@ def _variable(use: Use) -> str:
     return f"{use.scope}.{use.spec.key}" if use.spec.key != "eu_tak" else "eu.tak"
 
 
-def _listed(names: list[str]) -> str:
+def _listed(names: list[str]) -> Message | str:
     if len(names) <= _MAX_NAMED:
         return ", ".join(names)
-    return f"{', '.join(names[:_MAX_NAMED])} and {len(names) - _MAX_NAMED} more"
+    return _("{names} and {n} more", names=", ".join(names[:_MAX_NAMED]), n=len(names) - _MAX_NAMED)

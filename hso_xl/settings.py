@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SettingsError
+from .findings import either
+from .i18n import _
 
 FILE_NAME = "hso.toml"
 LAYOUTS = ("hso", "tillvaxtverket")
@@ -71,6 +73,8 @@ _TOP = {"input": str, "output": str, "templates": str, "facts": str, "report_dat
         "language": str}
 _ROUNDING = {"costs": str, "financing": str}
 _PARAMETERS = {"first_year": int, "eu_cap": (int, float), "eu_financier": str}
+# The kinds of value a setting takes, as messages name them (in English by their Python names).
+_TYPE_WORDS = {str: _("str"), int: _("int"), float: _("float"), bool: _("bool"), dict: _("dict")}
 
 
 def load_settings(folder: Path = Path(".")) -> Settings:
@@ -81,12 +85,12 @@ def load_settings(folder: Path = Path(".")) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or "it is not UTF-8 text"
-        raise SettingsError(f"the settings file cannot be read ({why})", file=path,
-                            hint="Save it as UTF-8 text") from None
+        why = getattr(exc, "strerror", None) or _("it is not UTF-8 text")
+        raise SettingsError(_("the settings file cannot be read ({why})", why=why), file=path,
+                            hint=_("Save it as UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"the settings file is not valid TOML ({exc})", file=path,
-                            hint="Write each setting as key = value; text in quotes") from None
+        raise SettingsError(_("the settings file is not valid TOML ({problem})", problem=str(exc)), file=path,
+                            hint=_("Write each setting as key = value; text in quotes")) from None
     _check(path, data, _TOP, "")
     _check(path, data.get("rounding", {}), _ROUNDING, "rounding.")
     parameters = data.get("parameters", {})
@@ -96,16 +100,16 @@ def load_settings(folder: Path = Path(".")) -> Settings:
     base = path.parent
     rounding = data.get("rounding", {})
     if data.get("keep_archives", 10) < 0:
-        raise SettingsError("keep_archives must be 0 or more", file=path, location="keep_archives")
+        raise SettingsError(_("keep_archives must be 0 or more"), file=path, location="keep_archives")
     if data.get("layout") is not None and data["layout"] not in LAYOUTS:
-        raise SettingsError(f"layout must be one of {', '.join(LAYOUTS)}, not {data['layout']!r}", file=path,
-                            location="layout")
+        raise SettingsError(_("layout must be one of {layouts}, not {value}", layouts=", ".join(LAYOUTS),
+                              value=repr(data["layout"])), file=path, location="layout")
     if data.get("language") is not None and data["language"] not in ("sv", "en"):
-        raise SettingsError(f"language must be \"sv\" or \"en\", not {data['language']!r}", file=path,
-                            location="language")
+        raise SettingsError(_("language must be \"sv\" or \"en\", not {value}", value=repr(data["language"])),
+                            file=path, location="language")
     eu_cap = parameters.get("eu_cap")
     if eu_cap is not None and not 0 <= eu_cap <= 1:
-        raise SettingsError("parameters.eu_cap is a share between 0 and 1 (0.40 for 40 %)", file=path,
+        raise SettingsError(_("parameters.eu_cap is a share between 0 and 1 (0.40 for 40 %)"), file=path,
                             location="parameters.eu_cap")
     return Settings(
         input=base / data.get("input", "input"),
@@ -132,13 +136,13 @@ def _check(path: Path, data: dict, allowed: dict, prefix: str) -> None:
     for key, value in data.items():
         if key not in allowed:
             raise SettingsError(
-                f"unknown setting '{prefix}{key}'",
+                _("unknown setting '{key}'", key=f"{prefix}{key}"),
                 file=path,
-                hint=f"Known settings: {', '.join(prefix + k for k in allowed)} (see the README)",
+                hint=_("Known settings: {known} (see the README)", known=", ".join(prefix + k for k in allowed)),
             )
         expected = allowed[key]
         types = expected if isinstance(expected, tuple) else (expected,)
         if not isinstance(value, types) or (int in types and isinstance(value, bool)):
-            name = " or ".join(t.__name__ for t in types)
-            raise SettingsError(f"'{prefix}{key}' should be {name}, not {value!r}", file=path,
+            raise SettingsError(_("'{key}' should be {kind}, not {value}", key=f"{prefix}{key}",
+                                  kind=either(_TYPE_WORDS[t] for t in types), value=repr(value)), file=path,
                                 location=f"{prefix}{key}")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..findings import Finding, Severity
+from ..findings import Finding, Severity, either, joined
+from ..i18n import Message, _, n_
 from ..swedish import group, percent, whole_kronor
 from ..workbook.book import Workbook, cell_order
 from ..workbook.refs import CellRef, references
@@ -53,7 +54,8 @@ def _negative_amounts(budget: Budget):
         for year, value, cell in zip(budget.years, line.amounts, line.cells):
             if value < 0:
                 yield Finding(Severity.ERROR, "amount.negative",
-                              f"'{line.label}' {year} is negative ({_kr(value)}); amounts must be 0 or more", cell)
+                              _("'{label}' {year} is negative ({amount}); amounts must be 0 or more", label=line.label,
+                                year=year, amount=_kr(value)), cell)
 
 
 def _dates_typed_as_text(budget: Budget):
@@ -61,13 +63,14 @@ def _dates_typed_as_text(budget: Budget):
     for fact in facts:
         if fact.typed is not None:
             yield Finding(Severity.WARNING, "date.text",
-                          f"'{fact.label}' is a date typed as text ('{fact.typed.strip()}'); it is read as "
-                          f"{fact.value:%Y-%m-%d}. Format the cell as a date so that Excel sees it as one", fact.cell)
+                          _("'{label}' is a date typed as text ('{typed}'); it is read as {date}. Format the cell as a "
+                            "date so that Excel sees it as one", label=fact.label, typed=fact.typed.strip(),
+                            date=f"{fact.value:%Y-%m-%d}"), fact.cell)
         elif isinstance(fact.value, str) and looks_like_date(fact.value):
             yield Finding(Severity.ERROR, "date.ambiguous",
-                          f"'{fact.label}' holds '{fact.value.strip()}', text that looks like a date but cannot be "
-                          "read as one day for certain (31/12 or 12/31? a day that does not exist?); type it as a "
-                          "date in Excel, or as text in the form 2029-12-31",
+                          _("'{label}' holds '{value}', text that looks like a date but cannot be read as one day for "
+                            "certain (31/12 or 12/31? a day that does not exist?); type it as a date in Excel, or as "
+                            "text in the form 2029-12-31", label=fact.label, value=fact.value.strip()),
                           fact.cell)
 
 
@@ -80,8 +83,9 @@ def _document_date(budget: Budget):
     day = value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else None
     if day is not None and day > dt.date.today():
         yield Finding(Severity.WARNING, "date.future",
-                      f"'{fact.label}' is {day.isoformat()}, later than today ({dt.date.today().isoformat()}); every "
-                      "document is dated so. Correct it, or clear it to date each document the day it changes",
+                      _("'{label}' is {day}, later than today ({today}); every document is dated so. Correct it, or "
+                        "clear it to date each document the day it changes", label=fact.label, day=day.isoformat(),
+                        today=dt.date.today().isoformat()),
                       fact.cell)
 
 
@@ -89,7 +93,8 @@ def _empty_amounts(budget: Budget):
     for line in [*budget.costs, *budget.direct_costs, *budget.financing]:
         for cell in line.empty_cells:
             yield Finding(Severity.WARNING, "amount.empty",
-                          f"'{line.label}' has an empty amount, counted as 0; type 0 if that is meant", cell)
+                          _("'{label}' has an empty amount, counted as 0; type 0 if that is meant", label=line.label),
+                          cell)
 
 
 def _expected(budget: Budget) -> dict[str, tuple[list[Decimal], list[Line]]]:
@@ -124,30 +129,32 @@ def _workbook_totals(budget: Budget, workbook: Workbook | None):
         if not wrong:
             continue
         if all(abs(line.amounts[i] - ours[i]) <= _tolerance(budget, i, rows) for i in wrong):
-            years = ", ".join(f"{budget.years[i]} {_kr(line.amounts[i])} (its rows {_kr(ours[i])})" for i in wrong)
+            years = joined(_("{year} {shown} (its rows {rows})", year=budget.years[i], shown=_kr(line.amounts[i]),
+                             rows=_kr(ours[i])) for i in wrong)
             findings.append(Finding(
                 Severity.WARNING, "workbook.total_rounding",
-                f"'{line.label}' differs from its rows by what rounding of the typed-in amounts explains: {years}; "
-                "the documents print the sum of the rows", line.cells[wrong[0]]))
+                _("'{label}' differs from its rows by what rounding of the typed-in amounts explains: {years}; the "
+                  "documents print the sum of the rows", label=line.label, years=years), line.cells[wrong[0]]))
             continue
         if role == PROJECT and all(abs((line.amounts[i] - ours[i]) - explained[i]) < HALF_ORE for i in wrong):
             continue  # the project total follows from a booked total already reported
         left_out = _rows_left_out(workbook, line, rows, wrong) if workbook is not None else []
-        years = ", ".join(f"{budget.years[i]} {_kr(line.amounts[i])} where its rows add up to {_kr(ours[i])}"
-                          for i in wrong)
+        years = joined(_("{year} {shown} where its rows add up to {rows}", year=budget.years[i],
+                         shown=_kr(line.amounts[i]), rows=_kr(ours[i])) for i in wrong)
         if left_out:
             names = "; ".join(f"'{r.label}' ({' / '.join(_kr0(a) for a in r.amounts)})" for r in left_out)
-            formula = _formula(workbook, line.cells[wrong[0]])
-            what = (f"'{line.label}' leaves out {names}: {years}. Widen the formula {formula} in "
-                    f"{_span(line, wrong)} to include {'it' if len(left_out) == 1 else 'them'}")
+            what = n_("'{label}' leaves out {names}: {years}. Widen the formula {formula} in {cells} to include it",
+                      "'{label}' leaves out {names}: {years}. Widen the formula {formula} in {cells} to include them",
+                      len(left_out), label=line.label, names=names, years=years,
+                      formula=_shown_formula(workbook, line.cells[wrong[0]]), cells=_span(line, wrong))
         else:
-            what = (f"'{line.label}' is {years}: is a row outside the SUM range, or the total typed in? "
-                    f"Make {_span(line, wrong)} add up all rows of its table")
+            what = _("'{label}' is {years}: is a row outside the SUM range, or the total typed in? Make {cells} add up "
+                     "all rows of its table", label=line.label, years=years, cells=_span(line, wrong))
         if role == BOOKED:
             for i in wrong:
                 explained[i] = line.amounts[i] - ours[i]
-            what += ("; as long as it is wrong, the financing plan, which balances against it, is off by the same "
-                     "amount")
+            what = _("{what}; as long as it is wrong, the financing plan, which balances against it, is off by the "
+                     "same amount", what=what)
         findings.append(Finding(Severity.ERROR, "workbook.total", what, line.cells[wrong[0]],
                                 {"rows_left_out": [r.label for r in left_out], "cells": [line.cells[i] for i in wrong]}))
     return findings, explained
@@ -169,18 +176,21 @@ def _row_totals(budget: Budget, workbook: Workbook | None):
         diff = shown - line.total
         if abs(diff) < HALF_ORE:
             continue
-        rounding = abs(diff) <= ROUNDING_PER_ROW * len(budget.years)
-        yield Finding(Severity.WARNING, "workbook.row_total",
-                      f"'{line.label}' has {_kr(shown)} as its total, but its years add up to {_kr(line.total)}"
-                      + ("; rounding of the typed-in years explains it" if rounding else
-                         "; correct the total or the years") + ". The documents print the sum of the years",
-                      line.total_cell)
+        if abs(diff) <= ROUNDING_PER_ROW * len(budget.years):
+            message = _("'{label}' has {shown} as its total, but its years add up to {years}; rounding of the "
+                        "typed-in years explains it. The documents print the sum of the years", label=line.label,
+                        shown=_kr(shown), years=_kr(line.total))
+        else:
+            message = _("'{label}' has {shown} as its total, but its years add up to {years}; correct the total or "
+                        "the years. The documents print the sum of the years", label=line.label, shown=_kr(shown),
+                        years=_kr(line.total))
+        yield Finding(Severity.WARNING, "workbook.row_total", message, line.total_cell)
 
 
 def _rows_left_out(workbook: Workbook, total: Line, rows: list[Line], years: list[int]) -> list[Line]:
     """Return the non-zero rows whose cell the total's formula does not read (in the first wrong year)."""
     i = years[0]
-    sheet, _, coordinate = total.cells[i].rpartition("!")
+    sheet, coordinate = total.cells[i].rpartition("!")[::2]
     target = next((s for s in workbook.sheets if _same_sheet(s.name, sheet)), None)
     if target is None:
         return []
@@ -205,7 +215,7 @@ def _reads(workbook: Workbook, formula: str, sheet: str, depth: int) -> set[Cell
 def _ref(text: str) -> CellRef:
     from openpyxl.utils.cell import coordinate_to_tuple
 
-    sheet, _, coordinate = text.rpartition("!")
+    sheet, coordinate = text.rpartition("!")[::2]
     row, col = coordinate_to_tuple(coordinate)
     return CellRef(sheet.strip("'").replace("''", "'"), row, col)
 
@@ -214,10 +224,15 @@ def _same_sheet(name: str, quoted: str) -> bool:
     return name == quoted.strip("'").replace("''", "'")
 
 
-def _formula(workbook: Workbook, ref: str) -> str:
+def _formula(workbook: Workbook, ref: str) -> str | None:
+    """The cell's formula, or None when the amount is typed in."""
     target = _ref(ref)
     cell = workbook.sheet(target.sheet).get(target.row, target.col)
-    return cell.formula if cell is not None and cell.formula else "(typed in)"
+    return cell.formula if cell is not None and cell.formula else None
+
+
+def _shown_formula(workbook: Workbook, ref: str) -> Message | str:
+    return _formula(workbook, ref) or _("(typed in)")
 
 
 def _span(line: Line, years: list[int]) -> str:
@@ -234,29 +249,33 @@ def _balance(budget: Budget, explained: list[Decimal]):
     last = len(budget.years) - 1
     for i, year in enumerate(budget.years):
         pairs = (
-            ("cash financing", budget.cash_financing(i), "booked cost", budget.booked_cost(i),
+            (True, _("cash financing"), budget.cash_financing(i), _("booked cost"), budget.booked_cost(i),
              [*budget.cash_lines, *budget.costs]),
-            ("in-kind financing", budget.in_kind_financing(i), "direct financing cost", budget.direct_cost(i),
-             [*budget.in_kind_lines, *budget.direct_costs]),
+            (False, _("in-kind financing"), budget.in_kind_financing(i), _("direct financing cost"),
+             budget.direct_cost(i), [*budget.in_kind_lines, *budget.direct_costs]),
         )
-        for what, have, of, need, lines in pairs:
+        for cash, what, have, of, need, lines in pairs:
             diff = have - need
-            if abs(diff) < HALF_ORE or (what == "cash financing" and abs(diff - explained[i]) < HALF_ORE
-                                        and explained[i] != 0):
+            if abs(diff) < HALF_ORE or (cash and abs(diff - explained[i]) < HALF_ORE and explained[i] != 0):
                 continue
+            figures = {"year": year, "what": what, "have": _kr(have), "of": of, "need": _kr(need), "diff": _kr(diff)}
             if abs(diff) <= _tolerance(budget, i, lines):
                 yield Finding(Severity.WARNING, "balance.rounding",
-                              f"{year}: {what} {_kr(have)} differs from {of} {_kr(need)} by {_kr(diff)}, which "
-                              "rounding of the typed-in amounts explains; the documents print both as the workbook "
-                              "gives them. Let one row absorb it (a formula such as the EU row's = cost − the others)",
+                              _("{year}: {what} {have} differs from {of} {need} by {diff}, which rounding of the "
+                                "typed-in amounts explains; the documents print both as the workbook gives them. Let "
+                                "one row absorb it (a formula such as the EU row's = cost − the others)", **figures),
                               _total_cell(budget, FINANCING, i))
                 continue
             suspects = [line.label for line in lines if abs(line.amounts[i] - abs(diff)) < HALF_ORE]
-            hint = (f"; a row of exactly that amount: {', '.join(suspects)} (counted twice, or missing on one side?)"
-                    if suspects else "; check the rows typed in last on both sides")
+            if suspects:
+                message = _("{year}: {what} {have} does not equal {of} {need} (difference {diff}); a row of exactly "
+                            "that amount: {rows} (counted twice, or missing on one side?)", rows=", ".join(suspects),
+                            **figures)
+            else:
+                message = _("{year}: {what} {have} does not equal {of} {need} (difference {diff}); check the rows "
+                            "typed in last on both sides", **figures)
             yield Finding(
-                Severity.ERROR, "balance.year",
-                f"{year}: {what} {_kr(have)} does not equal {of} {_kr(need)} (difference {_kr(diff)}){hint}",
+                Severity.ERROR, "balance.year", message,
                 _total_cell(budget, FINANCING, i),
                 {"difference": str(diff), "suspects": suspects},
             )
@@ -269,8 +288,9 @@ def _balance(budget: Budget, explained: list[Decimal]):
         if abs(diff) > tolerance:
             span = f"{budget.years[0]}–{budget.years[last]}"
             yield Finding(Severity.ERROR, "balance.total",
-                          f"{span}: total financing {_kr(financing)} does not equal total project cost {_kr(cost)} "
-                          f"(difference {_kr(diff)})", _total_cell(budget, FINANCING, last))
+                          _("{span}: total financing {financing} does not equal total project cost {cost} "
+                            "(difference {diff})", span=span, financing=_kr(financing), cost=_kr(cost),
+                            diff=_kr(diff)), _total_cell(budget, FINANCING, last))
 
 
 def _total_cell(budget: Budget, role: str, i: int) -> str | None:
@@ -283,7 +303,8 @@ def _eu_cap(budget: Budget, workbook: Workbook | None):
         return
     for line in budget.eu_lines:
         if line.kind != "kontant":
-            yield Finding(Severity.ERROR, "eu.kind", f"EU support '{line.label}' must be cash (kontant)", line.label_cell)
+            yield Finding(Severity.ERROR, "eu.kind", _("EU support '{label}' must be cash (kontant)", label=line.label),
+                          line.label_cell)
     if budget.eu_cap is None:
         return
     cap_amount = budget.eu_cap * budget.total_project_cost
@@ -295,35 +316,42 @@ def _eu_cap(budget: Budget, workbook: Workbook | None):
         return
     if whole_kronor(eu) <= whole_kronor(cap_amount):
         yield Finding(Severity.INFO, "eu.cap_rounding",
-                      f"EU support ({names}) {_kr(eu)} is {_kr(excess)} above the exact {percent(budget.eu_cap)} of the "
-                      f"total project cost ({_kr(cap_amount)}), which is within whole-krona rounding", cell)
+                      _("EU support ({names}) {eu} is {excess} above the exact {cap} of the total project cost "
+                        "({allowed}), which is within whole-krona rounding", names=names, eu=_kr(eu),
+                        excess=_kr(excess), cap=percent(budget.eu_cap), allowed=_kr(cap_amount)), cell)
         return
     over = Decimal(whole_kronor(excess + Decimal("0.4999")))
     advice = _eu_advice(budget, workbook, over)
     yield Finding(
         Severity.ERROR, "eu.cap",
-        f"EU support ({names}) is {_kr0(eu)}, {percent(budget.eu_rate, 2)} of the total project cost "
-        f"{_kr0(budget.total_project_cost)}; the cap {percent(budget.eu_cap)} allows {_kr0(cap_amount)}, so it is "
-        f"{_kr0(over)} too much over the period. {advice}",
+        _("EU support ({names}) is {eu}, {rate} of the total project cost {cost}; the cap {cap} allows {allowed}, so "
+          "it is {over} too much over the period. {advice}", names=names, eu=_kr0(eu),
+          rate=percent(budget.eu_rate, 2), cost=_kr0(budget.total_project_cost), cap=percent(budget.eu_cap),
+          allowed=_kr0(cap_amount), over=_kr0(over), advice=advice),
         cell, {"over": str(over), "cap_amount": str(cap_amount)},
     )
 
 
-def _eu_advice(budget: Budget, workbook: Workbook | None, over: Decimal) -> str:
+def _eu_advice(budget: Budget, workbook: Workbook | None, over: Decimal) -> Message:
     """What would bring EU support under the cap, in the administrator's terms."""
     eu_cells = [c for line in budget.eu_lines for c in line.cells]
-    formulas = workbook is not None and all(_formula(workbook, c) != "(typed in)" for c in eu_cells)
+    formulas = workbook is not None and all(_formula(workbook, c) is not None for c in eu_cells)
     others = [f for f in budget.cash_lines if not f.is_eu]
     named = [f.label for f in others if f.municipality is None][:2]
-    who = " or ".join([*named, "the municipalities together"] if any(f.municipality for f in others) else named)
+    who = either([*named, _("the municipalities together")] if any(f.municipality for f in others) else named)
+    who = who or _("the other financiers")
+    label = budget.eu_lines[0].label
     if formulas:
         drivers = _typed_inputs(workbook, eu_cells, budget)
-        driven = f" (it is computed from {drivers})" if drivers else ""
-        return (f"{budget.eu_lines[0].label}'s amount is the balancing formula{driven}, so do not type over it: "
-                f"{who or 'the other financiers'} must cover {_kr0(over)} more over the period, or the costs must "
-                f"fall by {_kr0(over / budget.eu_cap)}")
-    return (f"Lower {budget.eu_lines[0].label}'s amount ({_span(budget.eu_lines[0], list(range(len(budget.years))))}) by "
-            f"{_kr0(over)} over the period and let {who or 'the other financiers'} cover it")
+        if drivers:
+            return _("{label}'s amount is the balancing formula (it is computed from {drivers}), so do not type over "
+                     "it: {who} must cover {over} more over the period, or the costs must fall by {fall}",
+                     label=label, drivers=drivers, who=who, over=_kr0(over), fall=_kr0(over / budget.eu_cap))
+        return _("{label}'s amount is the balancing formula, so do not type over it: {who} must cover {over} more "
+                 "over the period, or the costs must fall by {fall}", label=label, who=who, over=_kr0(over),
+                 fall=_kr0(over / budget.eu_cap))
+    return _("Lower {label}'s amount ({cells}) by {over} over the period and let {who} cover it", label=label,
+             cells=_span(budget.eu_lines[0], list(range(len(budget.years)))), over=_kr0(over), who=who)
 
 
 def _typed_inputs(workbook: Workbook, cells: list[str], budget: Budget) -> str:
@@ -363,14 +391,16 @@ def _municipalities(budget: Budget):
     for m in budget.municipalities:
         if budget.municipality_line(m) is None:
             yield Finding(Severity.ERROR, "municipality.no_financing",
-                          f"the municipality '{m.official_name}' has no cash financing row in the financing plan "
-                          "(names must match up to case, spacing and a genitive s, e.g. 'Sundsvalls kommun')",
+                          _("the municipality '{name}' has no cash financing row in the financing plan (names must "
+                            "match up to case, spacing and a genitive s, e.g. '{example}')", name=m.official_name,
+                            example="Sundsvalls kommun"),
                           m.row_cell)
     linked = {id(budget.municipality_line(m)) for m in budget.municipalities}
     for line in budget.cash_lines:
         if id(line) not in linked and norm(line.label).endswith(" kommun"):
             yield Finding(Severity.ERROR, "municipality.no_facts",
-                          f"the financier '{line.label}' looks like a municipality but has no row in the Kommuner sheet",
+                          _("the financier '{label}' looks like a municipality but has no row in the {sheet} sheet",
+                            label=line.label, sheet="Kommuner"),
                           line.label_cell)
 
 
@@ -383,13 +413,14 @@ def _rounding(budget: Budget, printed: PrintedBudget):
         label, fact = configured.get(table.name, (None, None))
         if fact is not None and fact.value and not any(norm(r.line.label) == norm(fact.value) for r in table.rows):
             yield Finding(Severity.WARNING, "rounding.row_missing",
-                          f"'{label}' names '{fact.value}', which is not a row of the {table.name} table; "
-                          "the largest row absorbs rounding instead", fact.cell)
+                          _("'{label}' names '{row}', which is not a row of the {table} table; the largest row "
+                            "absorbs rounding instead", label=label, row=fact.value, table=table.title), fact.cell)
         for adj in table.adjustments:
             yield Finding(
                 Severity.INFO, "rounding.adjusted",
-                f"{adj.year}: '{adj.label}' is printed as {group(adj.printed)} (exact {group(adj.exact, 2)}) so that "
-                f"the printed {table.name} add up to the printed total",
+                _("{year}: '{label}' is printed as {printed} (exact {exact}) so that the printed {table} add up to "
+                  "the printed total", year=adj.year, label=adj.label, printed=group(adj.printed),
+                  exact=group(adj.exact, 2), table=table.title),
                 adj.cell,
             )
         for row in table.rows:
@@ -397,7 +428,8 @@ def _rounding(budget: Budget, printed: PrintedBudget):
             if row.total != rounded_total:
                 yield Finding(
                     Severity.INFO, "rounding.row_total",
-                    f"'{row.line.label}' total is printed as {group(row.total)}, the sum of its printed years "
-                    f"(the exact total {group(row.line.total, 2)} would round to {group(rounded_total)})",
+                    _("'{label}' total is printed as {printed}, the sum of its printed years (the exact total "
+                      "{exact} would round to {rounded})", label=row.line.label, printed=group(row.total),
+                      exact=group(row.line.total, 2), rounded=group(rounded_total)),
                     row.line.total_cell or row.line.label_cell,
                 )

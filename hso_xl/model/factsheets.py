@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ContractError
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..workbook.book import Sheet, Workbook
 from .budget import Fact, Place
 from .dates import iso_date
@@ -130,17 +131,21 @@ def _put(target: dict[str, Fact], key: str, fact: Fact, sources: FactSources, sc
     if known.value != fact.value and not is_blank(fact.value):
         sources.findings.append(Finding(
             Severity.WARNING, "fact.conflict",
-            f"'{fact.label}' is given twice with different values: {known.value!r} at {known.cell} and "
-            f"{fact.value!r} here; {known.cell} is used", fact.cell))
+            _("'{label}' is given twice with different values: {first} at {first_cell} and {second} here; "
+              "{first_cell} is used", label=fact.label, first=repr(known.value), first_cell=known.cell,
+              second=repr(fact.value)), fact.cell))
 
 
 def _unknown_label(sources: FactSources, scope: str, label: str, cell: str) -> None:
     guess = suggestion(scope, label)
-    did_you_mean = f" (did you mean '{guess}'?)" if guess else ""
-    sources.findings.append(Finding(
-        Severity.INFO, "fact.unknown_label",
-        f"'{label}' is not a known fact{did_you_mean}; it is kept for templates as "
-        f"{scope}.{slug(label)}, and docs/templates.md lists the known facts", cell))
+    key = f"{scope}.{slug(label)}"
+    if guess:
+        message = _("'{label}' is not a known fact (did you mean '{guess}'?); it is kept for templates as {key}, "
+                    "and docs/templates.md lists the known facts", label=label, guess=guess, key=key)
+    else:
+        message = _("'{label}' is not a known fact; it is kept for templates as {key}, and docs/templates.md lists "
+                    "the known facts", label=label, key=key)
+    sources.findings.append(Finding(Severity.INFO, "fact.unknown_label", message, cell))
 
 
 def _date_from_text(fact: Fact) -> Fact:
@@ -157,7 +162,8 @@ def _read_municipalities(workbook: Workbook, sheet: Sheet, sources: FactSources,
     if header is None:
         sources.findings.append(Finding(
             Severity.WARNING, "facts.no_header",
-            f"the sheet '{sheet.name}' has no header 'Kommun' or 'Officiellt namn', so its rows are not read",
+            _("the sheet '{sheet}' has no header '{first}' or '{second}', so its rows are not read",
+              sheet=sheet.name, first=MUNICIPALITY_LABELS[0], second=MUNICIPALITY_LABELS[1]),
             qualify(sheet.name)))
         return
     head_row, first_col = header
@@ -174,7 +180,7 @@ def _read_municipalities(workbook: Workbook, sheet: Sheet, sources: FactSources,
         specs[col] = (spec.key if spec else slug(title), spec)
         if spec is None:
             _unknown_label(sources, "kommun", title.strip(), qualify(sheet.ref(head_row, col)))
-    name_col = next((c for c, (key, _) in specs.items() if key == "namn"), short_col)
+    name_col = next((c for c, (key, _spec) in specs.items() if key == "namn"), short_col)
     sources.has_municipality_table = True
     last = head_row
     seen: dict[str, str] = {}
@@ -197,13 +203,15 @@ def _read_municipalities(workbook: Workbook, sheet: Sheet, sources: FactSources,
         short = " ".join(str(short).split()) if not is_blank(short) else None
         name_cell = qualify(sheet.ref(row, name_col or short_col))
         if name is None:
-            raise ContractError(f"the municipality '{short}' has no official name", file=workbook.path,
+            raise ContractError(_("the municipality '{name}' has no official name", name=short), file=workbook.path,
                                 location=name_cell,
-                                hint="Type the name as in the financing plan, for example 'Ånge kommun'")
+                                hint=_("Type the name as in the financing plan, for example '{example}'",
+                                       example="Ånge kommun"))
         key = norm(name)
         if key in seen:
-            raise ContractError(f"the municipality '{name}' is listed twice (also at {seen[key]})",
-                                file=workbook.path, location=name_cell, hint="Remove the duplicate row")
+            raise ContractError(_("the municipality '{name}' is listed twice (also at {cell})", name=name,
+                                  cell=seen[key]),
+                                file=workbook.path, location=name_cell, hint=_("Remove the duplicate row"))
         seen[key] = name_cell
         sources.municipalities.append(MunicipalityRow(short, name, name_cell, facts,
                                                       qualify(sheet.ref(row, short_col or name_col))))

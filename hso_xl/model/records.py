@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import ContractError
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..workbook.book import ExcelError, Sheet, Workbook, quote_sheet
 from ..workbook.recalc import recompute_file
 from .budget import Municipality
@@ -129,16 +130,17 @@ def _read_table(workbook: Workbook, sheet: Sheet, findings: list[Finding]) -> Ta
     rows = sheet.rows()
     if not rows:
         findings.append(Finding(Severity.INFO, "report_data.empty_sheet",
-                                f"the sheet '{sheet.name}' is empty; it gives templates an empty table",
+                                _("the sheet '{sheet}' is empty; it gives templates an empty table", sheet=sheet.name),
                                 _where(workbook, sheet.name)))
         return Table(sheet.name, (), None, ())
     if sheet.state != "visible":
         findings.append(Finding(Severity.WARNING, "report_data.hidden_sheet",
-                                f"the sheet '{sheet.name}' is hidden; it is read like any other",
+                                _("the sheet '{sheet}' is hidden; it is read like any other", sheet=sheet.name),
                                 _where(workbook, sheet.name)))
     for merged in sheet.merged:
         findings.append(Finding(Severity.WARNING, "report_data.merged",
-                                f"merged cells {merged}: only the top-left cell holds a value; the others read as empty",
+                                _("merged cells {cells}: only the top-left cell holds a value; the others read as "
+                                  "empty", cells=merged),
                                 _where(workbook, f"{quote_sheet(sheet.name)}!{merged}")))
     header_row = _header_row(sheet, rows)
     titles = _titles(workbook, sheet, header_row)
@@ -153,22 +155,24 @@ def _read_table(workbook: Workbook, sheet: Sheet, findings: list[Finding]) -> Ta
         for col in filled:
             if col not in titles:
                 raise ContractError(
-                    "the cell holds a value, but its column has no title in the header row",
+                    _("the cell holds a value, but its column has no title in the header row"),
                     file=workbook.path, location=sheet.ref(row, col),
-                    hint=f"Give the column a title in {sheet.ref(header_row, col)}, or move the value into a titled column")
+                    hint=_("Give the column a title in {cell}, or move the value into a titled column",
+                           cell=sheet.ref(header_row, col)))
             value = filled[col]
             if isinstance(value, ExcelError):
-                raise ContractError(f"the cell holds the error {value}", file=workbook.path,
+                raise ContractError(_("the cell holds the error {value}", value=str(value)), file=workbook.path,
                                     location=sheet.ref(row, col),
-                                    hint="Correct the formula in Excel and save the workbook again")
+                                    hint=_("Correct the formula in Excel and save the workbook again"))
         municipality = None
         if municipality_col is not None:
             municipality = sheet.value(row, municipality_col)
             if is_blank(municipality):
                 raise ContractError(
-                    f"the record in row {row} names no municipality",
+                    _("the record in row {row} names no municipality", row=row),
                     file=workbook.path, location=sheet.ref(row, municipality_col),
-                    hint="Type the municipality's name (for example 'Ånge kommun'), or delete the row")
+                    hint=_("Type the municipality's name (for example '{example}'), or delete the row",
+                           example="Ånge kommun"))
             municipality = " ".join(str(municipality).split())
         records.append(Record(row, {t: sheet.value(row, c) for c, t in titles.items()},
                               {t: sheet.ref(row, c) for c, t in titles.items()}, municipality))
@@ -198,14 +202,15 @@ def _titles(workbook: Workbook, sheet: Sheet, row: int) -> dict[int, str]:
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a year as a column title
         if isinstance(value, (dt.date, dt.datetime, bool, ExcelError)):
-            raise ContractError(f"the column title {value!r} is not text", file=workbook.path,
-                                location=sheet.ref(row, col), hint="Type the column's title as text")
+            raise ContractError(_("the column title {title} is not text", title=repr(value)), file=workbook.path,
+                                location=sheet.ref(row, col), hint=_("Type the column's title as text"))
         title = " ".join(str(value).split())
         key = norm(title)
         if key in seen:
-            raise ContractError(f"the column title '{title}' is used twice (also in {seen[key]})",
+            raise ContractError(_("the column title '{title}' is used twice (also in {cell})", title=title,
+                                  cell=seen[key]),
                                 file=workbook.path, location=sheet.ref(row, col),
-                                hint="Give every column of the table its own title")
+                                hint=_("Give every column of the table its own title"))
         seen[key] = sheet.ref(row, col)
         titles[col] = title
     return titles
@@ -221,9 +226,10 @@ def _check_numbers(workbook: Workbook, sheet: Sheet, titles: dict[int, str], rec
             value = record.values[title]
             if isinstance(value, str) and _NUMBER_AS_TEXT.fullmatch(value.strip()):
                 raise ContractError(
-                    f"'{title}' should be a number like the rest of its column, but the cell holds the text \"{value}\"",
+                    _("'{title}' should be a number like the rest of its column, but the cell holds the text "
+                      "\"{value}\"", title=title, value=value),
                     file=workbook.path, location=record.cells[title],
-                    hint="Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel")
+                    hint=_("Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel"))
 
 
 def _unknown_municipalities(data: ReportData, municipalities: list[Municipality]) -> list[Finding]:
@@ -240,7 +246,8 @@ def _unknown_municipalities(data: ReportData, municipalities: list[Municipality]
             reported.add(norm(name))
             out.append(Finding(
                 Severity.WARNING, "report_data.unknown_municipality",
-                f"'{name}' is not a municipality of the master workbook ({known}); its records are in no report",
+                _("'{name}' is not a municipality of the master workbook ({known}); its records are in no report",
+                  name=name, known=known),
                 _where(data.workbook, record.cells[table.municipality_column])))
     return out
 

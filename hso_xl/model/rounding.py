@@ -14,11 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..i18n import Message, _
 from ..swedish import whole_kronor
 from .budget import Budget, Line
 from .sheets import norm
 
 HALF_ORE = Decimal("0.005")
+# The printed tables by name, as messages say them (the name itself is a key: "costs", ...).
+TABLE_TITLES = {"costs": _("costs"), "direct costs": _("direct costs"), "cash financing": _("cash financing"),
+                "in-kind financing": _("in-kind financing")}
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,11 @@ class PrintedTable:
     @property
     def grand_total(self) -> int:
         return sum(self.totals)
+
+    @property
+    def title(self) -> Message | str:
+        """The table's name in the reader's language ('kontant finansiering')."""
+        return TABLE_TITLES.get(self.name, self.name)
 
     def row(self, label: str) -> PrintedRow:
         key = norm(label)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import ContractError
+from ..i18n import _
 from ..workbook.book import ExcelError, Sheet, Workbook
 
 YEAR_RANGE = range(1990, 2200)
@@ -36,9 +37,9 @@ def find_sheet(workbook: Workbook, name: str, *, required: bool = True) -> Sheet
         return None
     found = ", ".join(f"'{s.name}'" for s in workbook.sheets)
     raise ContractError(
-        f"the workbook has no sheet named '{name}' (it has {found})",
+        _("the workbook has no sheet named '{name}' (it has {found})", name=name, found=found),
         file=workbook.path,
-        hint=f"Add or rename a sheet to '{name}'; docs/workbook.md lists what each sheet must hold",
+        hint=_("Add or rename a sheet to '{name}'; docs/workbook.md lists what each sheet must hold", name=name),
     )
 
 
@@ -98,10 +99,11 @@ def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, with_year
         if isinstance(cell.value, str) and norm(cell.value) == key:
             return header_at(workbook, sheet, row, col, with_years, start_year)
     raise ContractError(
-        f"no header cell '{first_label}' was found on the sheet",
+        _("no header cell '{label}' was found on the sheet", label=first_label),
         file=workbook.path,
         location=sheet.name,
-        hint=f"The table must have a header row whose first column reads '{first_label}' (see docs/workbook.md)",
+        hint=_("The table must have a header row whose first column reads '{label}' (see docs/workbook.md)",
+               label=first_label),
     )
 
 
@@ -135,26 +137,26 @@ def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_y
                 total_col = col
     where = sheet.ref(row, label_col)
     if years and relative:
-        raise ContractError("the header row mixes years (2027) and År 1, År 2 …", file=workbook.path,
-                            location=where, hint="Write every year column the same way")
+        raise ContractError(_("the header row mixes years (2027) and År 1, År 2 …"), file=workbook.path,
+                            location=where, hint=_("Write every year column the same way"))
     if with_years and not year_cols:
         raise ContractError(
-            "the header row has no year columns",
+            _("the header row has no year columns"),
             file=workbook.path,
             location=where,
-            hint="Write the years (2027, 2028, ...) or År 1, År 2, … in the header row, right of the label column",
+            hint=_("Write the years (2027, 2028, ...) or År 1, År 2, … in the header row, right of the label column"),
         )
     numbers = years or relative
     if with_years and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         raise ContractError(
-            f"the years in the header row are not consecutive: {', '.join(map(str, numbers))}",
+            _("the years in the header row are not consecutive: {years}", years=", ".join(map(str, numbers))),
             file=workbook.path,
             location=sheet.ref(row, year_cols[0]),
-            hint="Give each year its own column, in order, with no gaps",
+            hint=_("Give each year its own column, in order, with no gaps"),
         )
     if relative and relative[0] != 1:
-        raise ContractError(f"the year columns start at År {relative[0]}", file=workbook.path,
-                            location=sheet.ref(row, year_cols[0]), hint="Number the year columns År 1, År 2, …")
+        raise ContractError(_("the year columns start at År {n}", n=relative[0]), file=workbook.path,
+                            location=sheet.ref(row, year_cols[0]), hint=_("Number the year columns År 1, År 2, …"))
     labels: tuple[int | str, ...]
     if relative:
         labels = tuple(start_year + n - 1 for n in relative) if start_year else tuple(f"År {n}" for n in relative)
@@ -182,28 +184,31 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def amount(workbook: Workbook, sheet: Sheet, row: int, col: int, what: str) -> Decimal:
-    """Return the amount in a cell as an exact Decimal (empty is 0), or raise ContractError."""
+def amount(workbook: Workbook, sheet: Sheet, row: int, col: int, what) -> Decimal:
+    """Return the amount in a cell as an exact Decimal (empty is 0), or raise ContractError.
+
+    `what` names the amount in messages ("'Personal' 2027"), a message or plain text.
+    """
     value = sheet.value(row, col)
     where = sheet.ref(row, col)
     if value is None or (isinstance(value, str) and not value.strip()):
         return Decimal(0)
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime, dt.time)):
         raise ContractError(
-            f"{what} should be an amount, but the cell holds {value!r}",
+            _("{what} should be an amount, but the cell holds {value}", what=what, value=repr(value)),
             file=workbook.path,
             location=where,
-            hint="Type the amount as a number",
+            hint=_("Type the amount as a number"),
         )
     if isinstance(value, ExcelError):
-        raise ContractError(f"{what} is the error {value}", file=workbook.path, location=where,
-                            hint="Correct the formula in Excel and save the workbook again")
+        raise ContractError(_("{what} is the error {value}", what=what, value=str(value)), file=workbook.path,
+                            location=where, hint=_("Correct the formula in Excel and save the workbook again"))
     if isinstance(value, str):
         raise ContractError(
-            f"{what} should be an amount, but the cell holds the text \"{value}\"",
+            _("{what} should be an amount, but the cell holds the text \"{value}\"", what=what, value=value),
             file=workbook.path,
             location=where,
-            hint="Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel",
+            hint=_("Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel"),
         )
     return to_decimal(value)
 

@@ -9,6 +9,8 @@ stops and names both places; hso.toml's `layout = "…"` pins the choice.
 from __future__ import annotations
 
 from ...errors import ContractError
+from ...findings import joined
+from ...i18n import SOURCE, Message, _
 from ...settings import Settings
 from ...workbook.book import Workbook
 from ..budget import Budget
@@ -26,25 +28,34 @@ def read_budget(workbook: Workbook, facts: FactSources, settings: Settings) -> B
     fits = [(layout, layout.recognise(workbook)) for layout in LAYOUTS]
     fits = [(layout, places) for layout, places in fits if places]
     if len(fits) > 1:
-        described = "; ".join(f"{layout.TITLE} at {', '.join(places)}" for layout, places in fits)
+        described = joined((_("{layout} at {places}", layout=layout.TITLE, places=", ".join(places))
+                            for layout, places in fits), "; ")
         raise ContractError(
-            f"the workbook can be read in two layouts: {described}",
+            _("the workbook can be read in two layouts: {layouts}", layouts=described),
             file=workbook.path,
-            hint='Remove the tables you do not use, or choose one in hso.toml: layout = "hso" or '
-                 'layout = "tillvaxtverket"',
+            hint=_('Remove the tables you do not use, or choose one in hso.toml: layout = "hso" or '
+                   'layout = "tillvaxtverket"'),
         )
     if not fits:
         sheets = ", ".join(f"'{s.name}'" for s in workbook.sheets)
         raise ContractError(
-            f"no budget was found in the workbook (it has the sheets {sheets})",
+            _("no budget was found in the workbook (it has the sheets {sheets})", sheets=sheets),
             file=workbook.path,
-            hint="hso-xl reads two layouts: sheets 'Budget' and 'Finansiering' with the headers 'Kostnadsslag' and "
-                 "'Finansiär', or Tillväxtverket's budget form with a table 'KOSTNAD | År 1 | År 2 … | TOTAL' ending "
-                 "in 'SUMMA BOKFÖRD KOSTNAD'; docs/workbook.md shows both",
+            hint=_("hso-xl reads two layouts: sheets '{budget}' and '{financing}' with the headers '{costs}' and "
+                   "'{financiers}', or Tillväxtverket's budget form with a table '{form}' ending in '{form_total}'; "
+                   "docs/workbook.md shows both", budget=hso.BUDGET_SHEET, financing=hso.FINANCING_SHEET,
+                   costs=hso.BUDGET_HEADER, financiers=hso.FINANCING_HEADER, form=tillvaxtverket.FORM_TABLE,
+                   form_total=tillvaxtverket.BOOKED_TOTAL),
         )
-    layout, _ = fits[0]
+    layout = fits[0][0]
     return layout.read(workbook, facts, settings)
 
 
 def title(name: str) -> str:
+    """The layout's title in English, as `--json` gives it ("hso-xl's layout (sheets Budget and Finansiering)")."""
+    return shown_title(name).render(SOURCE)
+
+
+def shown_title(name: str) -> Message:
+    """The layout's title in the reader's language, for text on the screen."""
     return next(m.TITLE for m in LAYOUTS if m.NAME == name)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ...errors import ContractError
 from ...findings import Finding, Severity
+from ...i18n import Message, _, n_
 from ...settings import Settings
 from ...workbook.book import Workbook
 from ..budget import KONTANT, Budget, CostLine, FinancingLine, Line, Municipality, Place
@@ -31,7 +32,7 @@ def is_deducted(label: str) -> bool:
 def row_line(cls, workbook: Workbook, header: Header, row: int, label: str, **extra):
     """Return the line of `row` under `header`: its amounts per year and the cells they came from."""
     sheet = header.sheet
-    amounts = tuple(amount(workbook, sheet, row, col, f"'{label}' {year}")
+    amounts = tuple(amount(workbook, sheet, row, col, _("'{label}' {year}", label=label, year=year))
                     for col, year in zip(header.year_cols, header.years))
     return cls(
         label=label,
@@ -84,7 +85,8 @@ def names_for(facts: FactSources, settings: Settings, findings: list[Finding] | 
         if known is not None and known.organisation.name != row.name:
             if findings is not None:
                 findings.append(Finding(Severity.INFO, "name.official",
-                                        f"'{row.name}' is read as {known.organisation.name}, the official name",
+                                        _("'{name}' is read as {official}, the official name", name=row.name,
+                                          official=known.organisation.name),
                                         row.name_cell))
             row.short_name = row.short_name or row.name
             row.name = known.organisation.name
@@ -109,21 +111,24 @@ def recognise_name(line: Line, names: Names, findings: list[Finding]) -> tuple[L
     official = match.organisation.name
     if match.how == "genitive":
         findings.append(Finding(Severity.WARNING, "name.genitive",
-                                f"'{line.label}' is read as {official}, the official name; write it so in the workbook",
+                                _("'{name}' is read as {official}, the official name; write it so in the workbook",
+                                  name=line.label, official=official),
                                 line.label_cell))
     elif match.how == "alias":
         findings.append(Finding(Severity.INFO, "name.alias",
-                                f"'{line.label}' is read as {official} (alias from {match.alias_source})",
+                                _("'{name}' is read as {official} (alias from {source})", name=line.label,
+                                  official=official, source=match.alias_source),
                                 line.label_cell))
     elif name_key(line.label) != name_key(official) or line.label.strip() != official:
         findings.append(Finding(Severity.INFO, "name.official",
-                                f"'{line.label}' is printed as {official}, the official name", line.label_cell))
+                                _("'{name}' is printed as {official}, the official name", name=line.label,
+                                  official=official), line.label_cell))
     return replace(line, label=official, written=line.label), match
 
 
 def assemble(workbook: Workbook, facts: FactSources, settings: Settings, *, layout: str, years: tuple,
              costs: list[CostLine], direct: list[Line], financing: list[Financier], totals: dict[str, Line],
-             places: list[Place], findings: list[Finding], eu_hint: str) -> Budget:
+             places: list[Place], findings: list[Finding], eu_hint: Message) -> Budget:
     """Return the Budget from a layout's rows, with financiers matched, municipalities linked and the EU row chosen."""
     names = names_for(facts, settings, findings)
     lines: list[FinancingLine] = []
@@ -158,9 +163,10 @@ def _sector_from_registry(line: FinancingLine, match: Match | None, findings: li
         return replace(line, sector=match.organisation.sector)
     findings.append(Finding(
         Severity.WARNING, "financing.sector_unknown",
-        f"'{line.label}' stands under 'offentlig och privat' and is not a known organisation, so whether it is "
-        f"public or private is not known; it is counted as {line.sector}. Add it to the Alias sheet or give it a row "
-        "of its own under a section that says offentlig or privat", line.label_cell))
+        _("'{label}' stands under '{section}' and is not a known organisation, so whether it is public or private is "
+          "not known; it is counted as {sector}. Add it to the Alias sheet or give it a row of its own under a section "
+          "that says {public} or {private}", label=line.label, section="offentlig och privat", sector=line.sector,
+          public="offentlig", private="privat"), line.label_cell))
     return line
 
 
@@ -183,9 +189,12 @@ def _municipalities(workbook: Workbook, facts: FactSources, lines: list[Financin
         if rows:
             findings.append(Finding(
                 Severity.WARNING, "facts.no_municipality_table",
-                f"no Kommuner sheet (in the workbook or a facts workbook): the {len(rows)} municipalities are taken "
-                "from the financing plan, without their facts (diarienummer, contact, decision date); add a Kommuner "
-                "sheet or a Fakta.xlsx in input/ (docs/workbook.md)", None))
+                n_("no Kommuner sheet (in the workbook or a facts workbook): the {n} municipality is taken from the "
+                   "financing plan, without its facts (diarienummer, contact, decision date); add a Kommuner sheet or "
+                   "a Fakta.xlsx in input/ (docs/workbook.md)",
+                   "no Kommuner sheet (in the workbook or a facts workbook): the {n} municipalities are taken from the "
+                   "financing plan, without their facts (diarienummer, contact, decision date); add a Kommuner sheet "
+                   "or a Fakta.xlsx in input/ (docs/workbook.md)", len(rows)), None))
     by_name = {name_key(row.name): row for row in rows}
     linked: dict[str, int] = {}
     for i, line in cash:
@@ -194,9 +203,10 @@ def _municipalities(workbook: Workbook, facts: FactSources, lines: list[Financin
             continue
         if row.name in linked:
             raise ContractError(
-                f"'{row.name}' has two cash financing rows ({lines[linked[row.name]].label_cell} and {line.label_cell})",
+                _("'{name}' has two cash financing rows ({first} and {second})", name=row.name,
+                  first=lines[linked[row.name]].label_cell, second=line.label_cell),
                 file=workbook.path, location=line.label_cell,
-                hint="Keep one cash row per municipality, or sum them in one row")
+                hint=_("Keep one cash row per municipality, or sum them in one row"))
         linked[row.name] = i
     for row in rows:
         municipality = Municipality(row.name, row.short_name or _short_name(row.name), row.facts, row.row_cell)
@@ -212,7 +222,7 @@ def _short_name(official: str) -> str:
 
 
 def _mark_eu(workbook: Workbook, facts: FactSources, settings: Settings, names: Names, lines: list[FinancingLine],
-             matches, findings: list[Finding], hint: str) -> list[FinancingLine]:
+             matches, findings: list[Finding], hint: Message) -> list[FinancingLine]:
     """Mark the EU support row: the one Parametrar (or hso.toml) names, else the managing authority's."""
     named = facts.parameters.get("eu_finansiar")
     wanted = named.value if named is not None and not is_blank(named.value) else settings.eu_financier
@@ -224,20 +234,23 @@ def _mark_eu(workbook: Workbook, facts: FactSources, settings: Settings, names: 
         if not chosen:
             where = named.cell if named is not None and not is_blank(named.value) else "hso.toml parameters.eu_financier"
             raise ContractError(
-                f"the EU financier '{wanted}' has no cash row in the financing plan",
+                _("the EU financier '{name}' has no cash row in the financing plan", name=wanted),
                 file=workbook.path, location=where,
-                hint=f"Write the financier's name exactly as in the financing plan, or correct the parameter. {hint}")
+                hint=_("Write the financier's name exactly as in the financing plan, or correct the parameter. {hint}",
+                       hint=hint))
     else:
         chosen = [i for i, (line, match) in enumerate(zip(lines, matches)) if line.kind == KONTANT
                   and match is not None and match.organisation.eu_managing_authority]
         if len(chosen) != 1:
             raise ContractError(
-                "the workbook does not say which financier gives the EU support",
+                _("the workbook does not say which financier gives the EU support"),
                 file=workbook.path,
-                hint=f"Add 'EU-finansiär' to a Parametrar sheet, or parameters.eu_financier to hso.toml. {hint}")
+                hint=_("Add '{parameter}' to a Parametrar sheet, or parameters.eu_financier to hso.toml. {hint}",
+                       parameter="EU-finansiär", hint=hint))
         findings.append(Finding(Severity.INFO, "eu.financier_assumed",
-                                f"'{lines[chosen[0]].label}' is taken as the EU support (the programme's managing "
-                                "authority); name it in Parametrar 'EU-finansiär' to make it explicit",
+                                _("'{name}' is taken as the EU support (the programme's managing authority); name it "
+                                  "in Parametrar '{parameter}' to make it explicit", name=lines[chosen[0]].label,
+                                  parameter="EU-finansiär"),
                                 lines[chosen[0]].label_cell))
     return [replace(line, is_eu=True) if i in chosen else line for i, line in enumerate(lines)]
 
@@ -248,13 +261,15 @@ def _eu_cap(workbook: Workbook, facts: FactSources, settings: Settings, findings
         value = fact.value
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise ContractError(
-                f"'{fact.label}' should be a percentage between 0 % and 100 %, but the cell holds {value!r}",
-                file=workbook.path, location=fact.cell, hint="Type it as a percentage, for example 40 %")
+                _("'{label}' should be a percentage between 0 % and 100 %, but the cell holds {value}",
+                  label=fact.label, value=repr(value)),
+                file=workbook.path, location=fact.cell, hint=_("Type it as a percentage, for example 40 %"))
         return to_decimal(value)
     if settings.eu_cap is not None:
         return to_decimal(settings.eu_cap)
     findings.append(Finding(Severity.WARNING, "eu.cap_unknown",
-                            "the workbook gives no cap on EU support, so the EU share is not checked against one; add "
-                            "'EU-stöd högst' (for example 40 %) to a Parametrar sheet, or parameters.eu_cap to hso.toml",
+                            _("the workbook gives no cap on EU support, so the EU share is not checked against one; "
+                              "add '{parameter}' (for example 40 %) to a Parametrar sheet, or parameters.eu_cap to "
+                              "hso.toml", parameter="EU-stöd högst"),
                             None))
     return None

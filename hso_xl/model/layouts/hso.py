@@ -8,7 +8,8 @@ added and sheets reordered without a code change.
 from __future__ import annotations
 
 from ...errors import ContractError
-from ...findings import Finding
+from ...findings import Finding, either
+from ...i18n import Message, _
 from ...settings import Settings
 from ...workbook.book import Sheet, Workbook
 from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT, PROJECT, Budget,
@@ -18,13 +19,13 @@ from ..sheets import Header, find_header, find_sheet, is_blank, norm
 from .common import Financier, assemble, is_deducted, row_line, start_year
 
 NAME = "hso"
-TITLE = "hso-xl's layout (sheets Budget and Finansiering)"
-
 BUDGET_SHEET, BUDGET_HEADER = "Budget", "Kostnadsslag"
 FINANCING_SHEET, FINANCING_HEADER = "Finansiering", "Finansiär"
+TITLE = _("hso-xl's layout (sheets {budget} and {financing})", budget=BUDGET_SHEET, financing=FINANCING_SHEET)
 SECTOR_HEADER, KIND_HEADER = "Offentlig/privat", "Kontant/annat än pengar"
 TOTALS = {"summa bokförd kostnad": BOOKED, "summa direktfinansiering": DIRECT, "summa projektkostnad": PROJECT}
 FINANCING_TOTAL = "Summa projektfinansiering"
+BOOKED_TOTAL, PROJECT_TOTAL = "Summa bokförd kostnad", "Summa projektkostnad"
 FINANCING_SUBTOTALS = {"summa kontant finansiering": CASH, "summa direktfinansiering": IN_KIND}
 SECTORS = {"offentlig": OFFENTLIG, "privat": PRIVAT}
 KINDS = {"kontant": KONTANT, "kontanta medel": KONTANT, "annat än pengar": ANNAT_AN_PENGAR,
@@ -51,14 +52,14 @@ def _header_cell(sheet: Sheet, label: str) -> str | None:
 
 def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
     """Return the Budget of a workbook in this layout, or raise ContractError saying what is missing."""
-    first_year, _ = start_year(facts, settings)
+    first_year = start_year(facts, settings)[0]
     findings: list[Finding] = []
     header, costs, direct, totals, cost_place = _read_costs(workbook, first_year)
     financing, fin_totals, fin_place = _read_financing(workbook, header)
     totals.update(fin_totals)
     return assemble(workbook, facts, settings, layout=NAME, years=header.years, costs=costs, direct=direct,
                     financing=financing, totals=totals, places=[cost_place, fin_place], findings=findings,
-                    eu_hint=f"Write the name exactly as in column {FINANCING_SHEET}!A")
+                    eu_hint=_("Write the name exactly as in column {column}", column=f"{FINANCING_SHEET}!A"))
 
 
 def _labelled_rows(header: Header):
@@ -108,18 +109,18 @@ def _read_costs(workbook: Workbook, first_year: int | None):
             costs.append(row_line(CostLine, workbook, header, row, label, deducted=is_deducted(label)))
         else:
             direct.append(row_line(Line, workbook, header, row, label))
-    for required in ("Summa bokförd kostnad", "Summa projektkostnad"):
+    for required in (BOOKED_TOTAL, PROJECT_TOTAL):
         if TOTALS[norm(required)] not in totals:
             raise ContractError(
-                f"no row labelled '{required}' was found below the header",
+                _("no row labelled '{label}' was found below the header", label=required),
                 file=workbook.path,
                 location=sheet.ref(header.row, header.label_col),
-                hint="The cost table ends with a row 'Summa bokförd kostnad'; direct financing follows, "
-                     "then 'Summa projektkostnad'",
+                hint=_("The cost table ends with a row '{booked}'; direct financing follows, then '{project}'",
+                       booked=BOOKED_TOTAL, project=PROJECT_TOTAL),
             )
     if not costs:
-        raise ContractError("the cost table has no cost rows", file=workbook.path, location=sheet.name,
-                            hint="List the cost categories between the header and 'Summa bokförd kostnad'")
+        raise ContractError(_("the cost table has no cost rows"), file=workbook.path, location=sheet.name,
+                            hint=_("List the cost categories between the header and '{booked}'", booked=BOOKED_TOTAL))
     return header, costs, direct, totals, _place(header, last, "costs")
 
 
@@ -129,20 +130,21 @@ def _read_financing(workbook: Workbook, costs: Header):
     header = find_header(workbook, sheet, FINANCING_HEADER, with_years=True, start_year=first_year)
     if header.years != costs.years:
         raise ContractError(
-            f"the years of the financing plan ({_span(header.years)}) differ from the budget's ({_span(costs.years)})",
+            _("the years of the financing plan ({plan}) differ from the budget's ({budget})", plan=_span(header.years),
+              budget=_span(costs.years)),
             file=workbook.path,
             location=sheet.ref(header.row, header.year_cols[0]),
-            hint="Give both tables the same year columns",
+            hint=_("Give both tables the same year columns"),
         )
     sector_col = header.col("offentlig")
     kind_col = header.col("kontant")
     for col, title in ((sector_col, SECTOR_HEADER), (kind_col, KIND_HEADER)):
         if col is None:
             raise ContractError(
-                f"the financing table has no column '{title}'",
+                _("the financing table has no column '{title}'", title=title),
                 file=workbook.path,
                 location=sheet.ref(header.row, header.label_col),
-                hint=f"Add a column headed '{title}' to the header row",
+                hint=_("Add a column headed '{title}' to the header row", title=title),
             )
     financiers: list[Financier] = []
     totals: dict[str, Line] = {}
@@ -164,10 +166,10 @@ def _read_financing(workbook: Workbook, costs: Header):
         financiers.append(Financier(row_line(FinancingLine, workbook, header, row, label, sector=sector, kind=kind)))
     if FINANCING not in totals:
         raise ContractError(
-            f"no row labelled '{FINANCING_TOTAL}' was found below the header",
+            _("no row labelled '{label}' was found below the header", label=FINANCING_TOTAL),
             file=workbook.path,
             location=sheet.ref(header.row, header.label_col),
-            hint=f"End the financing plan with a row '{FINANCING_TOTAL}'",
+            hint=_("End the financing plan with a row '{label}'", label=FINANCING_TOTAL),
         )
     return financiers, totals, _place(header, last, "financing")
 
@@ -176,15 +178,16 @@ def _choice(workbook: Workbook, sheet: Sheet, row: int, col: int, allowed: dict[
     value = sheet.value(row, col)
     chosen = allowed.get(norm(value)) if isinstance(value, str) else None
     if chosen is None:
-        options = " or ".join(sorted({f"'{v}'" for v in allowed.values()}))
+        options = either(sorted({f"'{v}'" for v in allowed.values()}))
         raise ContractError(
-            f"'{title}' must be {options}, but the cell holds {value!r}",
+            _("'{title}' must be {options}, but the cell holds {value}", title=title, options=options,
+              value=repr(value)),
             file=workbook.path,
             location=sheet.ref(row, col),
-            hint=f"Type {options} in the '{title}' column",
+            hint=_("Type {options} in the '{title}' column", options=options, title=title),
         )
     return chosen
 
 
-def _span(years) -> str:
-    return f"{years[0]}–{years[-1]}" if years else "none"
+def _span(years) -> Message | str:
+    return f"{years[0]}–{years[-1]}" if years else _("none")

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...errors import ContractError
-from ...findings import Finding, Severity
+from ...findings import Finding, Severity, both
+from ...i18n import _
 from ...settings import Settings
 from ...workbook.book import Sheet, Workbook
 from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT,
@@ -24,9 +25,14 @@ from ..sheets import Header, header_at, norm
 from .common import Financier, all_zero, assemble, has_amounts, is_deducted, row_line, start_year
 
 NAME = "tillvaxtverket"
-TITLE = "Tillväxtverket's budget form (KOSTNAD and FINANSIERING tables)"
+TITLE = _("Tillväxtverket's budget form ({costs} and {financing} tables)", costs="KOSTNAD", financing="FINANSIERING")
 
 COST_HEADER, FINANCING_HEADER = "Kostnad", "Finansiering"
+BOOKED_TOTAL, PROJECT_TOTAL = "SUMMA BOKFÖRD KOSTNAD", "SUMMA PROJEKTKOSTNAD"
+FINANCING_TOTAL = "SUMMA PROJEKTFINANSIERING"
+FORM_TABLE = "KOSTNAD | År 1 | År 2 … | TOTAL"  # the cost table as messages describe it
+FIRST_SECTION = "Offentlig finansiering- kontanta medel"
+EU_FINANCIER = "Tillväxtverket"
 COST_TOTALS = {
     "summa bokförd kostnad": BOOKED,
     "summa kostnad från andra offentliga aktörer": DIRECT,
@@ -86,18 +92,20 @@ def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
     findings: list[Finding] = []
     first_year, year_source = start_year(facts, settings)
     candidates = _cost_candidates(workbook, settings.budget_sheet)
-    sheet, row, col = _one(workbook, candidates, "cost table ('KOSTNAD')")
+    sheet, row, col = _one(workbook, candidates, "costs")
     costs_header = header_at(workbook, sheet, row, col, with_years=True, start_year=first_year)
     if costs_header.relative and first_year is None:
         findings.append(Finding(
             Severity.WARNING, "years.relative",
-            f"the year columns are {costs_header.years[0]} … {costs_header.years[-1]} and the workbook does not say "
-            "which calendar year År 1 is, so documents print 'År 1' …; add 'Projektstart' (a date) to a Projekt "
-            "sheet, 'Startår' to Parametrar, or parameters.first_year to hso.toml",
+            _("the year columns are {first} … {last} and the workbook does not say which calendar year År 1 is, so "
+              "documents print 'År 1' …; add '{start}' (a date) to a Projekt sheet, '{start_year}' to Parametrar, or "
+              "parameters.first_year to hso.toml", first=costs_header.years[0], last=costs_header.years[-1],
+              start="Projektstart", start_year="Startår"),
             sheet.ref(row, costs_header.year_cols[0])))
     elif costs_header.relative:
         findings.append(Finding(Severity.INFO, "years.from_start",
-                                f"År 1 is {first_year} (from {year_source})", sheet.ref(row, costs_header.year_cols[0])))
+                                _("År 1 is {year} (from {source})", year=first_year, source=year_source),
+                                sheet.ref(row, costs_header.year_cols[0])))
     costs, direct, totals, cost_table = _read_costs(workbook, costs_header, findings)
     financing_header = _financing_header(workbook, settings, costs_header, cost_table, first_year)
     financing, fin_totals, fin_table = _read_financing(workbook, financing_header, findings)
@@ -105,20 +113,27 @@ def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
     places = [_place(cost_table, "costs"), _place(fin_table, "financing")]
     return assemble(workbook, facts, settings, layout=NAME, years=costs_header.years, costs=costs, direct=direct,
                     financing=financing, totals=totals, places=places, findings=findings,
-                    eu_hint="Tillväxtverket's form names the EU financier 'Tillväxtverket'")
+                    eu_hint=_("Tillväxtverket's form names the EU financier '{name}'", name=EU_FINANCIER))
 
 
-def _one(workbook: Workbook, candidates: list, what: str):
+def _one(workbook: Workbook, candidates: list, table: str):
+    """The one cost table (`table` "costs") or financing table ("financing") among `candidates`."""
+    costs = table == "costs"
+    label = "KOSTNAD" if costs else "FINANSIERING"
     if not candidates:
-        raise ContractError(f"no {what} was found", file=workbook.path,
-                            hint="Tillväxtverket's form has a header 'KOSTNAD' with År 1, År 2 … columns and a row "
-                                 "'SUMMA BOKFÖRD KOSTNAD' (docs/workbook.md)")
+        raise ContractError(_("no cost table ('{label}') was found", label=label) if costs else
+                            _("no financing table ('{label}') was found", label=label), file=workbook.path,
+                            hint=_("Tillväxtverket's form has a header '{header}' with År 1, År 2 … columns and a row "
+                                   "'{total}' (docs/workbook.md)", header="KOSTNAD", total=BOOKED_TOTAL))
     if len(candidates) > 1:
-        places = " and ".join(sheet.ref(r, c) for sheet, r, c in candidates)
-        raise ContractError(f"two tables could be the {what}: {places}", file=workbook.path,
+        places = both(sheet.ref(r, c) for sheet, r, c in candidates)
+        raise ContractError(_("two tables could be the cost table ('{label}'): {places}", label=label, places=places)
+                            if costs else
+                            _("two tables could be the financing table ('{label}'): {places}", label=label,
+                              places=places), file=workbook.path,
                             location=candidates[0][0].ref(candidates[0][1], candidates[0][2]),
-                            hint="Remove or rename the other one, or name the budget's sheet in hso.toml "
-                                 "(budget_sheet = \"…\")")
+                            hint=_("Remove or rename the other one, or name the budget's sheet in hso.toml "
+                                   "(budget_sheet = \"…\")"))
     return candidates[0]
 
 
@@ -147,11 +162,11 @@ def _rows(header: Header, stop_after=None):
 
 def _unlabelled(workbook: Workbook, header: Header, row: int) -> None:
     """A row with a blank label is one of the form's empty lines: fine when its amounts are 0."""
-    line = row_line(Line, workbook, header, row, "(row without a label)")
+    line = row_line(Line, workbook, header, row, _("(row without a label)"))
     if not all_zero(line):
-        raise ContractError("this row has amounts but no label", file=workbook.path,
+        raise ContractError(_("this row has amounts but no label"), file=workbook.path,
                             location=header.sheet.ref(row, header.label_col),
-                            hint="Write what the amounts are in the label column, or delete them")
+                            hint=_("Write what the amounts are in the label column, or delete them"))
 
 
 def _read_costs(workbook: Workbook, header: Header, findings: list[Finding]):
@@ -178,16 +193,17 @@ def _read_costs(workbook: Workbook, header: Header, findings: list[Finding]):
             costs.append(row_line(CostLine, workbook, header, row, label, deducted=is_deducted(label)))
         else:
             direct.append(row_line(Line, workbook, header, row, label))
-    for role, label in ((BOOKED, "SUMMA BOKFÖRD KOSTNAD"), (PROJECT, "SUMMA PROJEKTKOSTNAD")):
+    for role, label in ((BOOKED, BOOKED_TOTAL), (PROJECT, PROJECT_TOTAL)):
         if role not in totals:
-            raise ContractError(f"no row '{label}' was found in the cost table", file=workbook.path,
+            raise ContractError(_("no row '{label}' was found in the cost table", label=label), file=workbook.path,
                                 location=header.sheet.ref(header.row, header.label_col),
-                                hint="Tillväxtverket's form ends the costs with 'SUMMA BOKFÖRD KOSTNAD', then the "
-                                     "direct financing and 'SUMMA PROJEKTKOSTNAD'")
+                                hint=_("Tillväxtverket's form ends the costs with '{booked}', then the direct "
+                                       "financing and '{project}'", booked=BOOKED_TOTAL, project=PROJECT_TOTAL))
     if not costs:
-        raise ContractError("the cost table has no cost rows", file=workbook.path,
+        raise ContractError(_("the cost table has no cost rows"), file=workbook.path,
                             location=header.sheet.ref(header.row, header.label_col),
-                            hint="List the cost categories between 'KOSTNAD' and 'SUMMA BOKFÖRD KOSTNAD'")
+                            hint=_("List the cost categories between '{header}' and '{booked}'", header="KOSTNAD",
+                                   booked=BOOKED_TOTAL))
     return costs, direct, totals, _Table(header, last)
 
 
@@ -197,7 +213,7 @@ def _financing_header(workbook: Workbook, settings: Settings, costs: Header, cos
     cells = _header_cells(workbook, FINANCING_HEADER, None)
     same_sheet = [(s, r, c) for s, r, c in cells if s is costs.sheet and r > cost_table.last_row]
     candidates = same_sheet or [(s, r, c) for s, r, c in cells if s is not costs.sheet]
-    sheet, row, col = _one(workbook, candidates, "financing table ('FINANSIERING')")
+    sheet, row, col = _one(workbook, candidates, "financing")
     try:
         header = header_at(workbook, sheet, row, col, with_years=True, start_year=first_year)
     except ContractError:
@@ -210,9 +226,10 @@ def _financing_header(workbook: Workbook, settings: Settings, costs: Header, cos
         header = Header(sheet, row, col, {}, costs.years, costs.year_cols, costs.total_col, costs.relative)
     if header.years != costs.years:
         raise ContractError(
-            f"the years of the financing table ({header.years[0]}–{header.years[-1]}) differ from the cost table's "
-            f"({costs.years[0]}–{costs.years[-1]})", file=workbook.path, location=sheet.ref(row, header.year_cols[0]),
-            hint="Give both tables the same year columns")
+            _("the years of the financing table ({financing}) differ from the cost table's ({costs})",
+              financing=f"{header.years[0]}–{header.years[-1]}", costs=f"{costs.years[0]}–{costs.years[-1]}"),
+            file=workbook.path, location=sheet.ref(row, header.year_cols[0]),
+            hint=_("Give both tables the same year columns"))
     return header
 
 
@@ -249,21 +266,21 @@ def _read_financing(workbook: Workbook, header: Header, findings: list[Finding])
             section = heading
             line = row_line(Line, workbook, header, row, label)
             if not all_zero(line):
-                raise ContractError(f"the section heading '{label}' has amounts", file=workbook.path,
-                                    location=line.cells[0], hint="Put the amounts on a row of their own below it")
+                raise ContractError(_("the section heading '{label}' has amounts", label=label), file=workbook.path,
+                                    location=line.cells[0], hint=_("Put the amounts on a row of their own below it"))
             continue
         if key.startswith(TOTAL_PREFIXES) or not has_amounts(header, row):
             continue
         if section is None:
             raise ContractError(
-                f"'{label}' stands above every section heading, so its kind (public or private, cash or in kind) "
-                "is not known", file=workbook.path, location=header.sheet.ref(row, header.label_col),
-                hint="Put it under a heading such as 'Offentlig finansiering- kontanta medel'")
+                _("'{label}' stands above every section heading, so its kind (public or private, cash or in kind) "
+                  "is not known", label=label), file=workbook.path, location=header.sheet.ref(row, header.label_col),
+                hint=_("Put it under a heading such as '{heading}'", heading=FIRST_SECTION))
         sector, kind = section
         line = row_line(FinancingLine, workbook, header, row, label, sector=sector or OFFENTLIG, kind=kind)
         financiers.append(Financier(line, sector_given=sector is not None))
     if FINANCING not in totals:
-        raise ContractError("no row 'SUMMA PROJEKTFINANSIERING' was found in the financing table", file=workbook.path,
-                            location=header.sheet.ref(header.row, header.label_col),
-                            hint="Tillväxtverket's form ends the financing with 'SUMMA PROJEKTFINANSIERING'")
+        raise ContractError(_("no row '{label}' was found in the financing table", label=FINANCING_TOTAL),
+                            file=workbook.path, location=header.sheet.ref(header.row, header.label_col),
+                            hint=_("Tillväxtverket's form ends the financing with '{label}'", label=FINANCING_TOTAL))
     return financiers, totals, _Table(header, last)
