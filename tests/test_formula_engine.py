@@ -317,7 +317,9 @@ def test_risk_through_another_sheet_names_the_figure(sample):
 
 @pytest.mark.slow
 def test_every_cell_a_document_reads_is_a_figure_check_guards(tmp_path):
-    """The cells `build` records per document all lie in the set `check` stops for (docs/workbook.md)."""
+    """The master workbook's cells `build` records per document all lie in the set `check` stops for
+    (docs/workbook.md). Cells of other workbooks (`[Rapportdata_2025.xlsx]Nyckeltal!G25`) come from
+    companions that are read whole: any formula there that does not compute stops the build."""
     from hso_xl.build import build as run_build
     from hso_xl.model.checked import check_workbook
     from hso_xl.model.used import figure_cells
@@ -326,7 +328,8 @@ def test_every_cell_a_document_reads_is_a_figure_check_guards(tmp_path):
 
     result = run_build(SAMPLE, tmp_path / "output", TEMPLATES)
     guarded = set(figure_cells(result.checked.workbook, result.checked.budget))
-    read = {cell for doc in result.documents for cell in doc.cells}
+    read = {cell for doc in result.documents for cell in doc.cells if not cell.startswith("[")}
     assert read and read <= guarded
     assert "Kommuner!A9" in guarded and "Parametrar!B6" in guarded  # a municipality's row, a named parameter
-    assert check_workbook(SAMPLE).findings == result.checked.findings
+    formula_findings = [f for f in check_workbook(SAMPLE).findings if f.code.startswith(("formula.", "engine."))]
+    assert formula_findings == [f for f in result.checked.findings if f.code.startswith(("formula.", "engine."))]
