@@ -10,7 +10,7 @@ SAMPLE := input/HSO_finansiering_2027-2029.xlsx
 # Carlito and Liberation are metric-compatible with Calibri and Arial, so PDFs keep the templates' layout.
 DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito fonts-liberation2
 
-.PHONY: run test test-fast install libreoffice sample clean bench
+.PHONY: run test test-fast install libreoffice sample clean bench oracle-report
 
 # The newest workbook in input/ (the shipped sample when it is the only one); it says which it took.
 run: install
@@ -46,6 +46,10 @@ libreoffice:
 bench: install libreoffice
 	$(BIN)/python -m pip install --quiet formulas python-calamine
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The per-function agreement of IronCalc with values Excel cached (tests/oracle/agreement.md).
+oracle-report: install
+	$(BIN)/python scripts/oracle_report.py
 
 # Regenerate the shipped sample workbooks (master, from hso_xl/sample.py; regional report data, from
 # hso_xl/report_sample.py). The templates in templates/ are edited in Word or Excel and committed as

@@ -64,6 +64,31 @@ def worker(kind: str, path: str) -> None:
         recompute(book)
         t2 = t()
         out = {"total": t2 - t0, "load_workbook": t1 - t0, "recompute": t2 - t1}
+    elif kind == "check":  # hso-xl check's work, and within it the dependency analysis (workbook/figures.py)
+        from hso_xl.model.checked import check_recomputed
+        from hso_xl.model.used import figure_cells
+        from hso_xl.workbook.figures import Figures
+        from hso_xl.workbook.graph import Dependencies
+        from hso_xl.workbook.recalc import recompute_file
+
+        t0 = t()
+        recomputed = recompute_file(Path(path))
+        t1 = t()
+        checked = check_recomputed(recomputed)
+        t2 = t()
+        # The analysis again, from a fresh graph, timed alone: what check_recomputed spent on it above
+        # (on a clean workbook it walks nothing). Then the walk through every cell the figures rest
+        # on, which a workbook with a cell not computed or a divergence candidate may need: its worst case.
+        used = figure_cells(checked.workbook, checked.budget)
+        t3 = t()
+        figures = Figures(checked.workbook, checked.verification, Dependencies(checked.workbook))
+        figures.raise_if_blocked(used)
+        figures.warnings(used)
+        t4 = t()
+        walked = Dependencies(checked.workbook).ancestors(figures._nodes(used))
+        t5 = t()
+        out = {"total": t2 - t0, "recompute": t1 - t0, "check": t2 - t1, "analysis": t4 - t3,
+               "full walk": t5 - t4, "cells_walked": len(walked)}
     elif kind == "formulas":  # the pure-Python engine: parse + compile + calculate
         import formulas
 
@@ -271,6 +296,7 @@ def main(argv=None) -> int:
 
     bench.log(f"Generating workbooks in {CACHE.relative_to(ROOT)}/ (cached) ...")
     formula_books = {n: workbooks.formula_workbook(n) for n in sizes}
+    check_books = {n: workbooks.check_workbook(n) for n in sizes}
     muni_books = {7: SAMPLE}
     if not args.quick:
         muni_books[290] = workbooks.municipality_workbook(290)
@@ -327,6 +353,9 @@ def main(argv=None) -> int:
                             other = bench.s(f"recompute {c:>7,} formulas | formulas (pure Python)")
                             if not other.gave_up:
                                 other.timeouts, other.limit = 1, f_timeout
+            for n, (path, count) in (check_books.items() if not args.pdf_only else ()):
+                bench.python_worker("check", path, f"check {count:>7,} formulas | hso_xl recompute_file+check_recomputed",
+                                    300, ("recompute", "check", "analysis", "full walk"))
             if lo and not args.pdf_only:  # LibreOffice's own start-up cost: an empty-ish workbook (5 cells, no formulas)
                 tiny = CACHE / "tiny.xlsx"
                 if not tiny.is_file():
@@ -367,7 +396,7 @@ def main(argv=None) -> int:
                 run = run_child([PY, "-c", "pass"], 30)
                 bench.s("startup | python -c pass (interpreter floor)").add(run.wall, run.rss_mb)
 
-    print_table(bench, formula_books, repeat)
+    print_table(bench, formula_books, repeat, check_books)
     return 0
 
 
@@ -388,7 +417,7 @@ def fmt_s(series: Series | None) -> str:
     return "-"
 
 
-def print_table(bench: Bench, formula_books, repeat: int) -> None:
+def print_table(bench: Bench, formula_books, repeat: int, check_books=None) -> None:
     rows: list[tuple[str, str, str, str, str, str]] = []
     S = bench.series
 
@@ -407,6 +436,18 @@ def print_table(bench: Bench, formula_books, repeat: int) -> None:
             ratio_eng = f"{m / ref_engine:.1f}×" if m and ref_engine else ("> " + f"{se.limit / ref_engine:.0f}×" if se.timeouts and ref_engine else "")
             rss = f"{max(se.rss):.0f}" if se.rss else ""
             rows.append((case, tool, fmt_s(se), ratio_full, ratio_eng, rss, str(len(se.times))))
+    for n, (path, count) in (check_books or {}).items():
+        key = f"check {count:>7,} formulas | hso_xl recompute_file+check_recomputed"
+        se = S.get(key)
+        if se is None:
+            continue
+        for sub in [key] + [k for k in S if k.startswith(key + " /")]:
+            part = S[sub]
+            share = ""
+            if (sub.endswith("/ analysis") or sub.endswith("/ full walk")) and part.times and se.times:
+                share = f"{part.median / se.median * 100:.0f} % of it"
+            rows.append((key.split(" | ")[0], sub.split(" | ", 1)[1], fmt_s(part), share, "",
+                         f"{max(part.rss):.0f}" if part.rss else "", str(len(part.times))))
     build_7 = med("hso-xl build   7 municipalities | without PDF")
     for key in [k for k in S if k.startswith("hso-xl build")]:
         se = S[key]
@@ -445,10 +486,10 @@ def print_table(bench: Bench, formula_books, repeat: int) -> None:
         print("  ".join((shown if i == 0 else c).ljust(w) if i < 2 else c.rjust(w)
                         for i, (c, w) in enumerate(zip(r, widths))))
     print(line)
-    print_targets(bench, formula_books)
+    print_targets(bench, formula_books, check_books)
 
 
-def print_targets(bench: Bench, formula_books) -> None:
+def print_targets(bench: Bench, formula_books, check_books=None) -> None:
     S = bench.series
 
     def get(key):
@@ -478,6 +519,20 @@ def print_targets(bench: Bench, formula_books) -> None:
             results.append((None, "recompute 10k vs formulas: not measured"))
     else:
         results.append((None, "recompute 10k targets: 10 000 formulas not in --sizes (run without --quick)"))
+    for n, (_, count) in (check_books or {}).items():
+        if n != 100_000:
+            continue
+        key = f"check {count:>7,} formulas | hso_xl recompute_file+check_recomputed"
+        se, part, walk = get(key), get(key + " / analysis"), get(key + " / full walk")
+        if se and se.times and part and part.times:
+            # `total` includes the analysis once; compare it with the check without it.
+            share = part.median / max(se.median - part.median, 1e-9)
+            worst = f"; the full walk, when a workbook needs it: +{walk.median / se.median * 100:.0f} %" \
+                if walk and walk.times else ""
+            results.append((share <= 0.20, f"check 100k: dependency analysis adds ≤ 20 %: +{share * 100:.1f} % "
+                            f"({part.median:.3f} s of {se.median:.2f} s){worst}"))
+        else:
+            results.append((None, "check 100k: dependency analysis not measured"))
     for n, limit in ((7, 2.0), (290, 40.0)):
         se = get(f"hso-xl build {n:>3} municipalities | without PDF")
         if se and se.times:

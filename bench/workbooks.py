@@ -104,6 +104,36 @@ def _write_formula_workbook(path: Path, n: int) -> int:
     return count
 
 
+def check_workbook(n: int, cache: Path = CACHE) -> tuple[Path, int]:
+    """Return (path, formula count) of the sample master workbook with a scratch sheet of about `n`
+    formulas that one budget figure rests on (Externa tjänster 2027 = 1 960 000 + 0 × the sheet's
+    grand total), so `check`'s dependency analysis walks every one of them: its worst case."""
+    import openpyxl
+
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"check_{n}_v{GENERATOR_VERSION}.xlsx"
+    count_file = path.with_suffix(".count")
+    if path.is_file() and count_file.is_file():
+        return path, int(count_file.read_text())
+    wb = openpyxl.load_workbook(ROOT / "input" / "HSO_finansiering_2027-2029.xlsx")
+    ws = wb.create_sheet("Beräkning")
+    rows = max(1, (n - 1) // 4)
+    for r in range(1, rows + 1):
+        ws.cell(r, 1, 1000 + r % 97)
+        ws.cell(r, 2, f"=ROUND(A{r}*(1+Parametrar!$B$5),0)")
+        ws.cell(r, 3, f"=B{r}+IF(A{r}>1050,OH_sats*A{r},0)")
+        ws.cell(r, 4, f"=SUM(B{r}:C{r})")
+        ws.cell(r, 5, "=D1" if r == 1 else f"=E{r - 1}+D{r}")
+    ws.cell(1, 7, f"=E{rows}+SUM(D:D)")
+    wb["Budget"]["B7"] = "=1960000+0*Beräkning!G1"
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    tmp.replace(path)
+    count = sum(1 for s in wb.worksheets for row in s.iter_rows() for c in row if c.data_type == "f")
+    count_file.write_text(str(count))
+    return path, count
+
+
 def synthetic_municipalities(n: int):
     """Return `n` distinct hso_xl.sample.Municipality entries ("Kommun 001 kommun" ...)."""
     from hso_xl.sample import Municipality

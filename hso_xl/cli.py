@@ -110,25 +110,33 @@ def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool)
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the recomputed copy (never the input itself).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object (see README).")
-def recalc(workbook: Path, out: Path, as_json: bool) -> None:
-    """Write a copy of WORKBOOK whose cached values are the recomputed ones, and report differences.
+@click.option("--strict", is_flag=True, help="Write nothing when any formula cannot be computed (exit 2).")
+def recalc(workbook: Path, out: Path, as_json: bool, strict: bool) -> None:
+    """Write a copy of WORKBOOK whose cached values are the recomputed ones, and report on every formula.
 
-    Formulas, styles and every other part of the file are kept as they were. Reported, with their
-    cells: cached values that differ, error values, unsupported functions, circular references.
-    Nothing is written when a formula cannot be computed (exit 2); error values give exit 1.
+    Formulas, styles and every other part of the file are kept as they were. Each formula cell is
+    reported as agreeing with its cached value, differing from it, not computed (with why: an
+    unsupported function, a circular reference, a cell it reads) or without a cached value. Cells
+    that could not be computed keep the value the file cached. Exit 0: every formula computed;
+    1: some could not be computed, or give an error value; 2: the workbook cannot be read, or
+    --strict and a formula could not be computed (then nothing is written).
     """
     with friendly_errors(as_json):
-        from .report import exit_code, recalc_json, recalc_text
+        from .errors import EXIT_FINDINGS, EXIT_OK
+        from .report import recalc_json, recalc_text
         from .workbook.recalc import recompute_file
         from .workbook.write import write_recomputed
 
         recomputed = recompute_file(workbook)
         book, engine, verification = recomputed.workbook, recomputed.engine, recomputed.verification
-        computable = verification.computable
-        if computable:
-            write_recomputed(book, out)
-        written = out if computable else None
-        code = exit_code(verification.findings()) if computable else EXIT_UNUSABLE
+        refused = strict and not verification.computable
+        if not refused:
+            write_recomputed(book, out, keep=set(verification.problems))
+        written = None if refused else out
+        if refused:
+            code = EXIT_UNUSABLE
+        else:
+            code = EXIT_FINDINGS if verification.problems or verification.error_values else EXIT_OK
         if as_json:
             _emit_json(recalc_json(workbook, written, engine, verification, code))
         else:

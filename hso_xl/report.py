@@ -75,6 +75,7 @@ def check_json(checked: Checked, chosen_from: Path | None) -> dict:
             "recomputed": checked.verification.formula_count,
             "without_cached_value": checked.verification.without_cached_value,
             "differing_from_cached": len(checked.verification.differences),
+            "not_computed": len(checked.verification.problems),
         },
         "years": list(b.years),
         "totals": {
@@ -237,6 +238,8 @@ def _difference_summary(v: Verification) -> str:
                      else "no cached value differs")
     if v.without_cached_value:
         parts.append(f"{v.without_cached_value} had no cached value")
+    if v.problems:
+        parts.append(f"{len(v.problems)} could not be computed (see the warnings)")
     return "; ".join(parts) + "."
 
 
@@ -256,38 +259,66 @@ def _findings_text(findings: list[Finding]) -> list[str]:
 # -- recalc ------------------------------------------------------------------------------------
 
 def recalc_json(source: Path, out: Path | None, engine, verification: Verification, code: int) -> dict:
-    findings = verification.findings()
+    v = verification
+    findings = v.findings()
     return {
         "tool": {"name": "hso-xl", "version": __version__},
         "workbook": str(source),
         "output": str(out) if out else None,
         "engine": {"name": engine.engine, "version": engine.version},
-        "formulas": verification.formula_count,
-        "without_cached_value": verification.without_cached_value,
-        "differences": [d.to_json() for d in verification.differences],
-        "error_values": [{"cell": d.ref, "value": str(d.recomputed), "formula": d.formula} for d in verification.error_values],
-        "unsupported_functions": verification.unsupported,
-        "circular_references": verification.circular,
-        "external_references": verification.external,
-        "not_computed": verification.not_computed,
+        "formulas": v.formula_count,
+        "cells": {"agree": v.agreeing, "differ": len(v.differences), "not_computed": len(v.problems),
+                  "without_cached_value": v.without_cached_value},
+        "without_cached_value": v.without_cached_value,
+        "differences": [d.to_json() for d in v.differences],
+        "not_computed": [p.to_json() for p in v.problems.values()],
+        "error_values": [{"cell": d.ref, "value": str(d.recomputed), "formula": d.formula} for d in v.error_values],
+        "unsupported_functions": v.unsupported,
+        "circular_references": v.circular,
+        "external_references": v.external,
         "findings": [f.to_json() for f in findings],
         "exit_code": code,
     }
 
 
+def recalc_summary(v: Verification) -> str:
+    """One line accounting for every formula cell: agree, differ, not computed, no cached value."""
+    parts = [f"{v.agreeing} agree with the values cached in the file"]
+    parts.append(f"{len(v.differences)} differ")
+    parts.append(f"{len(v.problems)} could not be computed")
+    parts.append(f"{v.without_cached_value} had no cached value")
+    return ", ".join(parts) + "."
+
+
 def recalc_text(source: Path, out: Path | None, engine, verification: Verification) -> str:
     v = verification
     lines = [f"Workbook: {source}",
-             f"Recomputed {v.formula_count} formulas with {engine.engine} {engine.version}: {_difference_summary(v)}"]
+             f"Recomputed {v.formula_count} formulas with {engine.engine} {engine.version}: {recalc_summary(v)}"]
     if v.differences:
         lines.append("Cells whose cached value differs from the recomputed one:")
         for d in v.differences[:MAX_LISTED]:
             lines.append(f"  {d.ref}: cached {d.cached!r}, recomputed {d.recomputed!r}  {d.formula}")
         if len(v.differences) > MAX_LISTED:
             lines.append(f"  ... and {len(v.differences) - MAX_LISTED} more (use --json for all)")
-    problems = [f for f in v.findings() if f.severity is Severity.ERROR]
-    if problems:
-        lines.append("Formulas that do not compute:")
-        lines.extend("  " + f.line() for f in problems[:MAX_LISTED])
-    lines.append(f"Wrote {out}" if out else "Nothing was written: the workbook has formulas the engine cannot compute.")
+    if v.problems:
+        kept = "nothing was written" if out is None else "they keep the value the file cached"
+        lines.append(f"Cells not computed ({kept}):")
+        problems = list(v.problems.values())
+        for p in problems[:MAX_LISTED]:
+            lines.append(f"  {p.ref}: {p.why}  {p.formula}")
+        if len(problems) > MAX_LISTED:
+            lines.append(f"  ... and {len(problems) - MAX_LISTED} more (use --json for all)")
+        for advice in dict.fromkeys(p.advice for p in v.causes):
+            lines.append(f"  To fix: {advice}.")
+    if v.error_values:
+        lines.append("Formulas that give an error value:")
+        lines.extend(f"  {d.ref}: {d.recomputed}  {d.formula}" for d in v.error_values[:MAX_LISTED])
+        if len(v.error_values) > MAX_LISTED:
+            lines.append(f"  ... and {len(v.error_values) - MAX_LISTED} more (use --json for all)")
+    if out is None:
+        lines.append("Nothing was written (--strict): the workbook has formulas the engine cannot compute.")
+    elif v.problems:
+        lines.append(f"Wrote {out} ({len(v.problems)} cells not computed keep the value the file cached).")
+    else:
+        lines.append(f"Wrote {out}")
     return "\n".join(lines)

@@ -274,15 +274,32 @@ def test_recalc_refuses_unusable_file_and_writes_nothing(case: Case, folder: Pat
 
 
 @by_id(FORMULA_CASES)
-def test_recalc_reports_uncomputable_formula_and_writes_nothing(case: Case, folder: Path):
+def test_recalc_reports_uncomputable_formula_and_writes_the_rest(case: Case, folder: Path):
+    """The copy is written with every computable value; the cell keeps its cached value, exit 1."""
+    path, before, digest = prepare(case, folder)
+    out = folder.parent / "recomputed.xlsx"
+    result = run_hso("recalc", str(path), "-o", str(out), cwd=folder)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert result.returncode == 1, output
+    assert out.is_file()
+    assert str(path) in result.stdout
+    assert f"{case.where}: " in result.stdout, result.stdout
+    for fragment in case.says:
+        assert fragment in result.stdout, result.stdout
+    assert "keep the value the file cached" in result.stdout
+    assert_untouched(folder, before, path, digest)
+
+
+@by_id(FORMULA_CASES)
+def test_recalc_strict_reports_uncomputable_formula_and_writes_nothing(case: Case, folder: Path):
     path, before, digest = prepare(case, folder)
     out = folder / "recomputed.xlsx"
-    result = run_hso("recalc", str(path), "-o", str(out), cwd=folder)
+    result = run_hso("recalc", str(path), "-o", str(out), "--strict", cwd=folder)
     output = result.stdout + result.stderr
     assert "Traceback" not in output
     assert result.returncode == 2, output
     assert not out.exists()
-    assert str(path) in result.stdout
     assert f"{case.where}: " in result.stdout, result.stdout
     for fragment in case.says:
         assert fragment in result.stdout, result.stdout
@@ -295,7 +312,7 @@ def test_recalc_json_writes_nothing(name: str, folder: Path):
     c = case(name)
     path, before, digest = prepare(c, folder)
     out = folder / "recomputed.xlsx"
-    result = run_hso("recalc", str(path), "-o", str(out), "--json", cwd=folder)
+    result = run_hso("recalc", str(path), "-o", str(out), "--json", "--strict", cwd=folder)
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 2
     data = json.loads(result.stdout)

@@ -94,15 +94,26 @@ def test_recalc_refuses_to_overwrite_input(sample):
     assert sha256(sample) == before
 
 
-def test_recalc_writes_nothing_for_circular_reference(sample, tmp_path):
+def test_recalc_keeps_the_cached_value_of_a_circular_reference(sample, tmp_path):
     wb = openpyxl.load_workbook(sample)
     wb["Budget"]["B7"] = "=B11*0.1"  # Externa tjänster now depends on the total it is part of
     wb.save(sample)
     out = tmp_path / "out.xlsx"
-    result = CliRunner().invoke(main, ["recalc", str(sample), "-o", str(out)])
-    assert result.exit_code == 2
-    assert "Budget!B7" in result.output and "circular" in result.output
-    assert not out.exists()
+    result = CliRunner().invoke(main, ["recalc", str(sample), "-o", str(out), "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    causes = [p for p in report["not_computed"] if p["code"] == "formula.circular"]
+    assert {p["cell"] for p in causes} == {"Budget!B7", "Budget!B11"}  # the cycle, not every reader
+    readers = {p["cell"]: p for p in report["not_computed"] if p["code"] == "formula.depends"}
+    assert readers["Finansiering!D6"]["why"].startswith("depends on Budget!B")  # Tillväxtverket balances on B11
+    assert "Finansiering!G9" not in readers  # Ånge's total reads nothing of the cycle: computed and written
+    assert openpyxl.load_workbook(out, data_only=True)["Finansiering"]["G9"].value == 1363221
+    assert report["cells"]["not_computed"] == len(report["not_computed"])
+    strict = tmp_path / "strict.xlsx"
+    refused = CliRunner().invoke(main, ["recalc", str(sample), "-o", str(strict), "--strict"])
+    assert refused.exit_code == 2
+    assert "Budget!B7" in refused.output and "circular" in refused.output
+    assert not strict.exists()
 
 
 def test_recalc_fills_missing_cached_values(sample, tmp_path):
@@ -115,8 +126,8 @@ def test_recalc_fills_missing_cached_values(sample, tmp_path):
     assert openpyxl.load_workbook(out, data_only=True)["Budget"]["D4"].value == 6741115.797503999
 
 
-def test_name_starting_with_a_ring_is_reported_not_written(sample, tmp_path):
-    """IronCalc 0.9.1 cannot parse a defined name whose first letter is Å/Ä/Ö: say so, write nothing."""
+def test_name_starting_with_a_ring_is_reported_and_the_rest_written(sample, tmp_path):
+    """IronCalc 0.9.1 cannot parse a defined name whose first letter is Å/Ä/Ö: say so, keep that cell's value."""
     from openpyxl.workbook.defined_name import DefinedName
 
     wb = openpyxl.load_workbook(sample)
@@ -125,9 +136,12 @@ def test_name_starting_with_a_ring_is_reported_not_written(sample, tmp_path):
     wb.save(sample)
     out = tmp_path / "out.xlsx"
     result = CliRunner().invoke(main, ["recalc", str(sample), "-o", str(out)])
-    assert result.exit_code == 2
-    assert "Parametrar!D5: the engine could not compute this formula" in result.output
-    assert not out.exists()
+    assert result.exit_code == 1
+    assert "Parametrar!D5: the engine (IronCalc 0.9.1) cannot read the defined name Årsbelopp" in result.output
+    assert "Name Manager" in result.output
+    assert openpyxl.load_workbook(out, data_only=True)["Budget"]["D4"].value == 6741115.797503999
+    assert openpyxl.load_workbook(out, data_only=True)["Parametrar"]["D5"].value is None  # openpyxl cached none
+    # Parametrar!D5 is a note beside the parameters, which no figure reads: check warns, the documents are made.
     check = CliRunner().invoke(main, ["check", str(sample)])
-    assert check.exit_code == 2
-    assert "Parametrar!D5" in check.output and "Name Manager" in check.output
+    assert check.exit_code == 0, check.output
+    assert "warning: Parametrar!D5: the engine (IronCalc 0.9.1) cannot read the defined name Årsbelopp" in check.output

@@ -148,3 +148,21 @@ class Budget:
 
     def municipality_line(self, m: Municipality) -> FinancingLine | None:
         return next((f for f in self.financing if f.municipality is m), None)
+
+    def cells(self) -> list[str]:
+        """Return every cell the budget was read from: each line's label, years and total, the
+        workbook's total rows, every project fact and parameter with its label, each municipality's
+        row cell and facts."""
+        out: list[str] = []
+        for line in [*self.costs, *self.direct_costs, *self.financing, *self.workbook_totals.values()]:
+            out.append(line.label_cell)
+            out.extend(line.cells)
+            if line.total_cell:
+                out.append(line.total_cell)
+        for fact in [*self.project.values(), *self.parameters.values(),
+                     *(f for m in self.municipalities for f in m.facts.values() if isinstance(f, Fact))]:
+            out.append(fact.cell)
+            if fact.label_cell:
+                out.append(fact.label_cell)
+        out.extend(m.row_cell for m in self.municipalities)
+        return list(dict.fromkeys(c for c in out if c))

@@ -10,19 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..discover import find_companion
+from ..errors import ContractError
 from ..findings import Finding, Severity
 from ..settings import Settings
 from ..workbook.book import Workbook
 from ..workbook.engine import EngineReport
+from ..workbook.figures import Figures
 from ..workbook.recalc import Recomputed, recompute_file
 from ..workbook.verify import Verification
-from ..discover import find_companion
 from .budget import Budget
 from .checks import check_budget
 from .factsheets import read_facts
 from .layouts import read_budget
 from .rounding import PrintedBudget, printed_budget
 from .sheets import is_blank
+from .used import figure_cells, labeller, sheet_cells
 
 
 @dataclass
@@ -45,8 +48,8 @@ def check_workbook(path: Path, settings: Settings = Settings()) -> Checked:
     """Return the checked budget of the workbook at `path`.
 
     The rounding rows default to the workbook's parameters; hso.toml's [rounding] overrides them.
-    Raises an HsoError when the workbook cannot be used: unreadable, a formula that does not
-    compute, or something docs/workbook.md requires is missing.
+    Raises an HsoError when the workbook cannot be used: unreadable, a figure the documents use
+    resting on a formula that does not compute, or something docs/workbook.md requires is missing.
     """
     return check_recomputed(recompute_file(path), settings)
 
@@ -54,7 +57,7 @@ def check_workbook(path: Path, settings: Settings = Settings()) -> Checked:
 def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) -> Checked:
     """Return the checked budget of a workbook already recomputed (see check_workbook)."""
     workbook, verification = recomputed.workbook, recomputed.verification
-    verification.raise_if_unusable(workbook)
+    figures = Figures(workbook, verification, recomputed.graph, labeller(workbook))
     facts_file = find_companion(workbook.path.parent if settings.facts is None else settings.input, "facts",
                                 settings.facts)
     companion = None
@@ -62,11 +65,20 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
         companion = recompute_file(facts_file)
         companion.verification.raise_if_unusable(companion.workbook)
     workbooks = [workbook] + ([companion.workbook] if companion else [])
-    facts = read_facts(workbooks)
-    budget = read_budget(workbook, facts, settings)
+    try:
+        facts = read_facts(workbooks)
+        budget = read_budget(workbook, facts, settings)
+    except ContractError as exc:  # e.g. an amount that is #N/IMPL!: name the cell it comes from instead
+        if exc.location and figures.blocking([exc.location]) is not None:
+            # The chain from the cell of that sheet nearest to the cause (Ånge's amount, not the total reading it).
+            figures.raise_if_blocked(sheet_cells(workbook, exc.location), behind=exc.location)
+        raise
+    used = figure_cells(workbook, budget)
+    figures.raise_if_blocked(used)
     printed = printed_budget(budget, settings.rounding_costs or _parameter(budget, "avrundning_kostnader"),
                              settings.rounding_financing or _parameter(budget, "avrundning_finansiering"))
-    findings = (verification.findings() + (companion.verification.findings() if companion else [])
+    findings = (figures.warnings(used) + verification.difference_findings()
+                + (companion.verification.findings() if companion else [])
                 + layout_findings(budget, workbooks) + check_budget(budget, printed, workbook))
     return Checked(workbook, recomputed.engine, verification, budget, printed, findings, settings,
                    companion.workbook if companion else None)

@@ -1,7 +1,9 @@
 """Recompute every formula of a workbook. IronCalc is the engine; nothing else imports it.
 
 The interface is one function, `recompute`, which fills `Cell.value` of every formula cell and
-returns what the engine itself could not do (functions it does not know).
+returns what the engine itself could not do: functions it does not know or has not implemented,
+and the cells where it gave up (#N/IMPL!, #ERROR!). Which of those cells are the cause and which
+only read a cell that failed is decided with the dependency graph (verify.py).
 """
 
 from __future__ import annotations
@@ -20,13 +22,23 @@ ENGINE_NAME = "IronCalc"
 # IronCalc keeps a function name it does not know in lower case in the formula it reports.
 _FUNCTION = re.compile(r"(?<![\w.\"])([^\W\d][\w.]*)\(")
 NOT_IMPLEMENTED = "#N/IMPL!"
+# Results IronCalc gives where Excel has no error value: the engine could not compute the formula.
+ENGINE_FAILED = frozenset({"#ERROR!", NOT_IMPLEMENTED})
+# Functions IronCalc 0.9.1 parses but never computes (always #N/IMPL!); each is tested in
+# tests/test_divergences.py, so a release that implements one fails that test.
+UNIMPLEMENTED_FUNCTIONS = frozenset({"FORECAST.ETS", "FORECAST.ETS.CONFINT", "FORECAST.ETS.SEASONALITY",
+                                     "FORECAST.ETS.STAT"})
+_KNOWN: dict[str, bool] = {}  # function name -> does IronCalc know it (probed once per process)
 
 
 @dataclass
 class EngineReport:
     engine: str
     version: str
-    unsupported: dict[str, list[str]] = field(default_factory=dict)  # cell ref -> function names
+    unsupported: dict[str, list[str]] = field(default_factory=dict)  # cell ref -> functions IronCalc lacks
+    failed: set[str] = field(default_factory=set)  # cells whose result is #N/IMPL! or #ERROR!
+    # cells whose formula calls a function of a known divergence, or uses & or a space (divergences.py)
+    divergence_candidates: set[str] = field(default_factory=set)
 
 
 def engine_version() -> str:
@@ -52,6 +64,8 @@ def recompute(workbook: Workbook) -> EngineReport:
             hint="Open it in Excel, check that it opens without a repair prompt, and save it again",
         ) from None
 
+    from .divergences import FUNCTIONS as divergent
+
     engine_index = {props["name"]: i for i, props in enumerate(model.get_worksheets_properties())}
     report = EngineReport(engine=ENGINE_NAME, version=engine_version())
     error_type = ironcalc.CellType.ErrorValue
@@ -66,13 +80,56 @@ def recompute(workbook: Workbook) -> EngineReport:
             value = model.get_cell_value(idx, cell.row, cell.col)
             if model.get_cell_type(idx, cell.row, cell.col) == error_type:
                 value = ExcelError(str(value))
+                if value in ENGINE_FAILED:
+                    report.failed.add(sheet.ref(cell.row, cell.col))
             cell.value = value
-            if isinstance(value, ExcelError):
-                content = model.get_cell_content(idx, cell.row, cell.col)
-                unknown = _functions(content, unknown_only=value != NOT_IMPLEMENTED)
-                if unknown:
-                    report.unsupported[sheet.ref(cell.row, cell.col)] = unknown
+            formula = cell.formula
+            names = function_names(formula) if "(" in formula else ()
+            # Also where the value is no error: IFERROR(PIVOTBY(...); 0) gives 0 where Excel pivots.
+            lacking = sorted({n for n in names if n in UNIMPLEMENTED_FUNCTIONS or not known_function(n)})
+            if lacking:
+                report.unsupported[sheet.ref(cell.row, cell.col)] = lacking
+            if "&" in formula or " " in formula or not divergent.isdisjoint(names):
+                report.divergence_candidates.add(sheet.ref(cell.row, cell.col))
     return report
+
+
+def function_names(formula: str) -> list[str]:
+    """Return the functions a formula calls, upper case, without Excel's _xlfn. prefix, in order."""
+    names = _FUNCTION.findall(without_strings(formula) if '"' in formula else formula)
+    return list(dict.fromkeys(n.upper().removeprefix("_XLFN.").removeprefix("_XLWS.") for n in names))
+
+
+def known_function(name: str) -> bool:
+    """Return whether IronCalc parses `name` as one of its functions (it keeps unknown ones in lower case)."""
+    known = _KNOWN.get(name)
+    if known is None:
+        if name.startswith("_XLPM.") or not name.replace(".", "").replace("_", "").isalnum():
+            known = True  # a LAMBDA parameter, not a function
+        else:
+            known = _probe(name)
+        _KNOWN[name] = known
+    return known
+
+
+_PROBE = []
+
+
+def _probe(name: str) -> bool:
+    import ironcalc
+
+    if not _PROBE:
+        _PROBE.append(ironcalc.create("probe", "en", "UTC", "en"))
+    model = _PROBE[0]
+    try:
+        model.set_user_input(0, 1, 1, f"={name}(1)")
+        content = model.get_cell_content(0, 1, 1)
+    except BaseException as exc:  # pyo3 panics derive from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return True  # not something to name as unsupported: the cell's own value says what went wrong
+    head = content[1:].split("(", 1)[0]
+    return not head.islower()
 
 
 @contextmanager
@@ -90,11 +147,3 @@ def _stdout_to_stderr():
     finally:
         os.dup2(saved, 1)
         os.close(saved)
-
-
-def _functions(engine_formula: str, unknown_only: bool) -> list[str]:
-    """Return the functions of a formula; with `unknown_only`, those IronCalc did not recognise."""
-    names = _FUNCTION.findall(without_strings(engine_formula))
-    if unknown_only:
-        names = [n for n in names if n.islower()]
-    return sorted({n.upper().removeprefix("_XLFN.") for n in names})

@@ -277,7 +277,7 @@ class _SheetReader:
         if kind == "s":
             return self.strings[int(text)]
         if kind == "str":
-            return text
+            return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
         if kind == "b":
             return bool(int(text))
         if kind == "e":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .book import Workbook
 from .engine import EngineReport, recompute
+from .graph import Dependencies
 from .load import load_workbook
 from .verify import Verification, verify
 from .write import recomputed_package
@@ -23,13 +24,15 @@ class Recomputed:
     workbook: Workbook
     engine: EngineReport
     verification: Verification
+    graph: Dependencies  # which formula cells each formula reads (built lazily)
 
 
 def recompute_file(path: Path) -> Recomputed:
     """Load `path`, recompute every formula and compare with the cached values."""
     workbook = load_workbook(path)
     engine = recompute(workbook)
-    return Recomputed(workbook, engine, verify(workbook, engine))
+    graph = Dependencies(workbook)
+    return Recomputed(workbook, engine, verify(workbook, engine, graph), graph)
 
 
 def recompute_and_cache(data: bytes) -> bytes:

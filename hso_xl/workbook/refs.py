@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from .book import Workbook
@@ -27,6 +27,117 @@ def without_strings(formula: str) -> str:
     return _STRING_LITERAL.sub('""', formula)
 
 
+# A reference inside a formula whose string literals were emptied: an optional sheet, then a cell,
+# a range, whole columns (A:C), whole rows (3:5) or a name. Not preceded by what would make it part
+# of a longer token (a name, a number, an error literal, an external [1] prefix), and not followed
+# by "(" (a function) or "[" (a table).
+_REFERENCE = re.compile(
+    r"(?<![\w.$#!\]\\])"
+    r"(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?"
+    r"(?:(?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?\d+)(?::(?P<c2>\$?[A-Za-z]{1,3})(?P<r2>\$?\d+))?(?![\w.(\[!])"
+    r"|(?P<cols1>\$?[A-Za-z]{1,3}):(?P<cols2>\$?[A-Za-z]{1,3})(?![\w.(\[!])"
+    r"|(?P<rows1>\$?\d+):(?P<rows2>\$?\d+)(?![\w.(\[!])"
+    r"|(?P<name>[^\W\d][\w.]*)(?![\w.(\[!]))"
+)
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+_COLUMN_CACHE: dict[str, int] = {}
+
+
+class Area(NamedTuple):
+    """A rectangle of one sheet, 1-based and inclusive (a whole column runs from row 1 to MAX_ROW)."""
+
+    sheet: str
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+class Scanner:
+    """Reads the areas formulas refer to, with the workbook's sheet names and defined names resolved."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.sheets = {s.name.casefold(): s.name for s in workbook.sheets}
+        self.names: dict[str, str] = {}
+        for key, text in workbook.defined_names.items():
+            self.names[key.casefold()] = text
+        self._names_seen: dict[tuple, list[Area]] = {}
+
+    def areas(self, formula: str, sheet: str, depth: int = 0) -> list[Area]:
+        """Return the areas `formula` (on `sheet`) refers to, in order of appearance."""
+        text = without_strings(formula) if '"' in formula else formula
+        out: list[Area] = []
+        for found in _REFERENCE.findall(text):
+            out.extend(self.areas_of(found, sheet, depth))
+        return out
+
+    def areas_of(self, found: tuple, sheet: str, depth: int = 0) -> list[Area]:
+        """Return the areas of one reference as `_REFERENCE.findall` gives it."""
+        quoted, c1, r1, c2, r2, cols1, cols2, rows1, rows2, name = found
+        out: list[Area] = []
+        target = sheet
+        if quoted:
+            wanted = quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted
+            target = self.sheets.get(wanted.casefold())
+            if target is None:
+                return out  # another workbook, or a sheet that is gone (#REF!)
+        if c1:
+            col1 = _COLUMN_CACHE.get(c1) or _column(c1)
+            row1 = int(r1) if r1[0] != "$" else int(r1[1:])
+            if c2:
+                col2 = _COLUMN_CACHE.get(c2) or _column(c2)
+                row2 = int(r2) if r2[0] != "$" else int(r2[1:])
+                if col2 < col1:
+                    col1, col2 = col2, col1
+                if row2 < row1:
+                    row1, row2 = row2, row1
+            else:
+                col2, row2 = col1, row1
+            if col2 > MAX_COL:
+                return self._name(f"{c1}{r1}", target if quoted else None, sheet, depth)
+            out.append(Area(target, row1, col1, row2, col2))
+        elif cols1:
+            a, b = _column(cols1), _column(cols2)
+            out.append(Area(target, 1, min(a, b), MAX_ROW, max(a, b)))
+        elif rows1:
+            a, b = int(rows1.lstrip("$")), int(rows2.lstrip("$"))
+            out.append(Area(target, min(a, b), 1, max(a, b), MAX_COL))
+        else:
+            out.extend(self._name(name, target if quoted else None, sheet, depth))
+        return out
+
+    def _name(self, name: str, scope: str | None, sheet: str, depth: int) -> list[Area]:
+        if depth > 5:
+            return []
+        cached = self._names_seen.get((name, scope, sheet))
+        if cached is not None:
+            return cached
+        key = name.casefold()
+        text = self.names.get(f"{(scope or sheet).casefold()}!{key}")
+        if text is None and scope is None:
+            text = self.names.get(key)
+        # TRUE, FALSE, a LAMBDA parameter or a name the workbook does not define: no cells
+        found = [] if text is None else self.areas(text, scope or sheet, depth + 1)
+        self._names_seen[(name, scope, sheet)] = found
+        return found
+
+
+def _column(text: str) -> int:
+    """'$AB' -> 28 (cached under the text as written)."""
+    number = _COLUMN_CACHE.get(text)
+    if number is None:
+        number = 0
+        for ch in text.lstrip("$").upper():
+            number = number * 26 + ord(ch) - 64
+        _COLUMN_CACHE[text] = number
+    return number
+
+
+def formula_areas(formula: str, sheet: str, workbook: Workbook, scanner: Scanner | None = None) -> list[Area]:
+    """Return the areas a formula on `sheet` refers to (see Scanner.areas)."""
+    return (scanner or Scanner(workbook)).areas(formula, sheet)
+
+
 def references(formula: str, sheet: str, workbook: Workbook) -> list[CellRef]:
     """Return the cells `formula` (on `sheet`) reads, in order of appearance, without repeats.
 
@@ -34,14 +145,16 @@ def references(formula: str, sheet: str, workbook: Workbook) -> list[CellRef]:
     """
     out: list[CellRef] = []
     seen: set[CellRef] = set()
-    try:
-        tokens = Tokenizer(formula).items
-    except Exception:  # a formula openpyxl cannot tokenise has no references we can show
-        return out
-    for token in tokens:
-        if token.type != Token.OPERAND or token.subtype != Token.RANGE:
-            continue
-        for ref in resolve(token.value, sheet, workbook, depth=0):
+    for area in formula_areas(formula, sheet, workbook):
+        target = workbook.sheet(area.sheet)
+        size = (area.max_row - area.min_row + 1) * (area.max_col - area.min_col + 1)
+        if size > MAX_RANGE_CELLS:
+            found = [CellRef(area.sheet, r, c) for (r, c) in sorted(target.cells)
+                     if area.min_row <= r <= area.max_row and area.min_col <= c <= area.max_col]
+        else:
+            found = [CellRef(area.sheet, r, c) for r in range(area.min_row, area.max_row + 1)
+                     for c in range(area.min_col, area.max_col + 1) if (r, c) in target.cells]
+        for ref in found:
             if ref not in seen:
                 seen.add(ref)
                 out.append(ref)

@@ -11,8 +11,9 @@ from openpyxl.utils.datetime import to_excel
 
 from ..errors import FormulaProblem
 from ..findings import Finding, Severity
-from .book import ExcelError, Value, Workbook
-from .engine import EngineReport
+from .book import ExcelError, Value, Workbook, cell_order, ref
+from .engine import NOT_IMPLEMENTED, EngineReport, function_names
+from .graph import Dependencies
 from .refs import without_strings
 from .values import json_value
 
@@ -20,9 +21,13 @@ from .values import json_value
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
 CIRCULAR = "#CIRC!"
-# Results IronCalc gives where Excel has no error value: the engine could not compute the formula.
-ENGINE_FAILED = {"#ERROR!", "#N/IMPL!"}
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
+_NON_ASCII_NAME = re.compile(r"(?<![\w.])([^\W\dA-Za-z_][\w.]*)(?![\w.(!])")
+
+# Codes of the reasons a cell was not computed. DEPENDS: the cell reads (directly or through other
+# cells) one that was not computed; the others are causes.
+UNSUPPORTED, NOT_COMPUTED, CIRCULAR_CODE, EXTERNAL, DEPENDS = (
+    "formula.unsupported", "formula.not_computed", "formula.circular", "formula.external", "formula.depends")
 
 
 @dataclass(frozen=True)
@@ -36,53 +41,94 @@ class Difference:
         return {"cell": self.ref, "cached": json_value(self.cached), "recomputed": json_value(self.recomputed), "formula": self.formula}
 
 
+@dataclass(frozen=True)
+class NotComputed:
+    """A formula cell whose value the engine could not compute, and why."""
+
+    ref: str
+    code: str
+    why: str  # "PIVOTBY is not supported by the engine", "depends on Anteckningar!D1"
+    formula: str
+    cached: Value
+    cause: str  # the cell that could not be computed: this one, or the one it rests on
+    hint: str | None = None  # what to do, when it is not the code's usual hint
+
+    @property
+    def advice(self) -> str:
+        return self.hint or HINTS[self.code]
+
+    def to_json(self) -> dict:
+        return {"cell": self.ref, "why": self.why, "code": self.code, "cause": self.cause, "formula": self.formula,
+                "cached": json_value(self.cached)}
+
+
 @dataclass
 class Verification:
-    """What recomputing found, cell by cell."""
+    """What recomputing found, cell by cell: every formula cell agrees with its cached value, differs
+    from it, has none, or could not be computed (`not_computed`, with the reason)."""
 
     formula_count: int = 0
-    without_cached_value: int = 0
-    differences: list[Difference] = field(default_factory=list)
-    error_values: list[Difference] = field(default_factory=list)  # cached field unused: recomputed is the error
-    unsupported: dict[str, list[str]] = field(default_factory=dict)
-    circular: list[str] = field(default_factory=list)
-    external: list[str] = field(default_factory=list)
-    not_computed: list[str] = field(default_factory=list)  # the engine could not parse or compute
+    without_cached_value: int = 0  # of the cells that were computed
+    agreeing: int = 0
+    differences: list[Difference] = field(default_factory=list)  # of the cells that were computed
+    error_values: list[Difference] = field(default_factory=list)  # computed to an error value (#DIV/0!, #REF! ...)
+    problems: dict[str, NotComputed] = field(default_factory=dict)  # cell -> why it was not computed
+    engine: str = "IronCalc"
+    divergence_candidates: set[str] = field(default_factory=set)  # see EngineReport
+
+    @property
+    def causes(self) -> list[NotComputed]:
+        """The cells that could not be computed themselves (not merely because of what they read)."""
+        return [p for p in self.problems.values() if p.code != DEPENDS]
+
+    @property
+    def unsupported(self) -> dict[str, list[str]]:
+        return {p.ref: p.why.split(" is not supported")[0].split(", ") for p in self.causes if p.code == UNSUPPORTED}
+
+    @property
+    def circular(self) -> list[str]:
+        return [p.ref for p in self.causes if p.code == CIRCULAR_CODE]
+
+    @property
+    def external(self) -> list[str]:
+        return [p.ref for p in self.causes if p.code == EXTERNAL]
+
+    @property
+    def not_computed(self) -> list[str]:
+        return [p.ref for p in self.causes if p.code == NOT_COMPUTED]
 
     @property
     def computable(self) -> bool:
         """True when every formula got a value Excel could also give (errors such as #DIV/0! included)."""
-        return not (self.circular or self.unsupported or self.external or self.not_computed)
+        return not self.problems
+
+    def dependents_of(self, cause: str) -> list[str]:
+        return [p.ref for p in self.problems.values() if p.code == DEPENDS and p.cause == cause]
+
+    def difference_findings(self) -> list[Finding]:
+        """A warning for each computed cell whose cached value differs from the recomputed one."""
+        return [
+            Finding(
+                Severity.WARNING,
+                "recalc.differs",
+                f"cached value {shown(d.cached)} differs from recomputed {shown(d.recomputed)} ({d.formula})",
+                d.ref,
+                {"cached": json_value(d.cached), "recomputed": json_value(d.recomputed), "formula": d.formula},
+            )
+            for d in self.differences
+        ]
 
     def findings(self) -> list[Finding]:
-        out: list[Finding] = []
-        for ref in self.circular:
-            out.append(Finding(Severity.ERROR, "formula.circular", "circular reference: the formula depends on itself", ref))
-        for ref, names in self.unsupported.items():
-            out.append(
-                Finding(Severity.ERROR, "formula.unsupported", f"function not supported by the engine: {', '.join(names)}", ref)
-            )
-        for ref in self.external:
-            out.append(Finding(Severity.ERROR, "formula.external", "formula refers to another workbook", ref))
-        for ref in self.not_computed:
-            out.append(Finding(Severity.ERROR, "formula.not_computed", "the engine could not compute this formula", ref))
-        known = set(self.circular) | set(self.unsupported) | set(self.external) | set(self.not_computed)
-        for d in self.error_values:
-            if d.ref not in known:
-                out.append(
-                    Finding(Severity.ERROR, "formula.error", f"formula gives {d.recomputed} ({d.formula})", d.ref)
-                )
-        for d in self.differences:
-            out.append(
-                Finding(
-                    Severity.WARNING,
-                    "recalc.differs",
-                    f"cached value {_show(d.cached)} differs from recomputed {_show(d.recomputed)} ({d.formula})",
-                    d.ref,
-                    {"cached": json_value(d.cached), "recomputed": json_value(d.recomputed), "formula": d.formula},
-                )
-            )
-        return out
+        """Every cause of a cell not computed and every error value as an error, then the differences.
+
+        This is `recalc`'s view, where every formula counts; `check` decides with the dependency
+        graph which of them matter to the documents (workbook/figures.py).
+        """
+        out = [Finding(Severity.ERROR, p.code, _with_dependents(p.why, self.dependents_of(p.ref)), p.ref,
+                       {"hint": p.advice}) for p in self.causes]
+        out += [Finding(Severity.ERROR, "formula.error", f"formula gives {d.recomputed} ({d.formula})", d.ref)
+                for d in self.error_values]
+        return out + self.difference_findings()
 
     def raise_if_unusable(self, workbook: Workbook) -> None:
         """Raise FormulaProblem if any formula could not be computed to a proper value."""
@@ -97,47 +143,156 @@ class Verification:
             first.message + more,
             file=workbook.path,
             location=first.location,
-            hint=_HINTS[first.code],
+            hint=first.details.get("hint") or HINTS[first.code],
         )
 
 
-_HINTS = {
+def _with_dependents(why: str, dependents: list[str]) -> str:
+    if not dependents:
+        return why
+    listed = ", ".join(dependents[:5]) + (", ..." if len(dependents) > 5 else "")
+    return f"{why}; {len(dependents)} cell{'s' if len(dependents) > 1 else ''} read{'' if len(dependents) > 1 else 's'} it ({listed})"
+
+
+HINTS = {
     "formula.circular": "Break the cycle in Excel (Formulas > Error Checking > Circular References) and save the workbook again",
     "formula.unsupported": "Replace the function with a supported one (see docs/workbook.md) and save the workbook again",
     "formula.external": "Copy the value into this workbook instead of linking to another file (Data > Edit Links > Break Link)",
     "formula.not_computed": "Check the formula's syntax; a defined name must start with a letter A-Z or _ "
     "(IronCalc 0.9 cannot read names starting with Å, Ä or Ö), so rename such a name in Formulas > Name Manager",
     "formula.error": "Correct the formula in Excel (a deleted row or sheet gives #REF!) and save the workbook again",
+    "formula.depends": "Replace the function with a supported one (see docs/workbook.md) and save the workbook again",
 }
 
 
-def verify(workbook: Workbook, engine: EngineReport) -> Verification:
+def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None = None) -> Verification:
     """Return the verification of a recomputed workbook against its cached values."""
-    result = Verification(unsupported=dict(engine.unsupported))
+    graph = graph or Dependencies(workbook)
+    result = Verification(engine=f"{engine.engine} {engine.version}",
+                          divergence_candidates=set(engine.divergence_candidates))
+    cells: dict[str, tuple] = {}
+    causes: dict[str, NotComputed] = {}
+    suspects, circular = [], []
     for sheet, cell in workbook.formula_cells():
         result.formula_count += 1
         where = sheet.ref(cell.row, cell.col)
-        if _EXTERNAL_REF.search(without_strings(cell.formula)):
-            result.external.append(where)
+        cells[where] = (sheet, cell)
+        if where in engine.unsupported and not (cell.cached is not None and same_value(cell.cached, cell.value)):
+            # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
+            names = ", ".join(engine.unsupported[where])
+            causes[where] = NotComputed(where, UNSUPPORTED, f"{names} is not supported by the engine "
+                                        f"({engine.engine} {engine.version})", cell.formula, cell.cached, where)
+        elif _EXTERNAL_REF.search(without_strings(cell.formula)):
+            causes[where] = NotComputed(where, EXTERNAL, "the formula refers to another workbook", cell.formula,
+                                        cell.cached, where)
+        elif isinstance(cell.value, ExcelError) and cell.value == CIRCULAR:
+            circular.append((sheet, cell, where))
+        elif where in engine.failed:
+            suspects.append((sheet, cell, where))
+    # IronCalc gives #CIRC! to a cycle and to every cell reading it: only the cycle is the cause.
+    in_cycle = _cycles(graph, {(s.name, c.row, c.col) for s, c, _ in circular})
+    for sheet, cell, where in circular:
+        if (sheet.name, cell.row, cell.col) in in_cycle:
+            causes[where] = NotComputed(where, CIRCULAR_CODE, "circular reference: the formula depends on itself",
+                                        cell.formula, cell.cached, where)
+        else:
+            suspects.append((sheet, cell, where))
+    # A cell that gave up (#N/IMPL!, #ERROR!) is a cause only when nothing it reads gave up too.
+    failed = set(causes) | {w for _, _, w in suspects}
+    for sheet, cell, where in suspects:
+        reads = [graph_name(n) for n in graph.precedents((sheet.name, cell.row, cell.col))]
+        if not any(r in failed for r in reads):
+            why, hint = engine_failure(cell.formula, cell.value, engine, workbook)
+            causes[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint)
+    problems = dict(sorted(causes.items(), key=lambda item: cell_order(item[0])))
+    if causes:
+        roots = [(cells[w][0].name, cells[w][1].row, cells[w][1].col) for w in causes]
+        for node, root in sorted(graph.dependents(roots).items(), key=lambda item: cell_order(graph_name(item[0]))):
+            where = graph_name(node)
+            sheet, cell = cells[where]
+            cause = graph_name(root)
+            problems[where] = NotComputed(where, DEPENDS, f"depends on {cause} ({_short(causes[cause].why)})",
+                                          cell.formula, cell.cached, cause, causes[cause].hint)
+    for sheet, cell, where in suspects:
+        if where not in problems:  # reads a cell that gave up, which rests on no cause: a cycle of failures
+            why, hint = engine_failure(cell.formula, cell.value, engine, workbook)
+            problems[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint)
+    result.problems = problems
+    for where, (sheet, cell) in cells.items():
+        if where in problems:
             continue
         if isinstance(cell.value, ExcelError):
-            if cell.value == CIRCULAR:
-                result.circular.append(where)
-            elif cell.value in ENGINE_FAILED and where not in result.unsupported:
-                result.not_computed.append(where)
-            elif where not in result.unsupported:
-                result.error_values.append(Difference(where, cell.cached, cell.value, cell.formula))
+            result.error_values.append(Difference(where, cell.cached, cell.value, cell.formula))
         if cell.cached is None:
             result.without_cached_value += 1
         elif not same_value(cell.cached, cell.value):
             result.differences.append(Difference(where, cell.cached, cell.value, cell.formula))
+        else:
+            result.agreeing += 1
     return result
+
+
+def _cycles(graph: Dependencies, nodes: set) -> set:
+    """Return the `nodes` that lie on a cycle of the graph (through other `nodes` only)."""
+    out = set()
+    for start in nodes:
+        stack, seen = list(graph.precedents(start)), set()
+        while stack:
+            node = stack.pop()
+            if node == start:
+                out.add(start)
+                break
+            if node in seen or node not in nodes:
+                continue
+            seen.add(node)
+            stack.extend(graph.precedents(node))
+    return out
+
+
+def engine_failure(formula: str, value, engine: EngineReport, workbook: Workbook | None = None) -> tuple[str, str]:
+    """Say why the engine gave up on a formula whose own functions it knows (#N/IMPL!, #ERROR!), and what to do."""
+    from .divergences import unsupported_shape
+
+    shape = unsupported_shape(formula)
+    name = f"{engine.engine} {engine.version}"
+    names = {n.split("!")[-1].casefold() for n in workbook.defined_names} if workbook else set()
+    odd = [m for m in _NON_ASCII_NAME.findall(without_strings(formula)) if m.casefold() in names]
+    if odd:
+        return (f"the engine ({name}) cannot read the defined name {odd[0]}, whose first letter is not A-Z or _ "
+                f"({value})", "Rename the name in Formulas > Name Manager so that it starts with a letter A-Z or _ "
+                "(Uppräkning works, Årsbelopp does not) and save the workbook again")
+    rewrite = "Rewrite the formula without it and save the workbook again (see docs/workbook.md, Formulas)"
+    if shape:
+        return f"{shape} is not supported by the engine ({name} gives {value})", rewrite
+    if value == NOT_IMPLEMENTED:
+        functions = ", ".join(function_names(formula)) or "the formula"
+        return (f"the engine ({name}) cannot compute {functions} with these arguments (an array or a range where "
+                f"it expects one value) and gives {value}", rewrite)
+    return f"the engine ({name}) could not compute this formula ({value})", HINTS[NOT_COMPUTED]
+
+
+def _short(why: str) -> str:
+    return why.split(" (")[0]
+
+
+def graph_name(node) -> str:
+    return ref(*node)
+
+
+def _serial(value):
+    """Dates, times of day and durations (read so because of a cell's format) as the number Excel stores."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return to_excel(value)
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return value
 
 
 def same_value(cached: Value, recomputed: Value) -> bool:
     """Return True when Excel would show the cached and the recomputed value as the same."""
-    if isinstance(cached, (dt.datetime, dt.date)):
-        cached = to_excel(cached)
+    cached, recomputed = _serial(cached), _serial(recomputed)
     if isinstance(cached, ExcelError) or isinstance(recomputed, ExcelError):
         return str(cached) == str(recomputed) and isinstance(cached, ExcelError) == isinstance(recomputed, ExcelError)
     if isinstance(cached, bool) or isinstance(recomputed, bool):
@@ -149,7 +304,7 @@ def same_value(cached: Value, recomputed: Value) -> bool:
     return cached == recomputed
 
 
-def _show(value: Value) -> str:
+def shown(value: Value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value) if isinstance(value, str) and not isinstance(value, ExcelError) else str(value)

@@ -8,6 +8,7 @@ writer (`hso_xl/package.py`), with its fixed timestamps.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -24,6 +25,9 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _C = f"{{{NS_MAIN}}}c"
 _F = f"{{{NS_MAIN}}}f"
 _V = f"{{{NS_MAIN}}}v"
+# Characters XML 1.0 cannot carry; Excel writes them as _xHHHH_, and a literal "_xHHHH_" as "_x005F_xHHHH_".
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def safe_parser() -> etree.XMLParser:
@@ -60,14 +64,18 @@ def _normalise(member: str) -> str:
     return "/".join(out)
 
 
-def recomputed_package(workbook: Workbook) -> bytes:
-    """Return the package of `workbook.path` with every formula's cached value set to the recomputed one."""
+def recomputed_package(workbook: Workbook, keep: set[str] = frozenset()) -> bytes:
+    """Return the package of `workbook.path` with every formula's cached value set to the recomputed one.
+
+    Cells named in `keep` ("Sheet!A1", as `Sheet.ref` gives them) keep the value the file cached.
+    """
     with zipfile.ZipFile(workbook.package) as zin:
         parts = sheet_parts(zin)
         updates: dict[str, dict[str, Value]] = {}
         for sheet in workbook.sheets:
             member = parts.get(sheet.name)
-            values = {c.coordinate: c.value for c in sheet.cells.values() if c.formula is not None}
+            values = {c.coordinate: c.value for c in sheet.cells.values()
+                      if c.formula is not None and sheet.ref(c.row, c.col) not in keep}
             if member is not None and values:
                 updates[member] = values
         members = [(info.filename, zin.read(info)) for info in zin.infolist()]
@@ -75,8 +83,8 @@ def recomputed_package(workbook: Workbook) -> bytes:
                           for name, data in members])
 
 
-def write_recomputed(workbook: Workbook, out: Path) -> None:
-    """Write `recomputed_package(workbook)` to `out`, atomically.
+def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()) -> None:
+    """Write `recomputed_package(workbook, keep)` to `out`, atomically.
 
     Raises OutputProblem if `out` is the input file itself: the input is never modified.
     """
@@ -87,7 +95,7 @@ def write_recomputed(workbook: Workbook, out: Path) -> None:
             file=out,
             hint="Give another file name with -o; hso-xl never changes the input",
         )
-    data = recomputed_package(workbook)
+    data = recomputed_package(workbook, keep)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~hso-", suffix=".xlsx", dir=out.parent)
     try:
@@ -132,7 +140,16 @@ def _set_cached(c, value: Value) -> None:
         v.text = format_number(value)
     else:
         c.set("t", "str")
-        v.text = str(value)
+        v.text = xml_text(str(value))
+
+
+def xml_text(text: str) -> str:
+    """Return `text` as Excel stores it in XML: characters XML cannot carry as _xHHHH_ (CHAR(1) -> _x0001_)."""
+    if "_x" in text:
+        text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    return text
 
 
 def format_number(value: float) -> str:

@@ -1,0 +1,245 @@
+"""Which formula problems matter: those that a figure the documents use rests on.
+
+"A figure the documents use" is a cell the caller names: model/checked.py passes every cell the
+budget was read from and every cell a defined name covers (templates are offered each name).
+A cell the engine could not compute, or an error value, that such a figure rests on (directly or
+through other cells, across sheets, through ranges, whole columns and defined names) stops the
+command with the chain of cells named; anything else is a warning listing the cells. The same
+figures are checked for cells that match a known IronCalc divergence (workbook/divergences.py)
+without a cached value that confirms the recomputed one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from ..errors import FormulaProblem
+from ..findings import Finding, Severity
+from .book import ExcelError, Workbook
+from .divergences import could_match, matching
+from .graph import Dependencies, Node, chain, name
+from .refs import Scanner
+from .verify import DEPENDS, HINTS, Verification, same_value, shown
+
+ARROW = " ← "
+MAX_CHAIN_MORE = 5
+
+
+class Figures:
+    """The formula findings of a recomputed workbook, judged by what the figures rest on."""
+
+    def __init__(self, workbook: Workbook, verification: Verification, graph: Dependencies,
+                 labeller: Callable[[Node], str] | None = None) -> None:
+        self.workbook = workbook
+        self.labeller = labeller
+        self.verification = verification
+        self.graph = graph
+        self._scanner: Scanner | None = None
+
+    # -- stop ------------------------------------------------------------------------------------
+
+    def raise_if_blocked(self, cells: Iterable[str], behind: str | None = None) -> None:
+        """Raise FormulaProblem when a figure in `cells` rests on a cell not computed or an error value.
+
+        With `behind`, only causes that cell rests on count (the chain then starts at the cell of
+        `cells` nearest to the cause)."""
+        problem = self.blocking(cells, behind)
+        if problem is not None:
+            raise problem
+
+    def blocking(self, cells: Iterable[str], behind: str | None = None) -> FormulaProblem | None:
+        """Return the FormulaProblem that `cells` (figures) rest on, naming the chain, or None."""
+        starts = self._nodes(cells)
+        problems = self.verification.problems
+        # A figure rests on a cell not computed exactly when it is one itself, or one of the cells that
+        # depend on it (verify.py found them all): walk only through those, to name the chain.
+        in_problems = lambda node: name(node) in problems  # noqa: E731
+        parents = self.graph.ancestors(starts, within=in_problems) if problems else {}
+        failing = lambda node: name(node) in problems or isinstance(self._value(node), ExcelError)  # noqa: E731
+        allowed = set(self.graph.ancestors(self._nodes([behind]), within=failing)) if behind else None
+        causes = [node for node in parents if (p := problems.get(name(node))) is not None and p.code != DEPENDS
+                  and (allowed is None or node in allowed)]
+        if causes:
+            first = causes[0]
+            cause = problems[name(first)]
+            more = [name(n) for n in causes[1:]]
+            path = chain(parents, first)
+            return FormulaProblem(
+                cause.why + self._figure_note(path) + _more(more, "more such cells"),
+                file=self.workbook.path,
+                location=self.chain_text(path),
+                hint=cause.advice,
+            )
+        errors = [start for start in starts if (allowed is None or start in allowed)
+                  and isinstance(self._value(start), ExcelError) and name(start) not in problems]
+        if errors:
+            # From the figure nearest to where the error starts (Ånge's amount, not the total reading it).
+            paths = [self._error_origin(start) for start in errors]
+            origin, path = min(paths, key=lambda found: len(found[1])) if allowed is not None else paths[0]
+            formula = self.graph.formula(origin) or ""
+            return FormulaProblem(
+                f"the formula gives {self._value(origin)} ({formula})" + self._figure_note(path),
+                file=self.workbook.path,
+                location=self.chain_text(path),
+                hint=HINTS["formula.error"],
+            )
+        return None
+
+    def _figure_note(self, path: list[Node]) -> str:
+        if len(path) == 1:
+            return ""
+        return f"; the documents use {name(path[0])}, which rests on it"
+
+    def chain_text(self, path: list[Node]) -> str:
+        """`Finansiering!D9 [Ånge kommun · 2027] ← Beräkning!F4 ← Anteckningar!B2`: the figure first."""
+        parts = []
+        for node in path:
+            label = self.labeller(node) if self.labeller else ""
+            parts.append(f"{name(node)} [{label}]" if label else name(node))
+        return ARROW.join(parts)
+
+    def _error_origin(self, start: Node) -> tuple[Node, list[Node]]:
+        """Follow error values back from `start` to the first cell that gives one of its own."""
+        path = [start]
+        seen = {start}
+        while True:
+            nxt = next((p for p in self.graph.precedents(path[-1])
+                        if p not in seen and isinstance(self._value(p), ExcelError)), None)
+            if nxt is None:
+                return path[-1], path
+            seen.add(nxt)
+            path.append(nxt)
+
+    # -- warn ------------------------------------------------------------------------------------
+
+    def warnings(self, cells: Iterable[str]) -> list[Finding]:
+        """Return the warnings for formula problems no figure rests on, and for figures at risk.
+
+        The graph is walked only when there is something to place: a cell not computed, an error
+        value, or a formula that matches a known divergence without a confirming cached value."""
+        v = self.verification
+        candidates = self._risk_candidates()
+        if not (v.problems or v.error_values or candidates):
+            return []
+        starts = self._nodes(cells)
+        # Walk until every cell a warning is about was reached (a cause no figure rests on: see blocking).
+        wanted = set(candidates) | {n for d in v.error_values if (n := self._node(d.ref)) is not None}
+        parents = self.graph.ancestors(starts, until=wanted) if wanted else {}
+        used = {name(n) for n in parents}
+        out: list[Finding] = []
+        for cause in v.causes:
+            if cause.ref in used:
+                continue
+            readers = v.dependents_of(cause.ref)
+            listed = f"; {len(readers)} cell{'s' if len(readers) != 1 else ''} read{'s' if len(readers) == 1 else ''} " \
+                     f"it ({', '.join(readers[:5])}{', ...' if len(readers) > 5 else ''})" if readers else ""
+            out.append(Finding(Severity.WARNING, cause.code,
+                               f"{cause.why}{listed}; no figure the documents use depends on "
+                               f"{'them' if readers else 'it'}, so the documents are made without it",
+                               cause.ref, {"formula": cause.formula, "dependents": readers, "hint": cause.advice}))
+        errors = {d.ref: d for d in v.error_values}
+        for ref, d in errors.items():
+            if ref in used:
+                continue
+            node = self._node(ref)
+            if node is not None and any(name(p) in errors for p in self.graph.precedents(node)):
+                continue  # it only passes on an error from a cell listed on its own
+            out.append(Finding(Severity.WARNING, "formula.error",
+                               f"formula gives {d.recomputed} ({d.formula}); no figure the documents use depends on it",
+                               ref))
+        out.extend(self._at_risk(parents, candidates))
+        return out
+
+    def _risk_candidates(self) -> dict[Node, list]:
+        """Formula cells that match a known divergence and have no cached value confirming them."""
+        out = {}
+        scanner = self._scanner = self._scanner or Scanner(self.workbook)
+        problems = self.verification.problems
+        for ref in self.verification.divergence_candidates:
+            node = self._node(ref)
+            if node is None or ref in problems:
+                continue
+            sheet = self.workbook.sheet(node[0])
+            cell = sheet.get(node[1], node[2])
+            if cell is None or cell.formula is None or not could_match(cell.formula):
+                continue
+            if cell.cached is not None and same_value(cell.cached, cell.value):
+                continue
+            found = matching(cell.formula, sheet, self.workbook, scanner, cell.value)
+            if found:
+                out[node] = found
+        return dict(sorted(out.items()))
+
+    def _at_risk(self, parents: dict[Node, Node | None], candidates: dict[Node, list]) -> list[Finding]:
+        out = []
+        for node, found in candidates.items():
+            if node not in parents:
+                continue  # no figure rests on it
+            cell = self.workbook.sheet(node[0]).get(node[1], node[2])
+            path = chain(parents, node)
+            rests = f"; the figure {name(path[0])} rests on it" if len(path) > 1 else ""
+            why = ("the workbook has no cached value to confirm the recomputed " if cell.cached is None else
+                   f"the value cached in the file, {shown(cell.cached)}, differs from the recomputed ")
+            for d in found:
+                out.append(Finding(
+                    Severity.WARNING, "engine.divergence",
+                    f"{cell.formula}: {d.describe()}; {why}{shown(cell.value)}{rests}",
+                    name(node),
+                    {"divergence": d.code, "formula": cell.formula, "chain": [name(n) for n in path]},
+                ))
+        return out
+
+    # -- cells -----------------------------------------------------------------------------------
+
+    def _nodes(self, cells: Iterable[str]) -> list[Node]:
+        out = []
+        for ref in cells:
+            node = self._node(ref)
+            if node is not None:
+                out.append(node)
+        return list(dict.fromkeys(out))
+
+    def _node(self, ref: str) -> Node | None:
+        scanner = self._scanner = self._scanner or Scanner(self.workbook)
+        areas = scanner.areas("=" + ref, self.workbook.sheets[0].name)
+        if len(areas) != 1 or areas[0].min_row != areas[0].max_row or areas[0].min_col != areas[0].max_col:
+            return None
+        return (areas[0].sheet, areas[0].min_row, areas[0].min_col)
+
+    def _value(self, node: Node):
+        return self.workbook.sheet(node[0]).value(node[1], node[2])
+
+
+def _more(refs: list[str], what: str) -> str:
+    if not refs:
+        return ""
+    listed = ", ".join(refs[:MAX_CHAIN_MORE]) + (", ..." if len(refs) > MAX_CHAIN_MORE else "")
+    return f" ({len(refs)} {what}: {listed})"
+
+
+def named_cells(workbook: Workbook) -> list[str]:
+    """Return every cell a defined name covers (templates are offered each name's value)."""
+    scanner = Scanner(workbook)
+    out = []
+    for key, text in workbook.defined_names.items():
+        scope = key.split("!")[0] if "!" in key else (workbook.sheets[0].name if workbook.sheets else "")
+        for area in scanner.areas("=" + text, scope):
+            sheet = workbook.sheet(area.sheet)
+            out.extend(sheet.ref(r, c) for (r, c) in sheet.cells
+                       if area.min_row <= r <= area.max_row and area.min_col <= c <= area.max_col)
+    return out
+
+
+def row_cells(workbook: Workbook, refs: Iterable[str]) -> list[str]:
+    """Return every cell that holds something in the rows of `refs` (a municipality's facts are its row)."""
+    scanner = Scanner(workbook)
+    rows: dict[str, set[int]] = {}
+    for ref in refs:
+        areas = scanner.areas("=" + ref, workbook.sheets[0].name if workbook.sheets else "")
+        if len(areas) == 1:
+            rows.setdefault(areas[0].sheet, set()).add(areas[0].min_row)
+    out = []
+    for name, wanted in rows.items():
+        sheet = workbook.sheet(name)
+        out.extend(sheet.ref(r, c) for (r, c) in sorted(sheet.cells) if r in wanted)
+    return out
