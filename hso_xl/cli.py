@@ -16,19 +16,39 @@ import click
 
 from . import __version__
 from .errors import EXIT_UNUSABLE, HsoError
+from .i18n import LANGUAGES, SOURCE, _, from_environment, n_, set_language, speaking
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _choose_language(ctx, param, value):
+    """--lang, else hso.toml's language, else the environment's, else Swedish (eager: before --help)."""
+    lang = value or _settings_language() or from_environment() or "sv"
+    set_language(lang)
+    return lang
+
+
+def _settings_language() -> str | None:
+    try:
+        return _settings().language
+    except HsoError:  # a broken hso.toml is reported by the command itself
+        return None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             help=_("Reports from the HSO master financing workbook, with every formula recomputed.\n\n"
+                    "Drop the workbook in input/, then run `hso-xl check` to see its totals and findings."))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
+              callback=_choose_language,
+              help=_("The language of messages: sv (Swedish, the default) or en (English)."))
 @click.version_option(__version__, prog_name="hso-xl")
 def main() -> None:
-    """Reports from the HSO master financing workbook, with every formula recomputed.
-
-    Drop the workbook in input/, then run `hso-xl check` to see its totals and findings.
-    """
+    pass
 
 
-def _emit_json(data: dict) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+def _emit_json(data) -> None:
+    """Print JSON: machine-readable output is the same whatever the language (messages in English)."""
+    with speaking(SOURCE):
+        data = data() if callable(data) else data
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @contextmanager
@@ -43,15 +63,16 @@ def friendly_errors(as_json: bool):
     except Exception as exc:  # a bug, or an input we never imagined: still no traceback
         if os.environ.get("HSO_XL_DEBUG"):
             raise
-        _fail(HsoError(f"unexpected problem ({type(exc).__name__}: {exc})",
-                       hint="This is a bug in hso-xl; set HSO_XL_DEBUG=1 for details and report it with the workbook"),
+        _fail(HsoError(_("unexpected problem ({kind}: {details})", kind=type(exc).__name__, details=exc),
+                       hint=_("This is a bug in hso-xl; set HSO_XL_DEBUG=1 for details and report it with the "
+                              "workbook")),
               as_json)
 
 
 def _fail(exc: HsoError, as_json: bool) -> None:
     if as_json:
         _emit_json({"error": exc.to_json(), "exit_code": exc.exit_code})
-    click.echo(f"Error: {exc.paragraph()}", err=True)
+    click.echo(_("Error: {paragraph}", paragraph=exc.paragraph()), err=True)
     sys.exit(exc.exit_code)
 
 
@@ -59,6 +80,10 @@ def _settings():
     from .settings import load_settings
 
     return load_settings(Path("."))
+
+
+def _using(path: Path, folder: Path):
+    return _("Using {path} (the newest workbook in {folder}/)", path=path, folder=folder)
 
 
 def _resolve_workbook(workbook: Path | None, input_dir: Path | None) -> tuple[Path, Path | None]:
@@ -71,20 +96,17 @@ def _resolve_workbook(workbook: Path | None, input_dir: Path | None) -> tuple[Pa
     return newest_workbook(input_dir), input_dir
 
 
-@main.command()
+@main.command(help=_('Recompute WORKBOOK, check its budget and print totals and findings.\n\n'
+                     'With no WORKBOOK, the newest .xlsx/.xlsm/.ods in the input folder is used. It says which layout '
+                     'it recognised and where it found each table. Exit code 0: no error; 1: the check found errors; '
+                     '2: the workbook cannot be used.'))
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object (see README).")
+              help=_("Folder searched for the newest workbook when none is named [default: input, or hso.toml]."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the result as one JSON object (see README)."))
 @click.option("--map", "show_map", is_flag=True,
-              help="Also list every figure and fact the documents use beside the cell it came from.")
+              help=_("Also list every figure and fact the documents use beside the cell it came from."))
 def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool) -> None:
-    """Recompute WORKBOOK, check its budget and print totals and findings.
-
-    With no WORKBOOK, the newest .xlsx/.xlsm/.ods in the input folder is used. It says which layout
-    it recognised and where it found each table. Exit code 0: no error; 1: the check found errors;
-    2: the workbook cannot be used.
-    """
     with friendly_errors(as_json):
         from .build import check_for_documents
         from .report import check_json, check_text, exit_code
@@ -92,10 +114,10 @@ def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool)
         settings = _settings()
         path, chosen_from = _resolve_workbook(workbook, input_dir)
         if chosen_from is not None and as_json:
-            click.echo(f"Using {path} (the newest workbook in {chosen_from}/)", err=True)
-        checked, _ = check_for_documents(path, settings)
+            click.echo(_using(path, chosen_from), err=True)
+        checked, _plan = check_for_documents(path, settings)
         if as_json:
-            _emit_json(check_json(checked, chosen_from))
+            _emit_json(lambda: check_json(checked, chosen_from))
         else:
             click.echo(check_text(checked, chosen_from))
             if show_map:
@@ -105,22 +127,20 @@ def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool)
         sys.exit(exit_code(checked.findings))
 
 
-@main.command()
+@main.command(help=_('Write a copy of WORKBOOK whose cached values are the recomputed ones, and report on every '
+                     'formula.\n\n'
+                     'Formulas, styles and every other part of the file are kept as they were. Each formula cell is '
+                     'reported as agreeing with its cached value, differing from it, not computed (with why: an '
+                     'unsupported function, a circular reference, a cell it reads) or without a cached value. Cells '
+                     'that could not be computed keep the value the file cached. Exit 0: every formula computed; 1: '
+                     'some could not be computed, or give an error value; 2: the workbook cannot be read, or --strict '
+                     'and a formula could not be computed (then nothing is written).'))
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to write the recomputed copy (never the input itself).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object (see README).")
-@click.option("--strict", is_flag=True, help="Write nothing when any formula cannot be computed (exit 2).")
+              help=_("Where to write the recomputed copy (never the input itself)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the report as one JSON object (see README)."))
+@click.option("--strict", is_flag=True, help=_("Write nothing when any formula cannot be computed (exit 2)."))
 def recalc(workbook: Path, out: Path, as_json: bool, strict: bool) -> None:
-    """Write a copy of WORKBOOK whose cached values are the recomputed ones, and report on every formula.
-
-    Formulas, styles and every other part of the file are kept as they were. Each formula cell is
-    reported as agreeing with its cached value, differing from it, not computed (with why: an
-    unsupported function, a circular reference, a cell it reads) or without a cached value. Cells
-    that could not be computed keep the value the file cached. Exit 0: every formula computed;
-    1: some could not be computed, or give an error value; 2: the workbook cannot be read, or
-    --strict and a formula could not be computed (then nothing is written).
-    """
     with friendly_errors(as_json):
         from .errors import EXIT_FINDINGS, EXIT_OK
         from .report import recalc_json, recalc_text
@@ -138,28 +158,25 @@ def recalc(workbook: Path, out: Path, as_json: bool, strict: bool) -> None:
         else:
             code = EXIT_FINDINGS if verification.problems or verification.error_values else EXIT_OK
         if as_json:
-            _emit_json(recalc_json(workbook, written, engine, verification, code))
+            _emit_json(lambda: recalc_json(workbook, written, engine, verification, code))
         else:
             click.echo(recalc_text(workbook, written, engine, verification))
         sys.exit(code)
 
 
-@main.command()
+@main.command(help=_('Show where a figure comes from: how it is made, and the cells it depends on.\n\n'
+                     'REF is a figure as a template writes it (kommun.totalt --kommun Ånge, eu.andel, '
+                     'budget.summa_projektkostnad.ar.2028, kommuner.Ånge.totalt), a cell (Finansiering!G9) or a '
+                     'defined name (OH_sats). The tree goes down to the typed-in inputs, each with its value and its '
+                     'row and column labels.'))
 @click.argument("ref")
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
+              help=_("Folder searched for the newest workbook when none is named [default: input, or hso.toml]."))
 @click.option("--kommun", "municipality", default=None, metavar="NAME",
-              help="For a figure as a municipality's template writes it (kommun.totalt): which municipality.")
-@click.option("--json", "as_json", is_flag=True, help="Print the tree as one JSON object.")
+              help=_("For a figure as a municipality's template writes it (kommun.totalt): which municipality."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the tree as one JSON object."))
 def explain(ref: str, workbook: Path | None, input_dir: Path, municipality: str | None, as_json: bool) -> None:
-    """Show where a figure comes from: how it is made, and the cells it depends on.
-
-    REF is a figure as a template writes it (kommun.totalt --kommun Ånge, eu.andel,
-    budget.summa_projektkostnad.ar.2028, kommuner.Ånge.totalt), a cell (Finansiering!G9) or a
-    defined name (OH_sats). The tree goes down to the typed-in inputs, each with its value and
-    its row and column labels.
-    """
     with friendly_errors(as_json):
         from .explain import explain as run_explain
         from .explain import render_text
@@ -167,29 +184,26 @@ def explain(ref: str, workbook: Path | None, input_dir: Path, municipality: str 
         from .workbook.recalc import recompute_file
 
         settings = _settings()
-        path, _ = _resolve_workbook(workbook, input_dir)
+        path, _folder = _resolve_workbook(workbook, input_dir)
         recomputed = recompute_file(path)  # a figure needs the budget too, built from the same recompute
         result = run_explain(recomputed.workbook, ref, lambda: check_recomputed(recomputed, settings), municipality)
         if as_json:
-            _emit_json(result.to_json())
+            _emit_json(result.to_json)
         else:
-            click.echo(f"Workbook: {path}")
+            click.echo(_("Workbook: {path}", path=path))
             click.echo(render_text(result))
 
 
-@main.command()
+@main.command(help=_('Show what changed from workbook OLD to NEW: inputs, key figures, documents to send again.\n\n'
+                     "Inputs are the typed-in cells (Sheet!A1, old -> new); key figures are each municipality's and "
+                     "financier's yearly and total amounts, the totals per year and the EU support rate, as printed; a"
+                     ' document must be sent again when a workbook cell its figures come from has changed.'))
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Templates used to tell which documents must be sent again [default: templates].")
-@click.option("--json", "as_json", is_flag=True, help="Print the changes as one JSON object.")
+              default=None, help=_("Templates used to tell which documents must be sent again [default: templates]."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the changes as one JSON object."))
 def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
-    """Show what changed from workbook OLD to NEW: inputs, key figures, documents to send again.
-
-    Inputs are the typed-in cells (Sheet!A1, old -> new); key figures are each municipality's and
-    financier's yearly and total amounts, the totals per year and the EU support rate, as printed;
-    a document must be sent again when a workbook cell its figures come from has changed.
-    """
     with friendly_errors(as_json):
         from .build import check_for_documents
         from .changes import compare, render_summary, snapshot
@@ -202,9 +216,9 @@ def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
             snapshots.append(snapshot(checked, _render_in_memory(plan.jobs), plan.report_data))
         report = compare(*snapshots)
         if as_json:
-            _emit_json(report.to_json())
+            _emit_json(report.to_json)
         else:
-            click.echo(render_summary(report, f"No changes between {old} and {new}."))
+            click.echo(render_summary(report, _("No changes between {old} and {new}.", old=old, new=new)))
 
 
 def _render_in_memory(jobs) -> list:
@@ -214,24 +228,21 @@ def _render_in_memory(jobs) -> list:
     return render_jobs(jobs)
 
 
-@main.command()
+@main.command(help=_('Wait for a workbook to land or change in the input folder, and rebuild each time.\n\n'
+                     'A file is built once it is completely written (its size is stable and it opens). Each run prints'
+                     ' one line: the documents written, or the error; a bad workbook does not stop the watcher. Ctrl-C'
+                     ' ends it.'))
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder to watch [default: input, or hso.toml].")
+              help=_("Folder to watch [default: input, or hso.toml]."))
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder the documents are written to [default: output, or hso.toml].")
+              help=_("Folder the documents are written to [default: output, or hso.toml]."))
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml].")
+              help=_("Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml]."))
 @click.option("--settle", type=float, default=1.0, show_default=True,
-              help="Seconds a file must stay unchanged before it is built.")
+              help=_("Seconds a file must stay unchanged before it is built."))
 @click.option("--grace", type=float, default=10.0, show_default=True,
-              help="Further seconds an unreadable file is given before its error is reported.")
+              help=_("Further seconds an unreadable file is given before its error is reported."))
 def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, settle: float, grace: float) -> None:
-    """Wait for a workbook to land or change in the input folder, and rebuild each time.
-
-    A file is built once it is completely written (its size is stable and it opens). Each run
-    prints one line: the documents written, or the error; a bad workbook does not stop the
-    watcher. Ctrl-C ends it.
-    """
     import datetime as dt
 
     from .build import build as run_build
@@ -241,7 +252,8 @@ def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, 
     out = out or settings.output
     templates_dir = templates_dir or settings.templates
     if not folder.is_dir():
-        click.echo(f"Error: {folder}: the input folder does not exist. Create it, or give --input-dir.", err=True)
+        click.echo(_("Error: {folder}: the input folder does not exist. Create it, or give --input-dir.",
+                     folder=folder), err=True)
         sys.exit(EXIT_UNUSABLE)
 
     def on_ready(path: Path) -> None:
@@ -253,25 +265,32 @@ def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, 
                 path = newest_workbook(folder)
             result = run_build(path, out, templates_dir, (), False, None, settings)
         except HsoError as exc:
-            click.echo(f"{stamp} {path.name}: Error: {exc.paragraph()}")
+            click.echo(_("{time} {file}: Error: {paragraph}", time=stamp, file=path.name, paragraph=exc.paragraph()))
             return
         except Exception as exc:  # keep watching whatever happens to one file
-            click.echo(f"{stamp} {path.name}: Error: unexpected problem ({type(exc).__name__}: {exc})")
+            click.echo(_("{time} {file}: Error: unexpected problem ({kind}: {details})", time=stamp, file=path.name,
+                         kind=type(exc).__name__, details=exc))
             return
         changes = result.changes
-        what = ("no changes" if changes is None or changes.empty else
-                f"{len(changes.inputs)} inputs and {len(changes.figures)} figures changed, "
-                f"{len(changes.documents)} documents to send again (see {out / 'ÄNDRINGAR.md'})")
-        click.echo(f"{stamp} {path.name}: wrote {len(result.documents)} documents to {out}/; {what}")
+        if changes is None or changes.empty:
+            what = _("no changes")
+        else:
+            what = _("{inputs}, {figures} changed, {documents} to send again (see {report})",
+                     inputs=n_("{n} input", "{n} inputs", len(changes.inputs)),
+                     figures=n_("{n} figure", "{n} figures", len(changes.figures)),
+                     documents=n_("{n} document", "{n} documents", len(changes.documents)),
+                     report=out / "ÄNDRINGAR.md")
+        click.echo(_("{time} {file}: wrote {documents} to {out}/; {what}", time=stamp, file=path.name,
+                     documents=n_("{n} document", "{n} documents", len(result.documents)), out=out, what=what))
 
-    click.echo(f"Watching {folder}/ for workbooks (Ctrl-C to stop) ...")
+    click.echo(_("Watching {folder}/ for workbooks (Ctrl-C to stop) ...", folder=folder))
     try:
         from .watch import watch as run_watch
 
         run_watch(folder, on_ready, settle=settle, grace=grace)
     except KeyboardInterrupt:
         pass
-    click.echo("Stopped watching.")
+    click.echo(_("Stopped watching."))
 
 
 def _settings_or_exit():
@@ -296,31 +315,28 @@ class _Progress:
             bar = "#" * filled + "-" * (30 - filled)
             click.echo(f"\r\033[K  [{bar}] {done}/{total} {label}"[:200], err=True, nl=False)
         else:
-            click.echo(f"rendering {done}/{total}: {label}", err=True)
+            click.echo(_("rendering {done}/{total}: {label}", done=done, total=total, label=label), err=True)
 
     def done(self) -> None:
         if self.tty:
             click.echo("\r\033[K", err=True, nl=False)
 
 
-@main.command()
+@main.command(help=_('Check WORKBOOK and render every template into the output folder.\n\n'
+                     'An error finding stops the build before anything is written. Documents, a report (rapport.txt) '
+                     'and manifest.json replace the previous output folder only when all are written.'))
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder the documents are written to, replaced as a whole [default: output, or hso.toml].")
+              help=_("Folder the documents are written to, replaced as a whole [default: output, or hso.toml]."))
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml].")
+              default=None, help=_("Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml]."))
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder searched for the newest workbook when none is named [default: input, or hso.toml].")
+              help=_("Folder searched for the newest workbook when none is named [default: input, or hso.toml]."))
 @click.option("--only", multiple=True, metavar="NAME",
-              help="Only documents whose name, subject or template contains NAME (repeatable).")
-@click.option("--pdf", is_flag=True, help="Also convert every document to PDF with LibreOffice.")
+              help=_("Only documents whose name, subject or template contains NAME (repeatable)."))
+@click.option("--pdf", is_flag=True, help=_("Also convert every document to PDF with LibreOffice."))
 def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path, only: tuple[str, ...],
           pdf: bool) -> None:
-    """Check WORKBOOK and render every template into the output folder.
-
-    An error finding stops the build before anything is written. Documents, a report
-    (rapport.txt) and manifest.json replace the previous output folder only when all are written.
-    """
     with friendly_errors(False):
         from .build import build as run_build
 
@@ -329,7 +345,7 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
         templates_dir = templates_dir or settings.templates
         path, chosen_from = _resolve_workbook(workbook, input_dir)
         if chosen_from is not None:
-            click.echo(f"Using {path} (the newest workbook in {chosen_from}/)")
+            click.echo(_using(path, chosen_from))
         progress = _Progress()
         try:
             result = run_build(path, out, templates_dir, only, pdf, progress, settings)
@@ -337,8 +353,11 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
             progress.done()
         checked = result.checked
         counts = {sev: sum(1 for f in checked.findings if f.severity.value == sev) for sev in ("warning", "info")}
-        click.echo(f"Checked {path}: {checked.verification.formula_count} formulas recomputed, no errors, "
-                   f"{counts['warning']} warnings, {counts['info']} notes (see {out / 'rapport.txt'}).")
+        click.echo(_("Checked {path}: {formulas} recomputed, no errors, {warnings}, {notes} (see {report}).",
+                     path=path,
+                     formulas=n_("{n} formula", "{n} formulas", checked.verification.formula_count),
+                     warnings=n_("{n} warning", "{n} warnings", counts["warning"]),
+                     notes=n_("{n} note", "{n} notes", counts["info"]), report=out / "rapport.txt"))
         for doc in result.documents:
             click.echo(f"  {out / doc.job.output}")
         for pdf_path in result.pdfs:
@@ -350,26 +369,27 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
 
             click.echo(render_summary(result.changes))
         if result.archived is not None:
-            click.echo(f"The previous documents were kept in {out / result.archived}/")
-        click.echo(f"Wrote {len(result.documents)} documents"
-                   + (f" and {len(result.pdfs)} PDFs" if result.pdfs else "") + f" to {out}/ (see manifest.json)")
+            click.echo(_("The previous documents were kept in {folder}/", folder=out / result.archived))
+        documents = n_("{n} document", "{n} documents", len(result.documents))
+        if result.pdfs:
+            click.echo(_("Wrote {documents} and {pdfs} to {out}/ (see manifest.json)", documents=documents,
+                         pdfs=n_("{n} PDF", "{n} PDFs", len(result.pdfs)), out=out))
+        else:
+            click.echo(_("Wrote {documents} to {out}/ (see manifest.json)", documents=documents, out=out))
 
 
-@main.command()
+@main.command(help=_('List the templates and the variables each uses; with --check, render each in memory.\n\n'
+                     "With --check, an unknown variable or a Jinja syntax error is reported with the template's name "
+                     'and the text of the paragraph that holds the tag (exit 2); nothing is written.'))
 @click.option("--check", "check_", is_flag=True,
-              help="Also render every template against the workbook in memory and report any error.")
+              help=_("Also render every template against the workbook in memory and report any error."))
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Folder holding kommun/, projekt/, finansiar/, rapport/ [default: templates, or hso.toml].")
+              default=None, help=_("Folder holding kommun/, projekt/, finansiar/, rapport/ [default: templates, or hso.toml]."))
 @click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False),
-              help="Workbook to check against (default: the newest in the input folder).")
+              help=_("Workbook to check against (default: the newest in the input folder)."))
 @click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder searched for the newest workbook [default: input, or hso.toml].")
+              help=_("Folder searched for the newest workbook [default: input, or hso.toml]."))
 def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_dir: Path) -> None:
-    """List the templates and the variables each uses; with --check, render each in memory.
-
-    With --check, an unknown variable or a Jinja syntax error is reported with the template's name
-    and the text of the paragraph that holds the tag (exit 2); nothing is written.
-    """
     with friendly_errors(False):
         from .build import find_templates
         from .render.docx import template_problem
@@ -379,11 +399,12 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
         templates_dir = templates_dir or settings.templates
         found = find_templates(templates_dir)
         if not found:
-            click.echo(f"No templates in {templates_dir}/ (kommun/, projekt/, finansiar/).")
+            click.echo(_("No templates in {folder}/ (kommun/, projekt/, finansiar/, rapport/).", folder=templates_dir))
         for kind, path in found:
-            once = {"kommun": "municipality", "finansiar": "co-financier", "projekt": "project",
-                    "rapport": "municipality with report data"}[kind]
-            click.echo(f"{path}  (once per {once})")
+            once = {"kommun": _("once per municipality"), "finansiar": _("once per co-financier"),
+                    "projekt": _("once per project"),
+                    "rapport": _("once per municipality with report data")}[kind]
+            click.echo(f"{path}  ({once})")
             try:
                 names = used_variables(template_source(path))
             except TemplateSyntaxError as exc:
@@ -393,9 +414,11 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
         if check_:
             from .build import check_for_documents
 
-            path, _ = _resolve_workbook(workbook, input_dir)
+            path, _folder = _resolve_workbook(workbook, input_dir)
             documents = _render_in_memory(check_for_documents(path, settings, templates_dir)[1].jobs)
-            click.echo(f"All {len(found)} templates render against {path} ({len(documents)} documents).")
+            click.echo(_("All {templates} render against {path} ({documents}).", path=path,
+                         templates=n_("{n} template", "{n} templates", len(found)),
+                         documents=n_("{n} document", "{n} documents", len(documents))))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -89,6 +89,9 @@ class Message:
     def __radd__(self, other) -> str:
         return str(other) + str(self)
 
+    def __len__(self) -> int:
+        return len(str(self))
+
     def __contains__(self, part) -> bool:
         return str(part) in str(self)
 

@@ -128,3 +128,22 @@ def test_swedish_plurals(count, words):
         pytest.fail("the catalog has no Swedish plural for warnings")
     with speaking("sv"):
         assert str(n_("{n} warning", "{n} warnings", count)) == words
+
+
+def test_no_module_hides_the_message_function():
+    """`a, _, b = …` in a module that imports `_` makes the next `_("…")` call a TypeError or UnboundLocalError."""
+    hidden = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports_it = any(isinstance(n, ast.ImportFrom) and (n.module or "").endswith("i18n")
+                         and any(a.name == "_" for a in n.names) for n in ast.walk(tree))
+        if not imports_it:
+            continue
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.For, ast.comprehension)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if any(isinstance(n, ast.Name) and n.id == "_" for n in ast.walk(target)):
+                    hidden.append(f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', '?')}")
+    assert hidden == []
