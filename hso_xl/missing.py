@@ -18,6 +18,7 @@ from .i18n import Message, _, n_
 from .model.checked import Checked
 from .model.facts import SCOPE_SHEETS, SCOPES, FactSpec
 from .model.sheets import is_blank
+from .text import short
 from .swedish import sort_key
 
 # Where a template reads a fact: scope prefix -> (scope of the fact, per municipality?)
@@ -87,17 +88,12 @@ def _around(text: str, at: int) -> str:
     if start < 0 or at - start >= 120:
         space = text.rfind(" ", 0, max(0, at - 60))
         start = space + 1 if space >= 0 else 0
-    return _short(("…" if start else "") + text[start:])
+    return short(("…" if start else "") + text[start:], 120)
 
 
 def _sentence(texts: list[str], index: int) -> str:
     """The paragraph a {%p if %} paragraph keeps or leaves out: the one after it."""
-    return _short(texts[index + 1] if index + 1 < len(texts) else texts[index])
-
-
-def _short(text: str) -> str:
-    plain = " ".join(text.split())
-    return plain if len(plain) <= 120 else plain[:119] + "…"
+    return short(texts[index + 1] if index + 1 < len(texts) else texts[index], 120)
 
 
 def missing_fact_findings(checked: Checked, jobs) -> list[Finding]:

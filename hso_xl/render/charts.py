@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..i18n import _, n_
 from ..swedish import NBSP, group
+from ..text import short
 
 KINDS = {"liggande": "liggande stapeldiagram", "stapel": "stapeldiagram", "cirkel": "cirkeldiagram",
          "ring": "ringdiagram"}
@@ -121,7 +122,7 @@ def _png(chart: Chart) -> bytes:
         if chart.kind == "liggande":
             positions = list(range(len(values)))[::-1]  # the first record on top
             ax.barh(positions, values, color=PALETTE[0], height=0.62, zorder=2)
-            ax.set_yticks(positions, [_short(label) for label in chart.labels])
+            ax.set_yticks(positions, [short(label, 40) for label in chart.labels])
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick(v, chart.unit, largest)))
             ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
             ax.set_xlim(0, largest * 1.22 or 1)
@@ -131,7 +132,7 @@ def _png(chart: Chart) -> bytes:
         elif chart.kind == "stapel":
             positions = list(range(len(values)))
             ax.bar(positions, values, color=PALETTE[0], width=0.62, zorder=2)
-            ax.set_xticks(positions, [_short(label, 18) for label in chart.labels])
+            ax.set_xticks(positions, [short(label, 18) for label in chart.labels])
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick(v, chart.unit, largest)))
             ax.grid(axis="y", color=GRID, linewidth=0.6, zorder=0)
             ax.set_ylim(0, largest * 1.15 or 1)
@@ -147,7 +148,7 @@ def _png(chart: Chart) -> bytes:
             ax.pie(values or [1], colors=colours or ["#FFFFFF"], startangle=90, counterclock=False,
                    wedgeprops=wedge)
             ax.set_aspect("equal")
-            legend = [f"{_short(label, 34)}  {amount(raw, chart.unit)} ({_share(v, total)})"
+            legend = [f"{short(label, 34)}  {amount(raw, chart.unit)} ({_share(v, total)})"
                       for label, v, raw in zip(chart.labels, values, chart.values)]
             if legend:
                 ax.legend(legend, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
@@ -181,6 +182,3 @@ def _share(value: float, total: float) -> str:
     return f"{group(Decimal(str(value * 100 / total)), 1, NBSP).removesuffix(',0')}{NBSP}%"
 
 
-def _short(label, limit: int = 40) -> str:
-    text = " ".join(str(label).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -15,7 +15,8 @@ from jinja2 import TemplateSyntaxError
 from docx.oxml.ns import qn
 
 from ..errors import TemplateProblem
-from .environment import TEMPLATE_ERRORS, describe_error, shared_environment, short
+from .environment import TEMPLATE_ERRORS, describe_error, shared_environment
+from ..text import short
 from .properties import APPLICATION
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)

@@ -92,9 +92,3 @@ def _detail(exc: Exception) -> Message | str:
         if isinstance(candidate, Message):
             return candidate
     return getattr(exc, "message", None) or str(exc)
-
-
-def short(text, limit: int = 160) -> str:
-    """Return `text` on one line, cut to `limit` characters with an ellipsis (for quoting a template's text)."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

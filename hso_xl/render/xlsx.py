@@ -59,7 +59,8 @@ from jinja2 import TemplateSyntaxError, Undefined
 from ..errors import FormulaProblem, HsoError, TemplateProblem, WorkbookUnusable
 from ..package import rewrite_package
 from ..workbook.book import ref as cell_ref
-from .environment import TEMPLATE_ERRORS, describe_error, make_environment, short
+from .environment import TEMPLATE_ERRORS, describe_error, make_environment
+from ..text import short
 from .missing import MissingFact
 from .properties import APPLICATION, app_xml, document_properties
 from .xlsx_layout import MAX_COL, MAX_ROW, Axis, Here, Layout, Loop, rewrite_formula

@@ -24,7 +24,7 @@ from ..errors import TemplateProblem
 from ..i18n import _
 from ..workbook.book import ref as cell_ref
 from .charts import KINDS
-from .environment import short
+from ..text import short
 
 _TAG = re.compile(r"\{%-?\s*diagram\b(.*?)-?%\}", re.S)
 _OPTION = re.compile(r"""(\w+)=("[^"]*"|'[^']*'|\S+)""")
