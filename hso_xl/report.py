@@ -1,4 +1,8 @@
-"""Say what a check or a recalculation found: a short text summary, or the same as one JSON object."""
+"""Say what a check or a recalculation found: a short text summary, or the same as one JSON object.
+
+The text is in the reader's language (the table's row labels are the documents' own Swedish terms
+in both); the JSON is the same in every language.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,19 @@ from pathlib import Path
 from . import __version__
 from .errors import EXIT_FINDINGS, EXIT_OK
 from .findings import Finding, Severity
+from .i18n import Message, _, n_
+from .model.budget import Place
 from .model.checked import Checked
+from .model.layouts import shown_title
 from .model.layouts import title as layout_title
 from .swedish import group, percent, sort_key
 from .workbook.verify import Verification
 
 MAX_LISTED = 25
+
+# The tables the layouts find (Place.what, which --json gives as it is), as the text names them
+TABLE_NAMES = {"costs": _("costs"), "financing": _("financing"), "project facts": _("project facts"),
+               "parameters": _("parameters"), "municipality facts": _("municipality facts")}
 
 
 def exit_code(findings: list[Finding]) -> int:
@@ -116,42 +127,55 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
     b = checked.budget
     v = checked.verification
     lines = []
-    took = f" (the newest workbook in {chosen_from}/)" if chosen_from else ""
-    lines.append(f"Workbook: {checked.workbook.path}{took}")
+    if chosen_from:
+        lines.append(_("Workbook: {path} (the newest workbook in {folder}/)", path=checked.workbook.path,
+                       folder=chosen_from))
+    else:
+        lines.append(_("Workbook: {path}", path=checked.workbook.path))
     if checked.facts_workbook is not None:
-        lines.append(f"Facts workbook: {checked.facts_workbook.path}")
-    lines.append(f"Layout: {layout_title(b.layout)}")
-    lines.append("Read: " + "; ".join(place.text() for place in b.places))
-    lines.append(f"Document date: {document_date_text(checked)}")
-    lines.append(
-        f"Recomputed {v.formula_count} formulas with {checked.engine.engine} {checked.engine.version}: "
-        + _difference_summary(v)
-    )
+        lines.append(_("Facts workbook: {path}", path=checked.facts_workbook.path))
+    lines.append(_("Layout: {layout}", layout=shown_title(b.layout)))
+    lines.append(_("Read: {tables}", tables="; ".join(place_text(place) for place in b.places)))
+    lines.append(_("Document date: {date}", date=document_date_text(checked)))
+    lines.append(_recomputed(v, checked.engine, _difference_summary(v)))
     lines.append("")
-    width = max(len(label) for _, label, _, _ in _figures(checked)) + 2
+    figures = _figures(checked)
+    width = max(len(label) for _key, label, _exact, _printed in figures) + 2
     head = "".join(f"{y:>14}" for y in b.years) + f"{'Totalt':>15}"
     lines.append(f"{'(kr)':<{width}}{head}")
-    for _, label, _, printed in _figures(checked):
+    for _key, label, _exact, printed in figures:
         lines.append(f"{label:<{width}}" + "".join(f"{group(x):>14}" for x in printed) + f"{group(sum(printed)):>15}")
     lines.append("")
     names = ", ".join(line.label for line in b.eu_lines)
     eu_ids = {id(line) for line in b.eu_lines}
     eu_printed = sum(r.total for r in checked.printed.cash.rows if id(r.line) in eu_ids)
-    cap = f"cap {percent(b.eu_cap)}" if b.eu_cap is not None else "no cap given"
-    lines.append(
-        f"EU support ({names}): {group(eu_printed)} kr = {percent(b.eu_rate, 2)} of the total project cost ({cap})"
-    )
+    cap = _("cap {cap}", cap=percent(b.eu_cap)) if b.eu_cap is not None else _("no cap given")
+    lines.append(_("EU support ({names}): {amount} kr = {rate} of the total project cost ({cap})", names=names,
+                   amount=group(eu_printed), rate=percent(b.eu_rate, 2), cap=cap))
     lines.append("")
-    lines.append("Co-financing per municipality (kr):")
+    lines.append(_("Co-financing per municipality (kr):"))
     for m in municipalities(checked):
         per_year = " / ".join(group(x) for x in m["per_year"].values())
-        lines.append(f"  {m['name']:<24} {per_year}  total {group(m['total'])}")
+        lines.append("  " + _("{name} {per_year}  total {total}", name=f"{m['name']:<24}", per_year=per_year,
+                              total=group(m["total"])))
     lines.append("")
     lines.extend(_findings_text(checked.findings))
-    return "\n".join(lines)
+    return "\n".join(str(line) for line in lines)
 
 
-def document_date_text(checked: Checked) -> str:
+def place_text(place: Place) -> str:
+    """Where a table was found, its name in the reader's language ('costs: Budget!A3:E19')."""
+    where = f"[{place.workbook}]" if place.workbook else ""
+    return f"{TABLE_NAMES.get(place.what, place.what)}: {where}{place.sheet}!{place.range}"
+
+
+def _recomputed(v: Verification, engine, summary: str) -> Message:
+    return n_("Recomputed {n} formula with {engine} {version}: {summary}",
+              "Recomputed {n} formulas with {engine} {version}: {summary}", v.formula_count,
+              engine=engine.engine, version=engine.version, summary=summary)
+
+
+def document_date_text(checked: Checked) -> Message | str:
     """Where the documents' date comes from, in one line."""
     import datetime as dt
 
@@ -160,8 +184,8 @@ def document_date_text(checked: Checked) -> str:
     fixed, cell = fixed_document_date(checked)
     if fixed is not None:
         return f"{fixed.isoformat()} (Dokumentdatum, {cell})"
-    return (f"no Dokumentdatum in Projekt, so new and changed documents get the build date "
-            f"({dt.date.today().isoformat()}) and unchanged ones keep theirs")
+    return _("no Dokumentdatum in Projekt, so new and changed documents get the build date ({today}) and unchanged "
+             "ones keep theirs", today=dt.date.today().isoformat())
 
 
 def map_text(checked: Checked) -> str:
@@ -171,7 +195,7 @@ def map_text(checked: Checked) -> str:
     from .workbook.values import template_value
 
     b, p = checked.budget, checked.printed
-    lines = ["", "What the documents use, and where it comes from (printed kronor, cell in brackets):"]
+    lines = ["", _("What the documents use, and where it comes from (printed kronor, cell in brackets):")]
 
     def coordinate(ref: str) -> str:
         return ref.rpartition("!")[2]
@@ -180,79 +204,94 @@ def map_text(checked: Checked) -> str:
         value = template_value(value)
         return value.isoformat() if hasattr(value, "isoformat") else repr(value)
 
-    def table(title: str, rows, totals=None, total_label: str = "") -> None:
+    def table(title: Message, rows, totals=None, total_label: str = "") -> None:
         sheet = rows[0].line.cells[0].rpartition("!")[0] if rows else ""
-        lines.append(f"{title} (sheet {sheet}; {', '.join(str(y) for y in b.years)}):")
+        lines.append(_("{table} (sheet {sheet}; {years}):", table=title, sheet=sheet,
+                       years=", ".join(str(y) for y in b.years)))
         for row in rows:
             line = row.line
             tags = ""
-            if hasattr(line, "kind"):
-                tags = f" [{line.sector}, {line.kind}{', EU' if line.is_eu else ''}" \
-                       f"{', municipality' if line.municipality else ''}]"
-            written = f" (written '{line.written}')" if line.written else ""
+            if hasattr(line, "kind"):  # a financing row: its sector and kind are the workbook's own words
+                marks = [line.sector, line.kind, *(["EU"] if line.is_eu else []),
+                         *([str(_("municipality"))] if line.municipality else [])]
+                tags = f" [{', '.join(marks)}]"
+            written = " " + _("(written '{label}')", label=line.written) if line.written else ""
             figures = "  ".join(f"{group(v)} ({coordinate(c)})" for v, c in zip(row.printed, line.cells))
             lines.append(f"  {line.label}{tags}{written}: {figures}  [{coordinate(line.label_cell)}]")
         if totals is not None:
             lines.append(f"  = {total_label}: " + "  ".join(group(t) for t in totals))
 
-    table("Costs", p.costs.rows, p.costs.totals, "Summa bokförd kostnad")
+    table(_("Costs"), p.costs.rows, p.costs.totals, "Summa bokförd kostnad")
     if p.direct_costs.rows:
-        table("Direct financing (cost)", p.direct_costs.rows, p.direct_costs.totals, "Summa direktfinansiering")
-    table("Cash financing", p.cash.rows, p.cash.totals, "Summa kontant finansiering")
+        table(_("Direct financing (cost)"), p.direct_costs.rows, p.direct_costs.totals, "Summa direktfinansiering")
+    table(_("Cash financing"), p.cash.rows, p.cash.totals, "Summa kontant finansiering")
     if p.in_kind.rows:
-        table("In-kind financing", p.in_kind.rows, p.in_kind.totals, "Summa direktfinansiering")
+        table(_("In-kind financing"), p.in_kind.rows, p.in_kind.totals, "Summa direktfinansiering")
 
-    def facts(title: str, scope: str, found: dict) -> None:
+    def facts(title: Message, scope: str, found: dict) -> None:
         lines.append(f"{title}:")
         for spec in SCOPES[scope]:
             fact = found.get(spec.key)
             if fact is None or is_blank(fact.value):
-                lines.append(f"  {scope}.{spec.key}: missing ('{spec.title}')")
+                lines.append("  " + _("{variable}: missing ('{title}')", variable=f"{scope}.{spec.key}",
+                                      title=spec.title))
             else:
                 lines.append(f"  {scope}.{spec.key} = {show(fact.value)}  ({fact.cell}, '{fact.label}')")
         for key, fact in found.items():
             if key not in {s.key for s in SCOPES[scope]}:
-                lines.append(f"  {scope}.{key} = {show(fact.value)}  ({fact.cell}, not a known fact)")
+                lines.append("  " + _("{variable} = {value}  ({cell}, not a known fact)", variable=f"{scope}.{key}",
+                                      value=show(fact.value), cell=fact.cell))
 
-    facts("Project facts", "projekt", b.project)
-    facts("Parameters", "parametrar", b.parameters)
+    facts(_("Project facts"), "projekt", b.project)
+    facts(_("Parameters"), "parametrar", b.parameters)
     for m in sorted(b.municipalities, key=lambda m: sort_key(m.official_name)):
         line = b.municipality_line(m)
-        lines.append(f"{m.official_name} (financing row {line.label_cell if line else 'missing'}, "
-                     f"facts row {m.row_cell}):")
+        lines.append(_("{name} (financing row {row}, facts row {facts}):", name=m.official_name,
+                       row=line.label_cell if line else _("missing"), facts=m.row_cell))
         for spec in SCOPES["kommun"]:
             fact = m.facts.get(spec.key)
             if spec.key == "namn":
                 continue
-            shown = "missing" if fact is None or is_blank(fact.value) else f"{show(fact.value)}  ({fact.cell})"
-            lines.append(f"  kommun.{spec.key} = {shown}" if shown != "missing" else f"  kommun.{spec.key}: missing")
-    return "\n".join(lines)
+            if fact is None or is_blank(fact.value):
+                lines.append("  " + _("{variable}: missing", variable=f"kommun.{spec.key}"))
+            else:
+                lines.append(f"  kommun.{spec.key} = {show(fact.value)}  ({fact.cell})")
+    return "\n".join(str(line) for line in lines)
 
 
 def _difference_summary(v: Verification) -> str:
     parts = []
     if v.differences:
-        parts.append(f"{len(v.differences)} differ from the values cached in the file")
+        parts.append(n_("{n} differs from the values cached in the file",
+                        "{n} differ from the values cached in the file", len(v.differences)))
     else:
-        parts.append("all agree with the values cached in the file" if not v.without_cached_value
-                     else "no cached value differs")
+        parts.append(_("all agree with the values cached in the file") if not v.without_cached_value
+                     else _("no cached value differs"))
     if v.without_cached_value:
-        parts.append(f"{v.without_cached_value} had no cached value")
+        parts.append(_("{n} had no cached value", n=v.without_cached_value))
     if v.problems:
-        parts.append(f"{len(v.problems)} could not be computed (see the warnings)")
-    return "; ".join(parts) + "."
+        parts.append(_("{n} could not be computed (see the warnings)", n=len(v.problems)))
+    return "; ".join(str(part) for part in parts) + "."
+
+
+def _more(n: int) -> Message:
+    return _("... and {n} more (use --json for all)", n=n)
 
 
 def _findings_text(findings: list[Finding]) -> list[str]:
     counts = _counts(findings)
-    out = [f"Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"]
+    out = [str(_("Findings: {errors}, {warnings}, {notes}", errors=n_("{n} error", "{n} errors", counts["error"]),
+                 warnings=n_("{n} warning", "{n} warnings", counts["warning"]),
+                 notes=n_("{n} note", "{n} notes", counts["info"])))]
     ordered = sorted(findings, key=lambda f: list(Severity).index(f.severity))
     for f in ordered[:MAX_LISTED]:
         out.append("  " + f.line())
     if len(ordered) > MAX_LISTED:
-        out.append(f"  ... and {len(ordered) - MAX_LISTED} more (use --json for all)")
-    verdict = "errors found: fix the workbook before producing documents" if counts["error"] else "OK"
-    out.append(f"Result: {verdict}")
+        out.append("  " + _more(len(ordered) - MAX_LISTED))
+    if counts["error"]:
+        out.append(str(_("Result: errors found: fix the workbook before producing documents")))
+    else:
+        out.append(str(_("Result: OK")))
     return out
 
 
@@ -283,42 +322,45 @@ def recalc_json(source: Path, out: Path | None, engine, verification: Verificati
 
 def recalc_summary(v: Verification) -> str:
     """One line accounting for every formula cell: agree, differ, not computed, no cached value."""
-    parts = [f"{v.agreeing} agree with the values cached in the file"]
-    parts.append(f"{len(v.differences)} differ")
-    parts.append(f"{len(v.problems)} could not be computed")
-    parts.append(f"{v.without_cached_value} had no cached value")
-    return ", ".join(parts) + "."
+    parts = [n_("{n} agrees with the values cached in the file", "{n} agree with the values cached in the file",
+                v.agreeing),
+             n_("{n} differs", "{n} differ", len(v.differences)),
+             _("{n} could not be computed", n=len(v.problems)),
+             _("{n} had no cached value", n=v.without_cached_value)]
+    return ", ".join(str(part) for part in parts) + "."
 
 
 def recalc_text(source: Path, out: Path | None, engine, verification: Verification) -> str:
     v = verification
-    lines = [f"Workbook: {source}",
-             f"Recomputed {v.formula_count} formulas with {engine.engine} {engine.version}: {recalc_summary(v)}"]
+    lines = [_("Workbook: {path}", path=source), _recomputed(v, engine, recalc_summary(v))]
     if v.differences:
-        lines.append("Cells whose cached value differs from the recomputed one:")
+        lines.append(_("Cells whose cached value differs from the recomputed one:"))
         for d in v.differences[:MAX_LISTED]:
-            lines.append(f"  {d.ref}: cached {d.cached!r}, recomputed {d.recomputed!r}  {d.formula}")
+            lines.append("  " + _("{cell}: cached {cached}, recomputed {recomputed}  {formula}", cell=d.ref,
+                                  cached=repr(d.cached), recomputed=repr(d.recomputed), formula=d.formula))
         if len(v.differences) > MAX_LISTED:
-            lines.append(f"  ... and {len(v.differences) - MAX_LISTED} more (use --json for all)")
+            lines.append("  " + _more(len(v.differences) - MAX_LISTED))
     if v.problems:
-        kept = "nothing was written" if out is None else "they keep the value the file cached"
-        lines.append(f"Cells not computed ({kept}):")
+        kept = _("nothing was written") if out is None else _("they keep the value the file cached")
+        lines.append(_("Cells not computed ({kept}):", kept=kept))
         problems = list(v.problems.values())
         for p in problems[:MAX_LISTED]:
             lines.append(f"  {p.ref}: {p.why}  {p.formula}")
         if len(problems) > MAX_LISTED:
-            lines.append(f"  ... and {len(problems) - MAX_LISTED} more (use --json for all)")
+            lines.append("  " + _more(len(problems) - MAX_LISTED))
         for advice in dict.fromkeys(p.advice for p in v.causes):
-            lines.append(f"  To fix: {advice}.")
+            lines.append("  " + _("To fix: {advice}.", advice=advice))
     if v.error_values:
-        lines.append("Formulas that give an error value:")
+        lines.append(_("Formulas that give an error value:"))
         lines.extend(f"  {d.ref}: {d.recomputed}  {d.formula}" for d in v.error_values[:MAX_LISTED])
         if len(v.error_values) > MAX_LISTED:
-            lines.append(f"  ... and {len(v.error_values) - MAX_LISTED} more (use --json for all)")
+            lines.append("  " + _more(len(v.error_values) - MAX_LISTED))
     if out is None:
-        lines.append("Nothing was written (--strict): the workbook has formulas the engine cannot compute.")
+        lines.append(_("Nothing was written (--strict): the workbook has formulas the engine cannot compute."))
     elif v.problems:
-        lines.append(f"Wrote {out} ({len(v.problems)} cells not computed keep the value the file cached).")
+        lines.append(n_("Wrote {out} ({n} cell not computed keeps the value the file cached).",
+                        "Wrote {out} ({n} cells not computed keep the value the file cached).", len(v.problems),
+                        out=out))
     else:
-        lines.append(f"Wrote {out}")
-    return "\n".join(lines)
+        lines.append(_("Wrote {out}", out=out))
+    return "\n".join(str(line) for line in lines)

@@ -15,8 +15,9 @@ from jinja2 import TemplateSyntaxError
 from docx.oxml.ns import qn
 
 from ..errors import TemplateProblem
-from .environment import TEMPLATE_ERRORS, describe_error, shared_environment
+from ..i18n import _
 from ..text import short
+from .environment import TEMPLATE_ERRORS, describe_error, shared_environment
 from .properties import APPLICATION
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
@@ -135,8 +136,9 @@ def template_problem(template: Path, exc: Exception, context: dict | None = None
     paragraph = _find_paragraph(template, name, exc)
     if paragraph is None and context is not None:
         paragraph = _paragraph_raising(template, exc, context)
-    location = f'in the paragraph "{paragraph}"' if paragraph else None
-    return TemplateProblem(what, file=template, location=location, hint=hint)
+    if paragraph:  # in the message, not the location: a location is a reference, shown as it is in every language
+        what = _('in the paragraph "{paragraph}": {what}', paragraph=paragraph, what=what)
+    return TemplateProblem(what, file=template, hint=hint)
 
 
 def _paragraph_raising(template: Path, exc: Exception, context: dict) -> str | None:

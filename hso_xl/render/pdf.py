@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import libreoffice
 from ..errors import OutputProblem
+from ..i18n import _
 
 TIMEOUT_SECONDS = 600
 DOCUMENTS_PER_LIBREOFFICE = 4  # fewer per process, and a second LibreOffice's start-up costs more than it saves
@@ -51,9 +52,9 @@ def soffice() -> str:
     if found:
         return found
     raise OutputProblem(
-        "LibreOffice is needed for --pdf but was not found",
-        hint="Install it (make test does: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui) "
-             "or build without --pdf",
+        _("LibreOffice is needed for --pdf but was not found"),
+        hint=_("Install it (make test does: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui) "
+               "or build without --pdf"),
     )
 
 
@@ -117,16 +118,16 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
             where = doc.relative_to(out_root) if doc.is_relative_to(out_root) else doc
             if not pdf_made.exists():
                 raise OutputProblem(
-                    f"LibreOffice could not convert the document to PDF ({output.strip()[:300]})",
-                    file=where, hint="Open the template in Word to check it, or build without --pdf",
+                    _("LibreOffice could not convert the document to PDF ({output})", output=output.strip()[:300]),
+                    file=where, hint=_("Open the template in Word to check it, or build without --pdf"),
                 )
             jobs.append((doc, pdf_made, pdf_name(doc, documents), where))
         if mode == PLAIN:
-            for _, pdf_made, pdf, _ in jobs:
+            for _doc, pdf_made, pdf, _where in jobs:
                 shutil.move(str(pdf_made), pdf)
         else:
             map_ordered(_stamp, jobs, workers=worker_count(len(jobs), per_worker=DOCUMENTS_PER_LIBREOFFICE))
-    return [pdf for _, _, pdf, _ in jobs]
+    return [pdf for _doc, _made, pdf, _where in jobs]
 
 
 def _stamp(job: tuple[Path, Path, Path, Path]) -> None:
@@ -169,6 +170,7 @@ def _run_libreoffice(program: str, copies: list[Path], folder: Path) -> tuple[Pa
     try:
         output = libreoffice.convert(program, copies, spec, out, folder / "user", timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        raise OutputProblem(f"LibreOffice did not finish converting to PDF within {TIMEOUT_SECONDS} s",
-                            hint="Close other LibreOffice windows and try again") from None
+        raise OutputProblem(_("LibreOffice did not finish converting to PDF within {seconds} s",
+                              seconds=TIMEOUT_SECONDS),
+                            hint=_("Close other LibreOffice windows and try again")) from None
     return out, copies, output

@@ -21,6 +21,7 @@ import uuid
 import zipfile
 
 from ..errors import OutputProblem
+from ..i18n import _
 
 LANGUAGE = "sv-SE"
 _CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
@@ -95,8 +96,8 @@ def stamp(pdf_bytes: bytes, source: bytes, claim_ua: bool, file=None) -> bytes:
     try:
         pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     except pikepdf.PdfError as exc:
-        raise OutputProblem(f"LibreOffice wrote a PDF that cannot be read ({exc})", file=file,
-                            hint="Build again; if it happens again, build without --pdf") from None
+        raise OutputProblem(_("LibreOffice wrote a PDF that cannot be read ({reason})", reason=exc), file=file,
+                            hint=_("Build again; if it happens again, build without --pdf")) from None
     with pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             if when is not None:

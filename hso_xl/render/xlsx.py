@@ -57,6 +57,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, Undefined
 
 from ..errors import FormulaProblem, HsoError, TemplateProblem, WorkbookUnusable
+from ..i18n import _
 from ..package import rewrite_package
 from ..workbook.book import ref as cell_ref
 from .environment import TEMPLATE_ERRORS, describe_error, make_environment
@@ -112,7 +113,7 @@ def _first_text(book) -> str:
     ws = book.worksheets[0] if book.worksheets else None
     if ws is None:
         return ""
-    for _, cell in sorted(ws._cells.items()):
+    for _position, cell in sorted(ws._cells.items()):
         if isinstance(cell.value, str) and cell.value.strip():
             return cell.value
     return ""
@@ -192,10 +193,10 @@ def open_template(template: Path):
         raise TemplateProblem(exc.message, file=template, hint=exc.hint) from None
     if drawings:
         raise TemplateProblem(
-            "the template holds images, charts or shapes, which the generated workbook cannot keep",
+            _("the template holds images, charts or shapes, which the generated workbook cannot keep"),
             file=template,
-            hint="Remove them from the template (a logo can go in the page header as text); for a chart, write "
-                 "a {%diagram … %} tag in the cell where it goes (docs/templates.md)",
+            hint=_("Remove them from the template (a logo can go in the page header as text); for a chart, write "
+                   "a {%diagram … %} tag in the cell where it goes (docs/templates.md)"),
         )
     try:
         with warnings.catch_warnings():
@@ -204,9 +205,9 @@ def open_template(template: Path):
                 return openpyxl.load_workbook(fh, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged parts
         raise TemplateProblem(
-            f"the template cannot be read as a workbook ({type(exc).__name__}: {exc})",
+            _("the template cannot be read as a workbook ({kind}: {details})", kind=type(exc).__name__, details=exc),
             file=template,
-            hint="Open it in Excel, check that it opens without a repair prompt, and save it again",
+            hint=_("Open it in Excel, check that it opens without a repair prompt, and save it again"),
         ) from None
 
 
@@ -237,9 +238,9 @@ class Renderer:
     # -- errors -----------------------------------------------------------------------------
 
     def problem(self, exc: Exception, where: str, text: str) -> TemplateProblem:
-        what, hint, _ = describe_error(exc, "Excel")
-        return TemplateProblem(f'{what} in the cell "{short(text)}"', file=self.template, location=where,
-                               hint=hint)
+        what, hint, _name = describe_error(exc, "Excel")
+        return TemplateProblem(_('{what} in the cell "{content}"', what=what, content=short(text)), file=self.template,
+                               location=where, hint=hint)
 
     # -- the whole workbook ------------------------------------------------------------------
 
@@ -254,8 +255,9 @@ class Renderer:
         for tag in self.charts:
             layout = self.layouts[tag.sheet.casefold()]
             if tag.row in layout.rows.loops or tag.col in layout.cols.loops:
-                raise TemplateProblem("a chart tag cannot be in a repeated row or column", file=self.template,
-                                      location=tag.where, hint="Put the {%diagram … %} tag in a cell outside the loop")
+                raise TemplateProblem(_("a chart tag cannot be in a repeated row or column"), file=self.template,
+                                      location=tag.where,
+                                      hint=_("Put the {%diagram … %} tag in a cell outside the loop"))
         for ws in book.worksheets:
             self.render_sheet(ws, tagged[ws.title])
         move_names(book, self.layouts)
@@ -297,22 +299,26 @@ class Renderer:
             while (m := _LOOP.match(text.lstrip())) is not None:
                 kind, var, expr = m.group(1), m.group(2).strip(), " ".join(m.group(3).split())
                 if not _NAME.fullmatch(var):
-                    raise self.problem(TemplateSyntaxError(f"'{var}' is not a variable name", 1), where, cell.value)
+                    raise self.problem(TemplateSyntaxError(_("'{name}' is not a variable name", name=var), 1), where,
+                                       cell.value)
                 loop = Loop(var, expr, where, cell_text=cell.value)
                 if kind == "row":
                     if first_filled[r] != c:
                         raise TemplateProblem(
-                            f'a row loop tag must be in the first filled cell of its row, in the cell "{short(cell.value)}"',
+                            _('a row loop tag must be in the first filled cell of its row, in the cell "{content}"',
+                              content=short(cell.value)),
                             file=self.template, location=where,
-                            hint="Move the {%row for … %} tag to column A (or the first cell of the row that has text)")
+                            hint=_("Move the {%row for … %} tag to column A (or the first cell of the row that "
+                                   "has text)"))
                     rows[r] = entry.row = loop
                 else:
                     known = cols.get(c)
                     if known and (known.var, known.expr) != (var, expr):
                         raise TemplateProblem(
-                            f"the column has two different loop tags ({known.where} and {where})",
+                            _("the column has two different loop tags ({first} and {second})", first=known.where,
+                              second=where),
                             file=self.template, location=where,
-                            hint="Use the same {%col for … %} tag in every cell of the column, or only one")
+                            hint=_("Use the same {%col for … %} tag in every cell of the column, or only one"))
                     cols[c] = entry.col = known or loop
                 text = text.lstrip()[m.end():]
             entry.text = text or None
@@ -328,7 +334,8 @@ class Renderer:
             if isinstance(value, Undefined):
                 value._fail_with_undefined_error()
             if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-                raise TypeError(f"'{loop.expr}' is not a list (it is {type(value).__name__})")
+                raise TypeError(_("'{expression}' is not a list (it is {kind})", expression=loop.expr,
+                                  kind=type(value).__name__))
             return list(value)
         except TEMPLATE_ERRORS as exc:
             raise self.problem(exc, loop.where, loop.cell_text) from None
@@ -342,10 +349,10 @@ class Renderer:
         rows, cols = layout.rows, layout.cols
         template_cells = sorted(ws._cells.items())
         if template_cells:
-            max_r = max(r for (r, _), _ in template_cells)
-            max_c = max(c for (_, c), _ in template_cells)
+            max_r = max(r for (r, _c), _cell in template_cells)
+            max_c = max(c for (_r, c), _cell in template_cells)
             if rows.last(max_r) > MAX_ROW or cols.last(max_c) > MAX_COL:
-                raise TemplateProblem("the loops make the sheet larger than Excel allows", file=self.template,
+                raise TemplateProblem(_("the loops make the sheet larger than Excel allows"), file=self.template,
                                       location=ws.title)
         ws._cells = {}
         for (r, c), old in template_cells:
@@ -393,9 +400,10 @@ class Renderer:
                 else:
                     new._value, new.data_type = value, old.data_type
             except Exception as exc:  # openpyxl's TokenizerError and friends
-                raise TemplateProblem(f'the formula "{short(str(getattr(value, "text", value)))}" cannot be read '
-                                      f"({exc})", file=self.template, location=where,
-                                      hint="Correct the formula in Excel") from None
+                raise TemplateProblem(_('the formula "{formula}" cannot be read ({reason})',
+                                        formula=short(str(getattr(value, "text", value))), reason=exc),
+                                      file=self.template, location=where,
+                                      hint=_("Correct the formula in Excel")) from None
             return
         if old.data_type == "s" and isinstance(value, str):
             text = entry.text if entry is not None else value
@@ -444,11 +452,11 @@ def _typed(value):
         return value if not isinstance(value, str) else str(value)  # Markup -> str
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"{value} is not a number Excel can hold")
+            raise ValueError(_("{value} is not a number Excel can hold", value=value))
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"{value} is not a number Excel can hold")
+            raise ValueError(_("{value} is not a number Excel can hold", value=value))
         return value
     return str(value)
 
@@ -477,9 +485,13 @@ def _with_cached_values(template: Path, data: bytes, origin: dict[str, str]) -> 
         return recompute_and_cache(data)
     except FormulaProblem as exc:
         source = origin.get(exc.location or "")
-        where = f"{exc.location} (from the template's {source})" if source and source != exc.location else exc.location
-        raise TemplateProblem(f"a formula of the filled-in workbook cannot be computed: {exc.message}",
-                              file=template, location=where, hint=exc.hint) from None
+        # The template's cell goes in the message: a location is a reference, the same in every language
+        if source and source != exc.location:
+            what = _("a formula of the filled-in workbook (from the template's {source}) cannot be computed: {message}",
+                     source=source, message=exc.message)
+        else:
+            what = _("a formula of the filled-in workbook cannot be computed: {message}", message=exc.message)
+        raise TemplateProblem(what, file=template, location=exc.location, hint=exc.hint) from None
     except HsoError as exc:
-        raise TemplateProblem(f"the filled-in workbook cannot be computed: {exc.message}", file=template,
-                              hint=exc.hint) from None
+        raise TemplateProblem(_("the filled-in workbook cannot be computed: {message}", message=exc.message),
+                              file=template, hint=exc.hint) from None
