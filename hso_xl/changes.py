@@ -236,7 +236,7 @@ class Resend:
 
     @property
     def cells(self) -> list[str]:
-        return [address for kind, *rest in self.reasons if kind == "inputs" for address, *_ in rest[0]]
+        return [shown[0] for kind, *rest in self.reasons if kind == "inputs" for shown in rest[0]]
 
     def to_json(self) -> dict:
         reasons = []

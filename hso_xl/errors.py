@@ -46,7 +46,7 @@ class HsoError(Exception):
         if self.file is not None:
             where.append(str(self.file))
         if self.location:
-            where.append(self.location)
+            where.append(str(self.location))
         text = str(self.message).rstrip(".") + "."
         if where:
             text = f"{': '.join(where)}: {text}"
@@ -59,11 +59,12 @@ class HsoError(Exception):
         with speaking(SOURCE):
             message = str(self.message)
             hint = str(self.hint) if self.hint is not None else None
+            location = str(self.location) if self.location is not None else None
         return {
             "error": type(self).__name__,
             "message": message,
             "file": str(self.file) if self.file else None,
-            "location": self.location,
+            "location": location,
             "hint": hint,
         }
 

@@ -91,3 +91,13 @@ def test_a_template_mistake_is_explained_in_swedish(tmp_path, monkeypatch, make,
     message = result.output.strip().splitlines()[-1]
     assert problem in message and message.endswith(hint.replace("{editor}", "Word" if make is word else "Excel"))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_number_python_cannot_name_is_a_template_mistake(tmp_path):
+    templates = tmp_path / "templates"
+    template = excel(templates, "{{ 1e400 }}")
+    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--templates", str(templates), "--out",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith(f"Error: {template}: ")
+    assert "bug in hso-xl" not in result.output

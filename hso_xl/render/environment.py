@@ -52,8 +52,9 @@ def make_environment() -> ImmutableSandboxedEnvironment:
 
 
 # Everything a template mistake raises while rendering: Jinja's own errors, the sandbox's, and
-# what a filter or an expression raises on a wrong argument (a key not there, text for a number).
-TEMPLATE_ERRORS = (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError)
+# what a filter or an expression raises on a wrong argument (a key not there, text for a number), and
+# Jinja's NameError for a literal Python cannot name ({{ 1e400 }} compiles to `inf`).
+TEMPLATE_ERRORS = (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError, NameError)
 
 _UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
 
