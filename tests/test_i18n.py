@@ -18,6 +18,7 @@ from hso_xl.i18n import Message, _, catalog, n_, read_po, speaking
 
 PACKAGE = Path(__file__).resolve().parents[1] / "hso_xl"
 ERROR_CLASSES = re.compile(r"(Error|Problem|Unusable|Stopped|Found|Reference)$")
+NOT_MESSAGES = {"ExcelError"}  # an Excel error value such as '#REF!' (workbook/book.py): data, not a message
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 
@@ -47,6 +48,8 @@ def untranslatable() -> list[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in NOT_MESSAGES:
+                continue
             texts = []
             if name == "Finding" and len(node.args) >= 3:
                 texts.append(node.args[2])

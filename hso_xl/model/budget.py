@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..i18n import _
+
 # Roles of the workbook's own total rows, whatever a layout calls them.
 BOOKED, DIRECT, PROJECT, CASH, IN_KIND, FINANCING = "booked", "direct", "project", "cash", "in_kind", "financing"
 PUBLIC_CASH, PRIVATE_CASH = "public_cash", "private_cash"
@@ -26,8 +28,14 @@ class Place:
     workbook: str | None = None  # the file, when it is not the master workbook
 
     def text(self) -> str:
+        """Return 'costs: Budget!A3:G22' in the language shown now ('kostnader: …'); `what` stays English for JSON."""
         where = f"[{self.workbook}]" if self.workbook else ""
-        return f"{self.what}: {where}{self.sheet}!{self.range}"
+        return f"{PLACE_WORDS.get(self.what, self.what)}: {where}{self.sheet}!{self.range}"
+
+
+# What each table read is, as `check` names it.
+PLACE_WORDS = {"costs": _("costs"), "financing": _("financing"), "project facts": _("project facts"),
+               "parameters": _("parameters"), "municipality facts": _("municipality facts")}
 
 
 @dataclass(frozen=True)

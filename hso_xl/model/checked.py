@@ -13,6 +13,7 @@ from pathlib import Path
 from ..discover import find_companion
 from ..errors import ContractError
 from ..findings import Finding, Severity
+from ..i18n import _
 from ..settings import Settings
 from ..workbook.book import Workbook
 from ..workbook.engine import EngineReport
@@ -100,10 +101,12 @@ def layout_findings(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
         prefix = f"[{place.workbook}]" if place.workbook else ""
         if sheet.state != "visible":
             out.append(Finding(Severity.WARNING, "sheet.hidden",
-                               f"the sheet '{sheet.name}' is hidden; it is read like any other", prefix + sheet.name))
+                               _("the sheet '{sheet}' is hidden; it is read like any other", sheet=sheet.name),
+                               prefix + sheet.name))
         for merged in sheet.merged:
             out.append(Finding(Severity.WARNING, "sheet.merged",
-                               f"merged cells {merged}: only the top-left cell holds a value; the others read as empty",
+                               _("merged cells {cells}: only the top-left cell holds a value; the others read as "
+                                 "empty", cells=merged),
                                f"{prefix}{sheet.name}!{merged}"))
     return out
 

@@ -28,7 +28,7 @@ def ref(sheet: str, row: int, col: int) -> str:
 
 def cell_order(reference: str) -> tuple:
     """Sort key for 'Sheet!A1' references: by sheet, then row, then column (B2 before AA2 before A10)."""
-    sheet, _, coordinate = reference.rpartition("!")
+    sheet, _bang, coordinate = reference.rpartition("!")
     letters = coordinate.replace("$", "").rstrip("0123456789")
     digits = coordinate[len(letters):].replace("$", "")
     return sheet, int(digits) if digits.isdigit() else 0, len(letters), letters.upper()
@@ -74,10 +74,10 @@ class Sheet:
 
     @property
     def max_col(self) -> int:
-        return max((c for _, c in self.cells), default=0)
+        return max((c for _row, c in self.cells), default=0)
 
     def rows(self) -> list[int]:
-        return sorted({r for r, _ in self.cells})
+        return sorted({r for r, _col in self.cells})
 
 
 @dataclass

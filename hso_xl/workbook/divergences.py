@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..i18n import Message, _
 from .book import ExcelError, Sheet, Workbook
 from .refs import Scanner, without_strings
 
@@ -47,15 +48,16 @@ class Example:
 class Divergence:
     code: str
     functions: tuple[str, ...]
-    trigger: str  # the argument shape or input, in words
-    ironcalc: str  # what IronCalc does
-    excel: str  # what Excel does instead
+    trigger: Message  # the argument shape or input, in words
+    ironcalc: Message  # what IronCalc does
+    excel: Message  # what Excel does instead
     examples: tuple[Example, ...]
     matches: Callable[["Context"], bool]
     needs: tuple[str, ...] = ()  # text a formula must hold to be looked at (default: a function's name)
 
-    def describe(self) -> str:
-        return f"{self.trigger}: IronCalc {self.ironcalc}, where Excel {self.excel}"
+    def describe(self) -> Message:
+        return _("{trigger}: IronCalc {ironcalc}, where Excel {excel}", trigger=self.trigger, ironcalc=self.ironcalc,
+                 excel=self.excel)
 
 
 @dataclass
@@ -262,16 +264,16 @@ def array_index(formula: str) -> bool:
 
 DIVERGENCES: tuple[Divergence, ...] = (
     Divergence(
-        "xlookup.array_constant", ("XLOOKUP",), "XLOOKUP over an array constant ({1,2,3})",
-        "gives #N/A", "looks the value up in the array",
+        "xlookup.array_constant", ("XLOOKUP",), _("XLOOKUP over an array constant ({1,2,3})"),
+        _("gives #N/A"), _("looks the value up in the array"),
         (Example("=_xlfn.XLOOKUP(2.1,{-1.1,2.1,3.1,4.1},{1,2,3,4})", ExcelError("#N/A"), 2,
                  source="formulas test.xlsx LOOKUP!S162"),),
         _xlookup_array),
     Divergence(
         "lookup.approximate", ("MATCH", "LOOKUP", "VLOOKUP", "HLOOKUP"),
-        "approximate lookup (MATCH/LOOKUP with match type 1 or omitted, VLOOKUP/HLOOKUP without FALSE) "
-        "on data that is not sorted ascending or mixes numbers and text",
-        "returns another position", "returns the position its own binary search finds",
+        _("approximate lookup (MATCH/LOOKUP with match type 1 or omitted, VLOOKUP/HLOOKUP without FALSE) "
+          "on data that is not sorted ascending or mixes numbers and text"),
+        _("returns another position"), _("returns the position its own binary search finds"),
         (Example('=MATCH(4.1,{"a",2.1,"c bau c",4.1})', 2.0, 4, source="formulas test.xlsx LOOKUP!V66"),
          Example("=MATCH(3,{4.1,3.1,2.1,1.1})", 4.0, ExcelError("#N/A"), source="formulas test.xlsx LOOKUP!T68"),
          Example('=LOOKUP(4.1,{"a",2.1,"b",4.1})', 2.1, 4.1, source="formulas test.xlsx LOOKUP!V57"),
@@ -280,16 +282,17 @@ DIVERGENCES: tuple[Divergence, ...] = (
         _approximate_lookup),
     Divergence(
         "date.low_serial", ("YEAR", "MONTH", "DAY", "WEEKDAY"),
-        "YEAR, MONTH, DAY or WEEKDAY of an empty cell, 0, TRUE/FALSE or a serial number below 61 (before 1 March 1900)",
-        "gives #NUM! for 0 and an empty cell and a day earlier below 61",
-        "counts from its 0 January 1900 (YEAR of an empty cell is 1900, MONTH 1, DAY 0)",
+        _("YEAR, MONTH, DAY or WEEKDAY of an empty cell, 0, TRUE/FALSE or a serial number below 61 (before "
+          "1 March 1900)"),
+        _("gives #NUM! for 0 and an empty cell and a day earlier below 61"),
+        _("counts from its 0 January 1900 (YEAR of an empty cell is 1900, MONTH 1, DAY 0)"),
         (Example("=YEAR(A1)", ExcelError("#NUM!"), 1900, source="formulas test.xlsx 'DATE & TIME'!W26"),
          Example("=DAY(A1)", ExcelError("#NUM!"), 0, {"A1": 0}, source="formulas test.xlsx 'DATE & TIME'!V6"),
          Example("=MONTH(A1)", 12.0, 1, {"A1": 1}, source="formulas test.xlsx 'DATE & TIME'!T14")),
         _low_serial),
     Divergence(
-        "date.text_with_time", ("EDATE", "EOMONTH"), "EDATE or EOMONTH of a date typed as text with a time",
-        "gives #VALUE!", "reads the text as that date",
+        "date.text_with_time", ("EDATE", "EOMONTH"), _("EDATE or EOMONTH of a date typed as text with a time"),
+        _("gives #VALUE!"), _("reads the text as that date"),
         (Example("=EDATE(A1,0)", ExcelError("#VALUE!"), 31778, {"A1": "1/1/1987 02:00 AM"},
                  source="formulas test.xlsx 'DATE & TIME'!X9"),
          Example("=EOMONTH(A1,0)", ExcelError("#VALUE!"), 31808, {"A1": "1/1/1987 02:00 AM"},
@@ -297,45 +300,45 @@ DIVERGENCES: tuple[Divergence, ...] = (
         _text_with_time),
     Divergence(
         "date.leap_day_1900_text", ("MAX", "MIN", "DATEVALUE"),
-        'the text "29/02/1900" (Excel\'s own leap day that never was) as an argument',
-        "gives #VALUE!", "reads it as serial number 60",
+        _('the text "29/02/1900" (Excel\'s own leap day that never was) as an argument'),
+        _("gives #VALUE!"), _("reads it as serial number 60"),
         (Example('=MAX(1,"29/02/1900")', ExcelError("#VALUE!"), 60, source="issue 13 (Excel with a day-first locale)"),),
         _leap_day_text),
     Divergence(
-        "text.date_text", ("TEXT",), "TEXT of a date typed as text (\"1987-08-26\")",
-        "returns the text unchanged", "formats the date's serial number (\"32015.00\" for \"#.00\")",
+        "text.date_text", ("TEXT",), _("TEXT of a date typed as text (\"1987-08-26\")"),
+        _("returns the text unchanged"), _("formats the date's serial number (\"32015.00\" for \"#.00\")"),
         (Example('=TEXT("1987-08-26","#.00")', "1987-08-26", "32015.00", source="issue 13"),),
         _text_of_date_text),
     Divergence(
-        "operator.intersection", ("SUM",), "the intersection operator (a space between two ranges: B2:E5 C3:D4)",
-        "cannot compute it (#ERROR!)", "uses the cells the ranges have in common",
+        "operator.intersection", ("SUM",), _("the intersection operator (a space between two ranges: B2:E5 C3:D4)"),
+        _("cannot compute it (#ERROR!)"), _("uses the cells the ranges have in common"),
         (Example("=SUM(B2:E5 C3:D4)", ExcelError("#ERROR!"), 14,
                  {"C3": 2, "D3": 3, "C4": 4, "D4": 5, "B2": 100, "E5": 100}, source="Excel's documented operator"),),
         _intersection, needs=(" ",)),
     Divergence(
         "logical.error_argument", ("OR", "AND"),
-        "OR or AND with an error among its arguments after a TRUE (OR) or a FALSE (AND)",
-        "ignores the error and returns TRUE or FALSE", "returns the error",
+        _("OR or AND with an error among its arguments after a TRUE (OR) or a FALSE (AND)"),
+        _("ignores the error and returns TRUE or FALSE"), _("returns the error"),
         (Example('=OR(TRUE,"0",#REF!)', True, ExcelError("#REF!"), source="formulas test.xlsx LOGICAL!AP21"),
          Example("=OR(TRUE,A1)", True, ExcelError("#DIV/0!"), {"A1": "=1/0"}, source="as LOGICAL!AP21, over a cell"),
          Example("=AND(FALSE,A1)", False, ExcelError("#DIV/0!"), {"A1": "=1/0"}, source="as LOGICAL!AP21, for AND")),
         _logical_error_argument),
     Divergence(
         "criteria.boolean", ("SUMIF", "SUMIFS", "COUNTIF", "COUNTIFS", "AVERAGEIF", "AVERAGEIFS"),
-        'a criterion comparing with TRUE or FALSE ("<=TRUE")',
-        "matches no cell", "compares the TRUE/FALSE cells (FALSE < TRUE)",
+        _('a criterion comparing with TRUE or FALSE ("<=TRUE")'),
+        _("matches no cell"), _("compares the TRUE/FALSE cells (FALSE < TRUE)"),
         (Example('=SUMIF(A1:A3,"<=TRUE",B1:B3)', 0.0, 7,
                  {"A1": True, "A2": False, "A3": True, "B1": 1, "B2": 2, "B3": 4}, source="issue 13"),),
         _boolean_criterion),
     Divergence(
-        "text.number_digits", ("&",), "a number turned into text with & (=\"Personal: \"&C4)",
-        "writes up to 17 significant digits (0.30000000000000004)", "writes at most 15 (0.3)",
+        "text.number_digits", ("&",), _("a number turned into text with & (=\"Personal: \"&C4)"),
+        _("writes up to 17 significant digits (0.30000000000000004)"), _("writes at most 15 (0.3)"),
         (Example('=""&(A1+0.2)', "0.30000000000000004", "0.3", {"A1": 0.1},
                  source="tests/oracle/test_libreoffice_oracle.py (LibreOffice and Excel agree)"),),
         _number_as_long_text),
     Divergence(
-        "lookup.array_index", ("VLOOKUP", "HLOOKUP"), "VLOOKUP or HLOOKUP with an array constant as the column "
-        "or row to return ({2,3})", "cannot compute it (#N/IMPL!)", "returns one value per column",
+        "lookup.array_index", ("VLOOKUP", "HLOOKUP"), _("VLOOKUP or HLOOKUP with an array constant as the column "
+        "or row to return ({2,3})"), _("cannot compute it (#N/IMPL!)"), _("returns one value per column"),
         (Example("=SUM(VLOOKUP(1,A1:C1,{2,3}))", ExcelError("#N/IMPL!"), 5, {"A1": 1, "B1": 2, "C1": 3},
                  source="formulas test.xlsx LOOKUP!R46 (HLOOKUP)"),),
         _array_index),
@@ -364,10 +367,10 @@ def matching(formula: str, sheet: Sheet, workbook: Workbook, scanner: Scanner, v
             if any(f in upper for f in (d.needs or d.functions)) and d.matches(ctx)]
 
 
-def unsupported_shape(formula: str) -> str | None:
+def unsupported_shape(formula: str) -> Message | None:
     """Name the construct of `formula` that IronCalc cannot compute at all, if it is a known one."""
     if intersection(formula):
-        return "the intersection operator (a space between two ranges)"
+        return _("the intersection operator (a space between two ranges)")
     if array_index(formula):
-        return "an array constant as the column or row VLOOKUP/HLOOKUP returns"
+        return _("an array constant as the column or row VLOOKUP/HLOOKUP returns")
     return None

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import WorkbookUnusable
+from ..i18n import _
 from .book import ExcelError, Workbook
 from .refs import without_strings
 
@@ -59,9 +60,9 @@ def recompute(workbook: Workbook) -> EngineReport:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         raise WorkbookUnusable(
-            f"the calculation engine could not read the workbook ({exc})",
+            _("the calculation engine could not read the workbook ({detail})", detail=str(exc)),
             file=workbook.path,
-            hint="Open it in Excel, check that it opens without a repair prompt, and save it again",
+            hint=_("Open it in Excel, check that it opens without a repair prompt, and save it again"),
         ) from None
 
     from .divergences import FUNCTIONS as divergent

@@ -15,14 +15,14 @@ from typing import Callable, Iterable
 
 from ..errors import FormulaProblem
 from ..findings import Finding, Severity
+from ..i18n import Message, _, n_
 from .book import ExcelError, Workbook
 from .divergences import could_match, matching
 from .graph import Dependencies, Node, chain, name
 from .refs import Scanner
-from .verify import DEPENDS, HINTS, Verification, same_value, shown
+from .verify import DEPENDS, HINTS, Verification, listed, same_value, shown, with_more
 
 ARROW = " ← "
-MAX_CHAIN_MORE = 5
 
 
 class Figures:
@@ -65,7 +65,7 @@ class Figures:
             more = [name(n) for n in causes[1:]]
             path = chain(parents, first)
             return FormulaProblem(
-                cause.why + self._figure_note(path) + _more(more, "more such cells"),
+                with_more(self._figure_note(cause.why, path), more),
                 file=self.workbook.path,
                 location=self.chain_text(path),
                 hint=cause.advice,
@@ -78,17 +78,18 @@ class Figures:
             origin, path = min(paths, key=lambda found: len(found[1])) if allowed is not None else paths[0]
             formula = self.graph.formula(origin) or ""
             return FormulaProblem(
-                f"the formula gives {self._value(origin)} ({formula})" + self._figure_note(path),
+                self._figure_note(_("the formula gives {value} ({formula})", value=str(self._value(origin)),
+                                    formula=formula), path),
                 file=self.workbook.path,
                 location=self.chain_text(path),
                 hint=HINTS["formula.error"],
             )
         return None
 
-    def _figure_note(self, path: list[Node]) -> str:
+    def _figure_note(self, why: Message, path: list[Node]) -> Message:
         if len(path) == 1:
-            return ""
-        return f"; the documents use {name(path[0])}, which rests on it"
+            return why
+        return _("{why}; the documents use {figure}, which rests on it", why=why, figure=name(path[0]))
 
     def chain_text(self, path: list[Node]) -> str:
         """`Finansiering!D9 [Ånge kommun · 2027] ← Beräkning!F4 ← Anteckningar!B2`: the figure first."""
@@ -131,11 +132,14 @@ class Figures:
             if cause.ref in used:
                 continue
             readers = v.dependents_of(cause.ref)
-            listed = f"; {len(readers)} cell{'s' if len(readers) != 1 else ''} read{'s' if len(readers) == 1 else ''} " \
-                     f"it ({', '.join(readers[:5])}{', ...' if len(readers) > 5 else ''})" if readers else ""
-            out.append(Finding(Severity.WARNING, cause.code,
-                               f"{cause.why}{listed}; no figure the documents use depends on "
-                               f"{'them' if readers else 'it'}, so the documents are made without it",
+            if readers:
+                message = _("{what}; no figure the documents use depends on them, so the documents are made without it",
+                            what=n_("{why}; {n} cell reads it ({cells})", "{why}; {n} cells read it ({cells})",
+                                    len(readers), why=cause.why, cells=listed(readers)))
+            else:
+                message = _("{why}; no figure the documents use depends on it, so the documents are made without it",
+                            why=cause.why)
+            out.append(Finding(Severity.WARNING, cause.code, message,
                                cause.ref, {"formula": cause.formula, "dependents": readers, "hint": cause.advice}))
         errors = {d.ref: d for d in v.error_values}
         for ref, d in errors.items():
@@ -145,7 +149,9 @@ class Figures:
             if node is not None and any(name(p) in errors for p in self.graph.precedents(node)):
                 continue  # it only passes on an error from a cell listed on its own
             out.append(Finding(Severity.WARNING, "formula.error",
-                               f"formula gives {d.recomputed} ({d.formula}); no figure the documents use depends on it",
+                               _("{what}; no figure the documents use depends on it",
+                                 what=_("formula gives {value} ({formula})", value=str(d.recomputed),
+                                        formula=d.formula)),
                                ref))
         out.extend(self._at_risk(parents, candidates))
         return out
@@ -177,13 +183,20 @@ class Figures:
                 continue  # no figure rests on it
             cell = self.workbook.sheet(node[0]).get(node[1], node[2])
             path = chain(parents, node)
-            rests = f"; the figure {name(path[0])} rests on it" if len(path) > 1 else ""
-            why = ("the workbook has no cached value to confirm the recomputed " if cell.cached is None else
-                   f"the value cached in the file, {shown(cell.cached)}, differs from the recomputed ")
+            if cell.cached is None:
+                why = _("the workbook has no cached value to confirm the recomputed {value}", value=shown(cell.value))
+            else:
+                why = _("the value cached in the file, {cached}, differs from the recomputed {value}",
+                        cached=shown(cell.cached), value=shown(cell.value))
             for d in found:
+                if len(path) > 1:
+                    message = _("{formula}: {divergence}; {why}; the figure {figure} rests on it", formula=cell.formula,
+                                divergence=d.describe(), why=why, figure=name(path[0]))
+                else:
+                    message = _("{formula}: {divergence}; {why}", formula=cell.formula, divergence=d.describe(),
+                                why=why)
                 out.append(Finding(
-                    Severity.WARNING, "engine.divergence",
-                    f"{cell.formula}: {d.describe()}; {why}{shown(cell.value)}{rests}",
+                    Severity.WARNING, "engine.divergence", message,
                     name(node),
                     {"divergence": d.code, "formula": cell.formula, "chain": [name(n) for n in path]},
                 ))
@@ -208,13 +221,6 @@ class Figures:
 
     def _value(self, node: Node):
         return self.workbook.sheet(node[0]).value(node[1], node[2])
-
-
-def _more(refs: list[str], what: str) -> str:
-    if not refs:
-        return ""
-    listed = ", ".join(refs[:MAX_CHAIN_MORE]) + (", ..." if len(refs) > MAX_CHAIN_MORE else "")
-    return f" ({len(refs)} {what}: {listed})"
 
 
 def named_cells(workbook: Workbook) -> list[str]:

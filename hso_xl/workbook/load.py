@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import WorkbookUnusable
+from ..i18n import Message, _
 from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
@@ -66,26 +67,31 @@ def load_workbook(path: Path) -> Workbook:
 
 def damaged(path: Path, exc: Exception, part: str | None) -> WorkbookUnusable:
     """Say in the administrator's words which part of the package is missing or damaged."""
-    hint = "Open it in Excel, check that it opens without a repair prompt, and save it again"
+    hint = RESAVE_HINT
     if isinstance(exc, KeyError):
         missing = re.search(r"named '([^']+)'", str(exc))
         name = missing.group(1) if missing else part
-        return WorkbookUnusable(f"the part {name} is missing from the file ({_what_part(name)})", file=path,
-                                hint=hint)
+        return WorkbookUnusable(_("the part {part} is missing from the file ({what})", part=name,
+                                  what=_what_part(name)), file=path, hint=hint)
     if isinstance(exc, IndexError) and part and "sheet" in part:
-        return WorkbookUnusable(f"a cell in {_what_part(part)} refers to a text the file does not hold "
-                                "(its list of texts, xl/sharedStrings.xml, is too short)", file=path, hint=hint)
-    where = f"the part {part} ({_what_part(part)})" if part else "its structure"
-    return WorkbookUnusable(f"the workbook is damaged: {where} cannot be read", file=path, hint=hint)
+        return WorkbookUnusable(_("a cell in {what} refers to a text the file does not hold "
+                                  "(its list of texts, xl/sharedStrings.xml, is too short)", what=_what_part(part)),
+                                file=path, hint=hint)
+    if part:
+        return WorkbookUnusable(_("the workbook is damaged: the part {part} ({what}) cannot be read", part=part,
+                                  what=_what_part(part)), file=path, hint=hint)
+    return WorkbookUnusable(_("the workbook is damaged: its structure cannot be read"), file=path, hint=hint)
 
 
-def _what_part(name: str | None) -> str:
-    if not name:
-        return "a part of the workbook"
-    if "worksheets/" in name:
-        return "one of the sheets"
-    return {"xl/workbook.xml": "the list of sheets", "xl/styles.xml": "the cell formats",
-            "xl/sharedStrings.xml": "the texts of the cells"}.get(name, "a part of the workbook")
+RESAVE_HINT = _("Open it in Excel, check that it opens without a repair prompt, and save it again")
+_PARTS = {"xl/workbook.xml": _("the list of sheets"), "xl/styles.xml": _("the cell formats"),
+          "xl/sharedStrings.xml": _("the texts of the cells")}
+
+
+def _what_part(name: str | None) -> Message:
+    if name and "worksheets/" in name:
+        return _("one of the sheets")
+    return _PARTS[name] if name in _PARTS else _("a part of the workbook")
 
 
 class _PackageReader:
@@ -116,8 +122,8 @@ class _PackageReader:
                 _SheetReader(sheet, strings, styles).read(self._open(target))
             except etree.XMLSyntaxError as exc:
                 raise WorkbookUnusable(
-                    f"the sheet's part {target} is damaged ({exc.msg})", file=self.path, location=quote_sheet(name),
-                    hint="Open it in Excel, check that it opens without a repair prompt, and save it again",
+                    _("the sheet's part {part} is damaged ({detail})", part=target, detail=exc.msg), file=self.path,
+                    location=quote_sheet(name), hint=RESAVE_HINT,
                 ) from None
             sheets.append(sheet)
 
@@ -140,7 +146,7 @@ class _PackageReader:
         if part is None or part not in self.members:
             return []
         strings = []
-        for _, element in etree.iterparse(self._open(part), tag=MAIN + "si", **_PARSER_OPTIONS):
+        for _event, element in etree.iterparse(self._open(part), tag=MAIN + "si", **_PARSER_OPTIONS):
             strings.append(_text_of(element))
             element.clear(keep_tail=False)
         return strings
@@ -215,7 +221,7 @@ class _SheetReader:
         row_number = 0
         cells = self.sheet.cells
         with source:
-            for _, element in etree.iterparse(source, tag=(ROW, MERGE), **_PARSER_OPTIONS):
+            for _event, element in etree.iterparse(source, tag=(ROW, MERGE), **_PARSER_OPTIONS):
                 if element.tag == MERGE:
                     self.sheet.merged.append(element.get("ref"))
                     continue

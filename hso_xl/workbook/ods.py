@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import WorkbookUnusable
+from ..i18n import _
 from ..libreoffice import convert, program, write_profile
 
 ODS_SUFFIX = ".ods"
@@ -28,10 +29,10 @@ def converted_copy(path: Path) -> tuple[Path, Path]:
     soffice = program()
     if soffice is None:
         raise WorkbookUnusable(
-            "an .ods workbook is read by converting it with LibreOffice, and LibreOffice is not installed",
+            _("an .ods workbook is read by converting it with LibreOffice, and LibreOffice is not installed"),
             file=path,
-            hint="Install LibreOffice (Debian: apt-get install libreoffice-calc-nogui), or save the workbook from "
-                 "Calc as 'Excel 2007-365 (.xlsx)'",
+            hint=_("Install LibreOffice (Debian: apt-get install libreoffice-calc-nogui), or save the workbook from "
+                   "Calc as 'Excel 2007-365 (.xlsx)'"),
         )
     work = Path(tempfile.mkdtemp(prefix="hso-ods-"))
     source = work / "in" / "workbook.ods"
@@ -42,11 +43,12 @@ def converted_copy(path: Path) -> tuple[Path, Path]:
                          write_profile(work / "profile"), timeout=CONVERT_SECONDS)
     except subprocess.TimeoutExpired:
         shutil.rmtree(work, ignore_errors=True)
-        raise WorkbookUnusable(f"LibreOffice did not convert the .ods within {CONVERT_SECONDS} s", file=path,
-                               hint="Open it in LibreOffice Calc and save it as .xlsx") from None
+        raise WorkbookUnusable(_("LibreOffice did not convert the .ods within {seconds} s", seconds=CONVERT_SECONDS),
+                               file=path, hint=_("Open it in LibreOffice Calc and save it as .xlsx")) from None
     converted = work / "out" / "workbook.xlsx"
     if not converted.is_file():
         shutil.rmtree(work, ignore_errors=True)
-        raise WorkbookUnusable(f"LibreOffice could not convert the .ods ({' '.join(output.split())[:200]})",
-                               file=path, hint="Open it in LibreOffice Calc and save it as .xlsx")
+        raise WorkbookUnusable(_("LibreOffice could not convert the .ods ({output})",
+                                 output=" ".join(output.split())[:200]),
+                               file=path, hint=_("Open it in LibreOffice Calc and save it as .xlsx"))
     return converted, work

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import WorkbookUnusable
+from ..i18n import Message, _, n_
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -37,46 +38,54 @@ DEFAULT_LIMITS = Limits()
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
+SAVE_AS_XLSX = _("Open it in Excel and save it as 'Excel Workbook (*.xlsx)'")
+CUT_OFF_HINT = _("It may have been cut off while copying or e-mailing; save it again from Excel")
+RESAVE_OR_ASK = _("Open the workbook in Excel and save it again, or ask the sender for the original")
+# What Python's zip reader says of a package whose table of contents it cannot read, shown in the user's language.
+ZIP_READER_WORDS = {
+    "File is not a zip file": _("File is not a zip file"),
+    "Bad offset for central directory": _("Bad offset for central directory"),
+    "Truncated central directory": _("Truncated central directory"),
+    "Bad magic number for central directory": _("Bad magic number for central directory"),
+    "zipfiles that span multiple disks are not supported": _("zipfiles that span multiple disks are not supported"),
+}
+
 
 def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS, opendocument: bool = False) -> None:
     """Raise WorkbookUnusable unless `path` is an .xlsx/.xlsm zip (or, with `opendocument`, an .ods) safe to parse."""
     if not path.exists():
-        raise WorkbookUnusable("the file does not exist", file=path, hint="Check the path and try again")
+        raise WorkbookUnusable(_("the file does not exist"), file=path, hint=_("Check the path and try again"))
     if not path.is_file():
-        raise WorkbookUnusable("this is not a file", file=path, hint="Give the path of an .xlsx workbook")
+        raise WorkbookUnusable(_("this is not a file"), file=path, hint=_("Give the path of an .xlsx workbook"))
     if path.stat().st_size == 0:
         raise WorkbookUnusable(
-            "the file is empty (0 bytes)",
+            _("the file is empty (0 bytes)"),
             file=path,
-            hint="It was probably not saved or copied completely; save the workbook again from Excel (.xlsx)",
+            hint=_("It was probably not saved or copied completely; save the workbook again from Excel (.xlsx)"),
         )
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise WorkbookUnusable(f"the file cannot be read ({exc.strerror})", file=path) from None
+        raise WorkbookUnusable(_("the file cannot be read ({reason})", reason=exc.strerror), file=path) from None
     if head.startswith(OLE_MAGIC):
         _refuse_ole(path)
     if not head.startswith(ZIP_MAGIC):
         raise WorkbookUnusable(
-            "this is not an Excel workbook (.xlsx): the file is not a zip package",
+            _("this is not an Excel workbook (.xlsx): the file is not a zip package"),
             file=path,
-            hint="Open it in Excel and save it as 'Excel Workbook (*.xlsx)'",
+            hint=SAVE_AS_XLSX,
         )
     try:
         with zipfile.ZipFile(path) as zf:
             _check_members(path, zf, limits, opendocument)
     except zipfile.BadZipFile as exc:
-        raise WorkbookUnusable(
-            f"the file is damaged or incomplete ({exc})",
-            file=path,
-            hint="It may have been cut off while copying or e-mailing; save it again from Excel",
-        ) from None
+        raise _cut_off(path, ZIP_READER_WORDS.get(str(exc), str(exc))) from None
     except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise WorkbookUnusable(
-            f"the file is damaged or uses an unsupported zip feature ({exc})",
+            _("the file is damaged or uses an unsupported zip feature ({detail})", detail=str(exc)),
             file=path,
-            hint="Save it again from Excel as 'Excel Workbook (*.xlsx)'",
+            hint=_("Save it again from Excel as 'Excel Workbook (*.xlsx)'"),
         ) from None
 
 
@@ -86,59 +95,61 @@ def _refuse_ole(path: Path) -> None:
         blob = fh.read(1 << 20)
     if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
         raise WorkbookUnusable(
-            "the workbook is password-protected (encrypted), so its contents cannot be read",
+            _("the workbook is password-protected (encrypted), so its contents cannot be read"),
             file=path,
-            hint="Open it in Excel, remove the password under File > Info > Protect Workbook, and save it",
+            hint=_("Open it in Excel, remove the password under File > Info > Protect Workbook, and save it"),
         )
     raise WorkbookUnusable(
-        "this is a legacy Excel 97-2003 file (.xls), which hso-xl does not read",
+        _("this is a legacy Excel 97-2003 file (.xls), which hso-xl does not read"),
         file=path,
-        hint="Open it in Excel and save it as 'Excel Workbook (*.xlsx)'",
+        hint=SAVE_AS_XLSX,
     )
 
 
 def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits, opendocument: bool = False) -> None:
     infos = zf.infolist()
     if len(infos) > limits.max_members:
-        raise _bomb(path, f"it holds {len(infos)} parts")
+        raise _bomb(path, n_("it holds {n} part", "it holds {n} parts", len(infos)))
     names = {info.filename for info in infos}
     if "xl/workbook.bin" in names:
         raise WorkbookUnusable(
-            "this is a binary Excel workbook (.xlsb), which hso-xl does not read",
+            _("this is a binary Excel workbook (.xlsb), which hso-xl does not read"),
             file=path,
-            hint="Save it from Excel as 'Excel Workbook (*.xlsx)'",
+            hint=_("Save it from Excel as 'Excel Workbook (*.xlsx)'"),
         )
     if opendocument:
         if "mimetype" not in names or zf.open("mimetype").read(100).strip() != ODS_MIMETYPE or "content.xml" not in names:
             raise WorkbookUnusable(
-                "this is not an OpenDocument spreadsheet (.ods): the parts of one are missing",
+                _("this is not an OpenDocument spreadsheet (.ods): the parts of one are missing"),
                 file=path,
-                hint="Save the workbook from LibreOffice Calc or Excel again",
+                hint=_("Save the workbook from LibreOffice Calc or Excel again"),
             )
     elif "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        kind = "a Word document" if "word/document.xml" in names else "a zip file"
         raise WorkbookUnusable(
-            f"this is not an Excel workbook: it is {kind} without the parts of an .xlsx",
+            _("this is not an Excel workbook: it is a Word document without the parts of an .xlsx")
+            if "word/document.xml" in names else
+            _("this is not an Excel workbook: it is a zip file without the parts of an .xlsx"),
             file=path,
-            hint="Give the path of the master workbook saved as .xlsx",
+            hint=_("Give the path of the master workbook saved as .xlsx"),
         )
     declared_total = sum(info.file_size for info in infos)
     if declared_total > limits.max_total_uncompressed:
-        raise _bomb(path, f"it would unpack to {declared_total // (1024 * 1024)} MiB")
+        raise _bomb(path, _("it would unpack to {size} MiB", size=declared_total // (1024 * 1024)))
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
             raise WorkbookUnusable(
-                "the workbook has encrypted parts and cannot be read",
+                _("the workbook has encrypted parts and cannot be read"),
                 file=path,
-                hint="Save an unprotected copy from Excel",
+                hint=_("Save an unprotected copy from Excel"),
             )
         if info.file_size > limits.ratio_applies_above and info.compress_size:
             if info.file_size / info.compress_size > limits.max_ratio:
-                raise _bomb(path, f"its part {info.filename} expands {info.file_size // info.compress_size}x")
+                raise _bomb(path, _("its part {part} expands {ratio}x", part=info.filename,
+                                    ratio=info.file_size // info.compress_size))
         total += _stream_member(path, zf, info, limits)
         if total > limits.max_total_uncompressed:
-            raise _bomb(path, "it unpacks to more than its size allows")
+            raise _bomb(path, _("it unpacks to more than its size allows"))
 
 
 def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
@@ -149,7 +160,7 @@ def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit
     """
     cap = min(info.file_size, limits.max_member_uncompressed)
     if info.file_size > limits.max_member_uncompressed:
-        raise _bomb(path, f"its part {info.filename} unpacks to more than the allowed size")
+        raise _bomb(path, _("its part {part} unpacks to more than the allowed size", part=info.filename))
     scanner = _XmlScanner(path, info.filename)
     size = 0
     crc = 0
@@ -159,9 +170,9 @@ def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit
         scanner.feed(chunk)
     if size != info.file_size or crc != info.CRC:
         raise WorkbookUnusable(
-            f"the part {info.filename} is damaged (its size or checksum does not match)",
+            _("the part {part} is damaged (its size or checksum does not match)", part=info.filename),
             file=path,
-            hint="It may have been cut off while copying or e-mailing; save it again from Excel",
+            hint=CUT_OFF_HINT,
         )
     return size
 
@@ -174,9 +185,9 @@ def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int):
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise WorkbookUnusable(
-            f"the part {info.filename} uses a compression Excel never writes",
+            _("the part {part} uses a compression Excel never writes", part=info.filename),
             file=path,
-            hint="Save the workbook again from Excel",
+            hint=_("Save the workbook again from Excel"),
         )
     inflater = zlib.decompressobj(-15)
     produced = 0
@@ -185,23 +196,23 @@ def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int):
             try:
                 chunk = inflater.decompress(compressed, CHUNK)
             except zlib.error:
-                raise WorkbookUnusable(f"the part {info.filename} is damaged", file=path,
-                                       hint="Save the workbook again from Excel") from None
+                raise WorkbookUnusable(_("the part {part} is damaged", part=info.filename), file=path,
+                                       hint=_("Save the workbook again from Excel")) from None
             compressed = inflater.unconsumed_tail
             produced += len(chunk)
             if produced > cap:
-                raise _bomb(path, f"its part {info.filename} unpacks to more than it declares")
+                raise _bomb(path, _("its part {part} unpacks to more than it declares", part=info.filename))
             if chunk:
                 yield chunk
             if inflater.eof:
                 if compressed or inflater.unused_data:
-                    raise _bomb(path, f"its part {info.filename} hides data after its end")
+                    raise _bomb(path, _("its part {part} hides data after its end", part=info.filename))
                 break
             if not chunk and not compressed:
                 break
     tail = inflater.flush()
     if len(tail) + produced > cap:
-        raise _bomb(path, f"its part {info.filename} unpacks to more than it declares")
+        raise _bomb(path, _("its part {part} unpacks to more than it declares", part=info.filename))
     if tail:
         yield tail
 
@@ -212,14 +223,14 @@ def _raw_reader(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
     fp.seek(info.header_offset)
     header = fp.read(zipfile.sizeFileHeader)
     if len(header) != zipfile.sizeFileHeader or header[:4] != ZIP_MAGIC:
-        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        raise _cut_off(path, _("bad local header for {part}", part=info.filename))
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     fp.seek(info.header_offset + zipfile.sizeFileHeader + name_len + extra_len)
     left = info.compress_size
     while left > 0:
         data = fp.read(min(CHUNK, left))
         if not data:
-            raise zipfile.BadZipFile(f"{info.filename} is cut off")
+            raise _cut_off(path, _("{part} is cut off", part=info.filename))
         left -= len(data)
         yield data
 
@@ -241,10 +252,10 @@ class _XmlScanner:
             start = chunk.lstrip()
             if start.startswith((b"\xff\xfe", b"\xfe\xff")) or start[:2] in (b"<\x00", b"\x00<"):
                 raise WorkbookUnusable(
-                    f"the part {self.name} is XML in UTF-16, which Excel never writes; the file may be crafted "
-                    "to attack the reader, so it was not parsed",
+                    _("the part {part} is XML in UTF-16, which Excel never writes; the file may be crafted "
+                      "to attack the reader, so it was not parsed", part=self.name),
                     file=self.path,
-                    hint="Open the workbook in Excel and save it again, or ask the sender for the original",
+                    hint=RESAVE_OR_ASK,
                 )
             self.is_xml = start.startswith((b"<", b"\xef\xbb\xbf<"))
         if not self.is_xml:
@@ -252,17 +263,23 @@ class _XmlScanner:
         window = self.carry + chunk
         if any(marker in window.upper() for marker in self.MARKERS):
             raise WorkbookUnusable(
-                f"the part {self.name} declares a DTD or XML entities, which Excel never writes; "
-                "the file may be crafted to attack the reader, so it was not parsed",
+                _("the part {part} declares a DTD or XML entities, which Excel never writes; "
+                  "the file may be crafted to attack the reader, so it was not parsed", part=self.name),
                 file=self.path,
-                hint="Open the workbook in Excel and save it again, or ask the sender for the original",
+                hint=RESAVE_OR_ASK,
             )
         self.carry = window[-16:]
 
 
-def _bomb(path: Path, why: str) -> WorkbookUnusable:
+def _bomb(path: Path, why: Message) -> WorkbookUnusable:
     return WorkbookUnusable(
-        f"the file was refused because {why}, far beyond any real workbook (a 'zip bomb')",
+        _("the file was refused because {why}, far beyond any real workbook (a 'zip bomb')", why=why),
         file=path,
-        hint="Ask the sender for the original workbook saved from Excel",
+        hint=_("Ask the sender for the original workbook saved from Excel"),
     )
+
+
+def _cut_off(path: Path, detail: Message | str) -> WorkbookUnusable:
+    """The zip package ends too early or its directory does not match its parts (zipfile's words, or ours)."""
+    return WorkbookUnusable(_("the file is damaged or incomplete ({detail})", detail=detail), file=path,
+                            hint=CUT_OFF_HINT)

@@ -11,6 +11,7 @@ from openpyxl.utils.datetime import to_excel
 
 from ..errors import FormulaProblem
 from ..findings import Finding, Severity
+from ..i18n import SOURCE, Message, _, n_
 from .book import ExcelError, Value, Workbook, cell_order, ref
 from .engine import NOT_IMPLEMENTED, EngineReport, function_names
 from .graph import Dependencies
@@ -47,19 +48,25 @@ class NotComputed:
 
     ref: str
     code: str
-    why: str  # "PIVOTBY is not supported by the engine", "depends on Anteckningar!D1"
+    why: Message  # "PIVOTBY is not supported by the engine (IronCalc 0.9.1)", "depends on Anteckningar!D1 (…)"
     formula: str
     cached: Value
     cause: str  # the cell that could not be computed: this one, or the one it rests on
-    hint: str | None = None  # what to do, when it is not the code's usual hint
+    hint: Message | None = None  # what to do, when it is not the code's usual hint
+    short: Message | None = None  # `why` without its details, as a cell that depends on this one quotes it
+    functions: tuple[str, ...] = ()  # the functions the engine lacks (formula.unsupported)
 
     @property
-    def advice(self) -> str:
-        return self.hint or HINTS[self.code]
+    def advice(self) -> Message:
+        return self.hint if self.hint is not None else HINTS[self.code]
+
+    @property
+    def brief(self) -> Message:
+        return self.short if self.short is not None else self.why
 
     def to_json(self) -> dict:
-        return {"cell": self.ref, "why": self.why, "code": self.code, "cause": self.cause, "formula": self.formula,
-                "cached": json_value(self.cached)}
+        return {"cell": self.ref, "why": self.why.render(SOURCE), "code": self.code, "cause": self.cause,
+                "formula": self.formula, "cached": json_value(self.cached)}
 
 
 @dataclass
@@ -83,7 +90,7 @@ class Verification:
 
     @property
     def unsupported(self) -> dict[str, list[str]]:
-        return {p.ref: p.why.split(" is not supported")[0].split(", ") for p in self.causes if p.code == UNSUPPORTED}
+        return {p.ref: list(p.functions) for p in self.causes if p.code == UNSUPPORTED}
 
     @property
     def circular(self) -> list[str]:
@@ -111,7 +118,8 @@ class Verification:
             Finding(
                 Severity.WARNING,
                 "recalc.differs",
-                f"cached value {shown(d.cached)} differs from recomputed {shown(d.recomputed)} ({d.formula})",
+                _("cached value {cached} differs from recomputed {recomputed} ({formula})", cached=shown(d.cached),
+                  recomputed=shown(d.recomputed), formula=d.formula),
                 d.ref,
                 {"cached": json_value(d.cached), "recomputed": json_value(d.recomputed), "formula": d.formula},
             )
@@ -126,7 +134,8 @@ class Verification:
         """
         out = [Finding(Severity.ERROR, p.code, _with_dependents(p.why, self.dependents_of(p.ref)), p.ref,
                        {"hint": p.advice}) for p in self.causes]
-        out += [Finding(Severity.ERROR, "formula.error", f"formula gives {d.recomputed} ({d.formula})", d.ref)
+        out += [Finding(Severity.ERROR, "formula.error",
+                        _("formula gives {value} ({formula})", value=str(d.recomputed), formula=d.formula), d.ref)
                 for d in self.error_values]
         return out + self.difference_findings()
 
@@ -136,32 +145,46 @@ class Verification:
         if not problems:
             return
         first = problems[0]
-        more = f" ({len(problems) - 1} more such cells: {', '.join(p.location for p in problems[1:6])}" + (
-            ", ..." if len(problems) > 6 else ""
-        ) + ")" if len(problems) > 1 else ""
         raise FormulaProblem(
-            first.message + more,
+            with_more(first.message, [p.location for p in problems[1:]]),
             file=workbook.path,
             location=first.location,
             hint=first.details.get("hint") or HINTS[first.code],
         )
 
 
-def _with_dependents(why: str, dependents: list[str]) -> str:
+def listed(refs: list[str], limit: int = 5) -> str:
+    """Return the first `limit` cells, with ', ...' when there are more."""
+    return ", ".join(refs[:limit]) + (", ..." if len(refs) > limit else "")
+
+
+def _with_dependents(why: Message, dependents: list[str]) -> Message:
     if not dependents:
         return why
-    listed = ", ".join(dependents[:5]) + (", ..." if len(dependents) > 5 else "")
-    return f"{why}; {len(dependents)} cell{'s' if len(dependents) > 1 else ''} read{'' if len(dependents) > 1 else 's'} it ({listed})"
+    return n_("{why}; {n} cell reads it ({cells})", "{why}; {n} cells read it ({cells})", len(dependents), why=why,
+              cells=listed(dependents))
 
 
+def with_more(message: Message, refs: list[str]) -> Message:
+    """Return `message` followed by the other cells of the same kind, when there are any."""
+    if not refs:
+        return message
+    return n_("{message} ({n} more such cell: {cells})", "{message} ({n} more such cells: {cells})", len(refs),
+              message=message, cells=listed(refs))
+
+
+_REPLACE_FUNCTION = _("Replace the function with a supported one (see docs/workbook.md) and save the workbook again")
 HINTS = {
-    "formula.circular": "Break the cycle in Excel (Formulas > Error Checking > Circular References) and save the workbook again",
-    "formula.unsupported": "Replace the function with a supported one (see docs/workbook.md) and save the workbook again",
-    "formula.external": "Copy the value into this workbook instead of linking to another file (Data > Edit Links > Break Link)",
-    "formula.not_computed": "Check the formula's syntax; a defined name must start with a letter A-Z or _ "
-    "(IronCalc 0.9 cannot read names starting with Å, Ä or Ö), so rename such a name in Formulas > Name Manager",
-    "formula.error": "Correct the formula in Excel (a deleted row or sheet gives #REF!) and save the workbook again",
-    "formula.depends": "Replace the function with a supported one (see docs/workbook.md) and save the workbook again",
+    "formula.circular": _("Break the cycle in Excel (Formulas > Error Checking > Circular References) and save the "
+                          "workbook again"),
+    "formula.unsupported": _REPLACE_FUNCTION,
+    "formula.external": _("Copy the value into this workbook instead of linking to another file (Data > Edit Links > "
+                          "Break Link)"),
+    "formula.not_computed": _("Check the formula's syntax; a defined name must start with a letter A-Z or _ "
+                              "(IronCalc 0.9 cannot read names starting with Å, Ä or Ö), so rename such a name in "
+                              "Formulas > Name Manager"),
+    "formula.error": _("Correct the formula in Excel (a deleted row or sheet gives #REF!) and save the workbook again"),
+    "formula.depends": _REPLACE_FUNCTION,
 }
 
 
@@ -180,30 +203,33 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
         if where in engine.unsupported and not (cell.cached is not None and same_value(cell.cached, cell.value)):
             # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
             names = ", ".join(engine.unsupported[where])
-            causes[where] = NotComputed(where, UNSUPPORTED, f"{names} is not supported by the engine "
-                                        f"({engine.engine} {engine.version})", cell.formula, cell.cached, where)
+            causes[where] = NotComputed(
+                where, UNSUPPORTED, _("{what} is not supported by the engine ({engine})", what=names,
+                                      engine=f"{engine.engine} {engine.version}"), cell.formula, cell.cached, where,
+                short=_("{what} is not supported by the engine", what=names),
+                functions=tuple(engine.unsupported[where]))
         elif _EXTERNAL_REF.search(without_strings(cell.formula)):
-            causes[where] = NotComputed(where, EXTERNAL, "the formula refers to another workbook", cell.formula,
+            causes[where] = NotComputed(where, EXTERNAL, _("the formula refers to another workbook"), cell.formula,
                                         cell.cached, where)
         elif isinstance(cell.value, ExcelError) and cell.value == CIRCULAR:
             circular.append((sheet, cell, where))
         elif where in engine.failed:
             suspects.append((sheet, cell, where))
     # IronCalc gives #CIRC! to a cycle and to every cell reading it: only the cycle is the cause.
-    in_cycle = _cycles(graph, {(s.name, c.row, c.col) for s, c, _ in circular})
+    in_cycle = _cycles(graph, {(s.name, c.row, c.col) for s, c, _where in circular})
     for sheet, cell, where in circular:
         if (sheet.name, cell.row, cell.col) in in_cycle:
-            causes[where] = NotComputed(where, CIRCULAR_CODE, "circular reference: the formula depends on itself",
+            causes[where] = NotComputed(where, CIRCULAR_CODE, _("circular reference: the formula depends on itself"),
                                         cell.formula, cell.cached, where)
         else:
             suspects.append((sheet, cell, where))
     # A cell that gave up (#N/IMPL!, #ERROR!) is a cause only when nothing it reads gave up too.
-    failed = set(causes) | {w for _, _, w in suspects}
+    failed = set(causes) | {w for _sheet, _cell, w in suspects}
     for sheet, cell, where in suspects:
         reads = [graph_name(n) for n in graph.precedents((sheet.name, cell.row, cell.col))]
         if not any(r in failed for r in reads):
-            why, hint = engine_failure(cell.formula, cell.value, engine, workbook)
-            causes[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint)
+            why, short, hint = engine_failure(cell.formula, cell.value, engine, workbook)
+            causes[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint, short)
     problems = dict(sorted(causes.items(), key=lambda item: cell_order(item[0])))
     if causes:
         roots = [(cells[w][0].name, cells[w][1].row, cells[w][1].col) for w in causes]
@@ -211,12 +237,13 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
             where = graph_name(node)
             sheet, cell = cells[where]
             cause = graph_name(root)
-            problems[where] = NotComputed(where, DEPENDS, f"depends on {cause} ({_short(causes[cause].why)})",
+            problems[where] = NotComputed(where, DEPENDS, _("depends on {cell} ({why})", cell=cause,
+                                                            why=causes[cause].brief),
                                           cell.formula, cell.cached, cause, causes[cause].hint)
     for sheet, cell, where in suspects:
         if where not in problems:  # reads a cell that gave up, which rests on no cause: a cycle of failures
-            why, hint = engine_failure(cell.formula, cell.value, engine, workbook)
-            problems[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint)
+            why, short, hint = engine_failure(cell.formula, cell.value, engine, workbook)
+            problems[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint, short)
     result.problems = problems
     for where, (sheet, cell) in cells.items():
         if where in problems:
@@ -249,30 +276,36 @@ def _cycles(graph: Dependencies, nodes: set) -> set:
     return out
 
 
-def engine_failure(formula: str, value, engine: EngineReport, workbook: Workbook | None = None) -> tuple[str, str]:
-    """Say why the engine gave up on a formula whose own functions it knows (#N/IMPL!, #ERROR!), and what to do."""
+def engine_failure(formula: str, value, engine: EngineReport,
+                   workbook: Workbook | None = None) -> tuple[Message, Message, Message]:
+    """Say why the engine gave up on a formula whose own functions it knows (#N/IMPL!, #ERROR!), and what to do.
+
+    Returns the reason, the same without its details (as a cell reading this one quotes it), and the hint."""
     from .divergences import unsupported_shape
 
     shape = unsupported_shape(formula)
     name = f"{engine.engine} {engine.version}"
+    value = str(value)
     names = {n.split("!")[-1].casefold() for n in workbook.defined_names} if workbook else set()
     odd = [m for m in _NON_ASCII_NAME.findall(without_strings(formula)) if m.casefold() in names]
     if odd:
-        return (f"the engine ({name}) cannot read the defined name {odd[0]}, whose first letter is not A-Z or _ "
-                f"({value})", "Rename the name in Formulas > Name Manager so that it starts with a letter A-Z or _ "
-                "(Uppräkning works, Årsbelopp does not) and save the workbook again")
-    rewrite = "Rewrite the formula without it and save the workbook again (see docs/workbook.md, Formulas)"
+        return (_("the engine ({engine}) cannot read the defined name {name}, whose first letter is not A-Z or _ "
+                  "({value})", engine=name, name=odd[0], value=value),
+                _("the engine cannot read the defined name {name}", name=odd[0]),
+                _("Rename the name in Formulas > Name Manager so that it starts with a letter A-Z or _ "
+                  "(Uppräkning works, Årsbelopp does not) and save the workbook again"))
+    rewrite = _("Rewrite the formula without it and save the workbook again (see docs/workbook.md, Formulas)")
     if shape:
-        return f"{shape} is not supported by the engine ({name} gives {value})", rewrite
+        return (_("{what} is not supported by the engine ({engine} gives {value})", what=shape, engine=name,
+                  value=value),
+                _("{what} is not supported by the engine", what=shape), rewrite)
     if value == NOT_IMPLEMENTED:
-        functions = ", ".join(function_names(formula)) or "the formula"
-        return (f"the engine ({name}) cannot compute {functions} with these arguments (an array or a range where "
-                f"it expects one value) and gives {value}", rewrite)
-    return f"the engine ({name}) could not compute this formula ({value})", HINTS[NOT_COMPUTED]
-
-
-def _short(why: str) -> str:
-    return why.split(" (")[0]
+        functions = ", ".join(function_names(formula)) or _("the formula")
+        return (_("the engine ({engine}) cannot compute {functions} with these arguments (an array or a range where "
+                  "it expects one value) and gives {value}", engine=name, functions=functions, value=value),
+                _("the engine cannot compute {functions} with these arguments", functions=functions), rewrite)
+    return (_("the engine ({engine}) could not compute this formula ({value})", engine=name, value=value),
+            _("the engine could not compute this formula"), HINTS[NOT_COMPUTED])
 
 
 def graph_name(node) -> str:

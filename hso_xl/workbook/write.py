@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from ..errors import OutputProblem
+from ..i18n import _
 from ..package import write_package
 from .book import ExcelError, Value, Workbook
 
@@ -91,9 +92,9 @@ def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()
     out = Path(out)
     if out.resolve() == workbook.path.resolve():
         raise OutputProblem(
-            "the output would overwrite the input workbook",
+            _("the output would overwrite the input workbook"),
             file=out,
-            hint="Give another file name with -o; hso-xl never changes the input",
+            hint=_("Give another file name with -o; hso-xl never changes the input"),
         )
     data = recomputed_package(workbook, keep)
     out.parent.mkdir(parents=True, exist_ok=True)
