@@ -118,18 +118,26 @@ def test_main_help_lists_commands():
     assert isinstance(main, click.Group)
 
 
-def test_readme_shows_what_check_prints():
+def default_language(monkeypatch) -> None:
+    """The environment of a user who has named no language: hso-xl's own default applies."""
+    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(key, raising=False)
+
+
+def test_readme_shows_what_check_prints(monkeypatch):
+    default_language(monkeypatch)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("input/HSO_finansiering_2027-2029.xlsx` prints:\n\n```\n", 1)[1].split("```", 1)[0]
     proc = run("check", "input/HSO_finansiering_2027-2029.xlsx")
     assert proc.stdout == block
 
 
-def test_readme_shows_what_make_run_prints(tmp_path):
+def test_readme_shows_what_make_run_prints(tmp_path, monkeypatch):
+    default_language(monkeypatch)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("`make run` prints:\n\n```\n", 1)[1].split("```", 1)[0]
     shutil.copytree(ROOT / "input", tmp_path / "input")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    proc = run("build", "input/HSO_finansiering_2027-2029.xlsx", cwd=tmp_path)
+    proc = run("build", cwd=tmp_path)  # what make run runs: the newest workbook in input/
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == block
