@@ -258,6 +258,7 @@ def test_check_picks_a_bad_workbook_from_the_input_folder(folder: Path):
 
 # -- recalc -------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @by_id(FILE_CASES)
 def test_recalc_refuses_unusable_file_and_writes_nothing(case: Case, folder: Path):
     path, before, digest = prepare(case, folder)
@@ -273,6 +274,7 @@ def test_recalc_refuses_unusable_file_and_writes_nothing(case: Case, folder: Pat
     assert_untouched(folder, before, path, digest)
 
 
+@pytest.mark.slow
 @by_id(FORMULA_CASES)
 def test_recalc_reports_uncomputable_formula_and_writes_the_rest(case: Case, folder: Path):
     """The copy is written with every computable value; the cell keeps its cached value, exit 1."""
@@ -291,6 +293,7 @@ def test_recalc_reports_uncomputable_formula_and_writes_the_rest(case: Case, fol
     assert_untouched(folder, before, path, digest)
 
 
+@pytest.mark.slow
 @by_id(FORMULA_CASES)
 def test_recalc_strict_reports_uncomputable_formula_and_writes_nothing(case: Case, folder: Path):
     path, before, digest = prepare(case, folder)
@@ -388,6 +391,7 @@ def test_corpus_xls_is_a_real_legacy_workbook(folder: Path):
     assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     assert "Workbook".encode("utf-16-le") in data  # the BIFF8 stream of the OLE container
 
+@pytest.mark.slow
 
 def test_corpus_zip_bomb_is_a_valid_zip_that_unpacks_to_300_mib(folder: Path):
     path = corpus.zip_bomb_one_part(folder)

@@ -33,12 +33,14 @@ def build(workbook: Path, out: Path):
     return result
 
 
+@pytest.mark.slow
 def test_first_build_says_there_is_nothing_to_compare(tmp_path):
     out = tmp_path / "output"
     build(SAMPLE, out)
     assert "Första bygget" in (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_unchanged_rebuild_reports_no_changes(tmp_path):
     out = tmp_path / "output"
     build(SAMPLE, out)
@@ -47,6 +49,7 @@ def test_unchanged_rebuild_reports_no_changes(tmp_path):
     assert "Inga ändringar" in (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_changed_contribution_is_reported_with_cell_figures_and_documents(tmp_path, new_sundsvall):
     out = tmp_path / "output"
     build(SAMPLE, out)
@@ -84,12 +87,14 @@ def test_diff_json(new_sundsvall):
     assert "finansiarer/Ånge kommun – Medfinansieringsintyg.docx" not in paths
 
 
+@pytest.mark.slow
 def test_diff_of_identical_files():
     result = CliRunner().invoke(main, ["diff", str(SAMPLE), str(SAMPLE), "--templates", str(ROOT / "templates")])
     assert result.exit_code == 0
     assert result.output.startswith("No changes between")
 
 
+@pytest.mark.slow
 def test_rebuild_archives_previous_documents_when_they_change(tmp_path, new_sundsvall):
     out = tmp_path / "output"
     build(SAMPLE, out)
@@ -209,6 +214,7 @@ def test_a_settings_change_is_named_as_the_reason(tmp_path, monkeypatch):
     assert not any(line.startswith("- finansiarer/") for line in report.splitlines())
 
 
+@pytest.mark.slow
 def test_an_inserted_row_is_one_new_row_and_a_moved_row_is_silent(tmp_path, make_workbook):
     from hso_xl.sample import S0_COSTS, CostRow
 
@@ -223,6 +229,7 @@ def test_an_inserted_row_is_one_new_row_and_a_moved_row_is_silent(tmp_path, make
     assert data["inputs"] == []
 
 
+@pytest.mark.slow
 def test_a_renamed_label_is_one_rename(tmp_path):
     renamed = edited(tmp_path, "r.xlsx", {"Budget!A7": "Externa tjänster och konsulter"})
     data = json.loads(CliRunner().invoke(main, ["diff", str(SAMPLE), str(renamed), "--json"]).output)

@@ -131,6 +131,7 @@ def test_readme_shows_what_check_prints(monkeypatch):
     proc = run("check", "input/HSO_finansiering_2027-2029.xlsx")
     assert proc.stdout == block
 
+@pytest.mark.slow
 
 def test_readme_shows_what_make_run_prints(tmp_path, monkeypatch):
     default_language(monkeypatch)

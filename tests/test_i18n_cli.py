@@ -19,6 +19,8 @@ import pytest
 from .conftest import ROOT, SAMPLE
 from .test_bad_inputs import ALL_CASES, Case, by_id
 
+pytestmark = [pytest.mark.slow]
+
 # Words that are English only: none is a Swedish word, so none may stand in Swedish output of ours.
 ENGLISH = {"the", "is", "are", "should", "cannot", "workbook", "error", "errors", "warning", "warnings", "which",
            "with", "from", "has", "have", "must", "this", "that", "was", "will", "would", "only", "when", "and",

@@ -88,6 +88,7 @@ def test_form_check_names_the_layout_the_tables_and_the_typo(form):
     # S0's own rows differ from its costs by 1 and 2 kr: said, not refused.
     assert "2027: cash financing 13 279 869,00 kr differs from booked cost 13 279 868,00 kr by 1,00 kr" in result.output
 
+@pytest.mark.slow
 
 def test_form_builds_seven_drafts_with_s0s_amounts(form, tmp_path):
     out = tmp_path / "out"
@@ -112,6 +113,7 @@ def test_facts_in_a_separate_workbook(tmp_path):
     assert ange.facts["diarienummer"].value == "Dnr KS 2026/37"
     assert ange.facts["diarienummer"].cell == "[Fakta.xlsx]Kommuner!C4"
 
+@pytest.mark.slow
 
 def test_no_facts_at_all_still_builds_and_lists_what_is_missing(tmp_path):
     form = write_form(tmp_path / "budget.xlsx", facts="none")
@@ -279,6 +281,7 @@ THREE_RENAMES = {"Halvtidsutvärdering (SWECO)": "Halvtidsutvärdering",
                  "Medfinansiering hittills 2024–2025": "Medfinansiering hittills",
                  "Beslut senast": "Sista beslutsdag"}
 
+@pytest.mark.slow
 
 def test_the_three_renamed_labels_keep_every_sentence(tmp_path):
     path = renamed(tmp_path, THREE_RENAMES)

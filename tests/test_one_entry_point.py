@@ -18,6 +18,8 @@ from hso_xl.cli import main
 
 from .conftest import ROOT, SAMPLE
 
+pytestmark = [pytest.mark.slow]
+
 NBSP = "\u00a0"
 
 

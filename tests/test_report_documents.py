@@ -165,6 +165,7 @@ def test_the_header_has_date_dnr_and_live_page_fields(out):
     assert "Datum" in text and "2025-11-27" in text and "Dnr" in text and "Sida" in text
     assert any(" PAGE " in h and " NUMPAGES " in h for h in headers)
 
+@pytest.mark.slow
 
 def test_two_builds_give_byte_identical_reports(out, tmp_path):
     again = tmp_path / "again"
@@ -190,6 +191,7 @@ def test_the_manifest_names_the_data_workbook_cells_of_each_report(out):
     # From the master workbook only the municipality's official name, which the report prints.
     assert [c for c in ange["cells"] if not c.startswith("[Rapportdata_2025.xlsx]")] == ["Kommuner!B6"]
 
+@pytest.mark.slow
 
 def test_a_changed_record_lists_that_municipalitys_report_to_send_again(tmp_path):
     inbox = tmp_path / "input"
@@ -226,6 +228,7 @@ def test_without_a_data_workbook_the_build_says_so_and_writes_the_rest(tmp_path,
     assert len(notes) == 1 and "no regional report data workbook" in notes[0] and "were not written" in notes[0]
     assert "Wrote 17 documents" in result.output and not (tmp_path / "output" / REPORTS).exists()
 
+@pytest.mark.slow
 
 def test_a_municipality_without_records_is_named(tmp_path):
     inbox = tmp_path / "input"

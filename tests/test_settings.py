@@ -78,6 +78,7 @@ def test_rounding_row_from_settings(project):
     assert checked.printed.costs.row("Personal").printed[1] == 6_583_120
     assert checked.printed.costs.row("OH (indirekta kostnader)").printed[1] == 1_428_102
 
+@pytest.mark.slow
 
 def test_strict_stops_on_warnings(project):
     from .test_recalc import stale

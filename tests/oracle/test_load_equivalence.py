@@ -6,11 +6,14 @@ by the hundred. The reference is tests/helpers/openpyxl_loader.py (openpyxl, loa
 
 from __future__ import annotations
 
+import pytest
+
 from hso_xl.workbook.load import load_workbook
 
 from ..helpers.openpyxl_loader import load_workbook as openpyxl_load
 from ..test_load import as_tuples
 
+@pytest.mark.slow
 
 def test_every_excel_saved_workbook_reads_as_openpyxl_reads_it(excel_files):
     paths = sorted(p for p in excel_files.rglob("*.xls[xm]") if not p.name.startswith("~$"))
