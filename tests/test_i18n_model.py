@@ -19,20 +19,12 @@ from hso_xl.model.layouts import shown_title, title
 from hso_xl.settings import Settings, load_settings
 
 from . import corpus
+from .helpers.languages import same_json
 
 
 def _findings(tmp_path: Path, change, code: str) -> list[Finding]:
     path = corpus._edited(tmp_path, "arbetsbok.xlsx", change)
     return [f for f in check_workbook(path, Settings()).findings if f.code == code]
-
-
-def _same_json(finding: Finding) -> dict:
-    with speaking("sv"):
-        swedish = finding.to_json()
-    with speaking("en"):
-        english = finding.to_json()
-    assert swedish == english
-    return english
 
 
 def test_a_negative_amount_in_swedish(tmp_path):
@@ -42,7 +34,7 @@ def test_a_negative_amount_in_swedish(tmp_path):
     [finding] = _findings(tmp_path, change, "amount.negative")
     with speaking("sv"):
         assert finding.line() == "fel: Budget!B9: 'Resor och logi' 2027 är negativt (−5,00 kr); belopp ska vara 0 eller mer"
-    assert _same_json(finding)["message"] == "'Resor och logi' 2027 is negative (−5,00 kr); amounts must be 0 or more"
+    assert same_json(finding)["message"] == "'Resor och logi' 2027 is negative (−5,00 kr); amounts must be 0 or more"
 
 
 def test_a_row_left_out_of_a_total_is_one_swedish_sentence(tmp_path):
@@ -59,7 +51,7 @@ def test_a_row_left_out_of_a_total_is_one_swedish_sentence(tmp_path):
             "2029 11 891 549,08 kr där raderna summerar till 12 114 880,08 kr. "
             "Utöka formeln =SUM(B4:B8)-B10 i Budget!B11:D11 så att raden kommer med; så länge summan är fel är "
             "finansieringsplanen, som ska gå jämnt ut mot den, fel med samma belopp")
-    english = _same_json(finding)["message"]
+    english = same_json(finding)["message"]
     assert english.startswith("'Summa bokförd kostnad' leaves out 'Resor och logi' (627 702 kr / 223 331 kr / 223 331 kr): "
                               "2027 12 652 166,40 kr where its rows add up to 13 279 868,40 kr, ")
     assert english.endswith("to include it; as long as it is wrong, the financing plan, which balances against it, is "
@@ -79,7 +71,7 @@ def test_the_eu_cap_advice_in_swedish(tmp_path):
                            "räknas fram från Budget: Personal, ")
     assert text.endswith("så skriv inte över den: Region Västernorrland eller kommunerna tillsammans måste täcka "
                          "1 199 998 kr mer under perioden, eller så måste kostnaderna minska med 2 999 995 kr")
-    english = _same_json(finding)["message"]
+    english = same_json(finding)["message"]
     assert "Region Västernorrland or the municipalities together must cover 1 199 998 kr more" in english
 
 
@@ -100,7 +92,7 @@ def test_municipalities_without_a_kommuner_sheet_are_counted(tmp_path, others, s
     with speaking("sv"):
         assert str(finding.message).startswith("inget blad Kommuner (i arbetsboken eller i en faktaarbetsbok)")
         assert swedish in str(finding.message)
-    assert english in _same_json(finding)["message"]
+    assert english in same_json(finding)["message"]
 
 
 def test_an_amount_typed_as_text_is_told_in_swedish(tmp_path):
@@ -191,4 +183,4 @@ def test_a_missing_fact_is_told_in_swedish(tmp_path):
             "projekt.halvtidsutvardering %}Halvtiden är {{ projekt.halvtidsutvardering }}.{% endif %}» (1 dokument). "
             "Lägg till den på bladet Projekt (eller i faktaarbetsboken)",
         ]
-    assert all("(1 document). Add it to the Projekt sheet" in _same_json(f)["message"] for f in findings)
+    assert all("(1 document). Add it to the Projekt sheet" in same_json(f)["message"] for f in findings)

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from hso_xl.cli import main
 from hso_xl.errors import FormulaProblem, HsoError, WorkbookUnusable
-from hso_xl.findings import Finding
 from hso_xl.i18n import speaking
 from hso_xl.model.checked import check_workbook
 from hso_xl.settings import Settings
@@ -24,6 +23,7 @@ from hso_xl.workbook.recalc import recompute_file
 
 from . import corpus
 from .test_formula_engine import FORECAST, PIVOTBY, with_lookup, with_notes
+from .helpers.languages import same_json
 
 
 def _refusal(path: Path) -> HsoError:
@@ -39,15 +39,6 @@ def _swedish(error: HsoError) -> str:
     with speaking("en"):
         assert error.to_json() == as_json
     return swedish
-
-
-def _same_json(finding: Finding) -> dict:
-    with speaking("sv"):
-        swedish = finding.to_json()
-    with speaking("en"):
-        english = finding.to_json()
-    assert swedish == english
-    return english
 
 
 def test_a_zip_bomb_is_refused_in_swedish(tmp_path):
@@ -105,7 +96,7 @@ def test_a_formula_no_figure_uses_is_a_swedish_warning(sample):
         assert finding.line() == (
             "varning: Anteckningar!B6: FORECAST.ETS stöds inte av beräkningsmotorn (IronCalc 0.9.1); 1 cell läser den "
             "(Anteckningar!B7); ingen siffra som dokumenten använder beror på dem, så dokumenten görs utan den")
-    english = _same_json(finding)
+    english = same_json(finding)
     assert english["details"]["hint"] == ("Replace the function with a supported one (see docs/workbook.md) and save "
                                           "the workbook again")
     assert english["message"].startswith("FORECAST.ETS is not supported by the engine (IronCalc 0.9.1); 1 cell reads")
@@ -121,7 +112,7 @@ def test_a_divergence_warning_in_swedish(sample):
             "är sorterade i stigande ordning eller blandar tal och text: IronCalc ger en annan position, medan Excel "
             "ger den position som dess egen binärsökning hittar; arbetsboken har inget sparat värde som bekräftar det "
             "omräknade 1960000")
-    assert _same_json(finding)["message"].startswith(
+    assert same_json(finding)["message"].startswith(
         "=INDEX(Parametrar!G4:G6,MATCH(2,Parametrar!F4:F6)): approximate lookup (MATCH/LOOKUP with match type 1 or ")
 
 
