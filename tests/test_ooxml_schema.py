@@ -7,7 +7,6 @@ to catch what went wrong before (five <selection>s in one sheet view, openpyxl's
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 

@@ -245,7 +245,7 @@ def row_cells(workbook: Workbook, refs: Iterable[str]) -> list[str]:
         if len(areas) == 1:
             rows.setdefault(areas[0].sheet, set()).add(areas[0].min_row)
     out = []
-    for name, wanted in rows.items():
-        sheet = workbook.sheet(name)
+    for sheet_name, wanted in rows.items():
+        sheet = workbook.sheet(sheet_name)
         out.extend(sheet.ref(r, c) for (r, c) in sorted(sheet.cells) if r in wanted)
     return out
