@@ -76,7 +76,16 @@ def check_for_documents(workbook: Path, settings: Settings, templates_dir: Path 
     """
     checked = check_workbook(workbook, settings)
     templates_dir = settings.templates if templates_dir is None else templates_dir
-    plan = plan_build(checked, templates_dir, only) if Path(templates_dir).is_dir() else Plan([])
+    if Path(templates_dir).is_dir():
+        plan = plan_build(checked, templates_dir, only)
+    else:
+        plan = Plan([])
+        # Without templates nothing says which facts the documents need: said, so that "OK" is not read as more.
+        checked.findings.append(Finding(
+            Severity.INFO, "templates.not_found",
+            _("there is no templates folder {folder} here, so this check could not tell which facts the documents "
+              "need or which sentences they would leave out. Run hso-xl in the project folder (the one with "
+              "templates/), or set templates in hso.toml", folder=str(templates_dir))))
     checked.findings.extend(missing_fact_findings(checked, plan.jobs))
     return checked, plan
 

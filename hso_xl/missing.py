@@ -30,6 +30,7 @@ _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
 _ELSE = re.compile(r"\{%-?\s*(?:p\s+)?else\s*-?%\}")
 _PARAGRAPH_IF = re.compile(r"\s*\{%-?\s*p\s+if\b(.*?)-?%\}\s*$", re.S)
 _PARAGRAPH_ENDIF = re.compile(r"\s*\{%-?\s*p\s+endif\s*-?%\}\s*$")
+_STATEMENT = re.compile(r"\{%-?\s*(?:p\s+|tr\s+|tc\s+|r\s+)?(\w+).*?-?%\}", re.S)
 _MAX_NAMED = 3
 
 
@@ -68,7 +69,7 @@ def fact_uses(template: Path) -> list[Use]:
             if not opened and blocks and pattern.search(" ".join(blocks)):
                 continue  # inside the {%p if %} that asks for it: told once, with that paragraph
             asked = bool(pattern.search(conditions))
-            sentence = _sentence(texts, index) if opened else _around(text, found.start())
+            sentence = _sentence(texts, index) if opened else _around(texts, index, found.start())
             uses.append(Use(scope, spec, per_municipality, sentence, asked, asked and alternative and not blocks))
     return uses
 
@@ -82,18 +83,53 @@ def _variables():
         yield name, "parametrar", next(s for s in SCOPES["parametrar"] if s.key == key), False
 
 
-def _around(text: str, at: int) -> str:
-    """The part of a paragraph around a variable: from its {% if %} (or 60 characters before) on."""
+def _around(texts: list[str], index: int, at: int) -> str:
+    """The words a reader would miss around a variable: the branch of its {% if %}, else the text near it."""
+    text = texts[index]
     start = text.rfind("{%", 0, at)
-    if start < 0 or at - start >= 120:
-        space = text.rfind(" ", 0, max(0, at - 60))
-        start = space + 1 if space >= 0 else 0
-    return short(("…" if start else "") + text[start:], 120)
+    if 0 <= start and at - start < 120 and _IF.match(text, start):
+        opened = _IF.match(text, start)
+        branch = _readable(text[opened.end():_branch_end(text, opened.end())])
+        before = _readable(text[:start], limit=None)
+        if not before and not re.search(r"\w", branch) and index > 0:
+            before = _readable(texts[index - 1], limit=None)  # a table cell: the cell before names it
+        if not before:
+            return short(branch, 120)
+        # The words before the {% if %} say where the missing words stand: shown around them, in [ ].
+        if len(before) > 50:
+            tail = before[-50:]
+            before = "…" + (tail.split(" ", 1)[1] if " " in tail else tail)
+        return f"{before} [{short(branch, 70)}]"
+    space = text.rfind(" ", 0, max(0, at - 60))
+    start = space + 1 if space >= 0 else 0
+    return short(("…" if start else "") + _readable(text[start:], limit=None), 120)
+
+
+def _branch_end(text: str, at: int) -> int:
+    """Where the {% if %} branch that starts at `at` ends: its own else, elif or endif."""
+    depth = 0
+    for tag in _STATEMENT.finditer(text, at):
+        word = tag.group(1)
+        if word == "if":
+            depth += 1
+        elif word == "endif" and depth:
+            depth -= 1
+        elif depth == 0 and word in ("else", "elif", "endif"):
+            return tag.start()
+    return len(text)
+
+
+def _readable(text: str, limit: int | None = 120) -> str:
+    """A template's text as a reader sees it: each printed figure as …, the control tags gone."""
+    text = _STATEMENT.sub("", text)
+    text = re.sub(r"\{\{.*?\}\}", "…", text, flags=re.S)
+    text = re.sub(r"…(\s*…)+", "…", re.sub(r"\s+", " ", text)).strip()
+    return short(text, limit) if limit else text
 
 
 def _sentence(texts: list[str], index: int) -> str:
     """The paragraph a {%p if %} paragraph keeps or leaves out: the one after it."""
-    return short(texts[index + 1] if index + 1 < len(texts) else texts[index], 120)
+    return _readable(texts[index + 1] if index + 1 < len(texts) else texts[index])
 
 
 def missing_fact_findings(checked: Checked, jobs) -> list[Finding]:
