@@ -61,6 +61,8 @@ class Sheet:
     state: str = "visible"
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     merged: list[str] = field(default_factory=list)
+    # Cells holding a data table ({=TABLE(,B1)}, Data > What-If Analysis), which the engine cannot compute.
+    data_tables: list[tuple[int, int]] = field(default_factory=list)
 
     def get(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
@@ -88,6 +90,7 @@ class Workbook:
     # The .xlsx package actually read: `path` itself, or LibreOffice's .xlsx copy of an .ods (messages name `path`).
     package: Path | None = None
     keep: object = field(default=None, repr=False)  # keeps a converted copy's folder alive as long as the workbook
+    iterative: bool = False  # the file lets Excel iterate circular references (calcPr iterate="1")
 
     def __post_init__(self) -> None:
         if self.package is None:

@@ -139,7 +139,9 @@ class _PackageReader:
                     continue
                 name = f"{sheet_names[index]}!{name}"
             names[name] = element.text or ""
-        return Workbook(path=self.path, sheets=sheets, defined_names=names)
+        calc = root.find(MAIN + "calcPr")
+        iterative = calc is not None and calc.get("iterate", "").lower() in ("1", "true")
+        return Workbook(path=self.path, sheets=sheets, defined_names=names, iterative=iterative)
 
     def _shared_strings(self, targets: dict[str, tuple[str, str]]) -> list[str]:
         part = next((t for kind, t in targets.values() if kind.endswith("/sharedStrings")), None)
@@ -307,8 +309,19 @@ class _SheetReader:
 
                 self.shared[index] = Translator(text, coordinate)
         elif kind == "dataTable":
-            return "=TABLE()"
+            self.sheet.data_tables.append(_split(coordinate))
+            return _data_table(f)
         return text
+
+
+def _data_table(f) -> str:
+    """The formula Excel shows in a data table's cells: {=TABLE(row input, column input)}."""
+    r1, r2 = f.get("r1") or "", f.get("r2") or ""
+    two = f.get("dt2D", "").lower() in ("1", "true")
+    row_input = f.get("dtr", "").lower() in ("1", "true")
+    if two:
+        return f"=TABLE({r1},{r2})"
+    return f"=TABLE({r1},)" if row_input else f"=TABLE(,{r1})"
 
 
 def _text_of(element) -> str:

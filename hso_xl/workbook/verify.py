@@ -13,7 +13,7 @@ from ..errors import FormulaProblem
 from ..findings import Finding, Severity
 from ..i18n import SOURCE, Message, _, n_
 from .book import ExcelError, Value, Workbook, cell_order, ref
-from .engine import NOT_IMPLEMENTED, EngineReport, function_names
+from .engine import DATA_TABLE, NOT_IMPLEMENTED, EngineReport, function_names
 from .graph import Dependencies
 from .refs import without_strings
 from .values import json_value
@@ -200,14 +200,10 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
         result.formula_count += 1
         where = sheet.ref(cell.row, cell.col)
         cells[where] = (sheet, cell)
-        if where in engine.unsupported and not (cell.cached is not None and same_value(cell.cached, cell.value)):
+        if where in engine.unsupported and (engine.unsupported[where] == [DATA_TABLE] or not (
+                cell.cached is not None and same_value(cell.cached, cell.value))):
             # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
-            names = ", ".join(engine.unsupported[where])
-            causes[where] = NotComputed(
-                where, UNSUPPORTED, _("{what} is not supported by the engine ({engine})", what=names,
-                                      engine=f"{engine.engine} {engine.version}"), cell.formula, cell.cached, where,
-                short=_("{what} is not supported by the engine", what=names),
-                functions=tuple(engine.unsupported[where]))
+            causes[where] = _unsupported(where, cell, engine, workbook)
         elif _EXTERNAL_REF.search(without_strings(cell.formula)):
             causes[where] = NotComputed(where, EXTERNAL, _("the formula refers to another workbook"), cell.formula,
                                         cell.cached, where)
@@ -257,6 +253,27 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
         else:
             result.agreeing += 1
     return result
+
+
+def _unsupported(where: str, cell, engine: EngineReport, workbook: Workbook) -> NotComputed:
+    """Say which function (or data table, or name holding a LAMBDA) of the cell the engine lacks."""
+    functions = engine.unsupported[where]
+    name = f"{engine.engine} {engine.version}"
+    if functions == [DATA_TABLE]:
+        return NotComputed(
+            where, UNSUPPORTED, _("a data table ({formula}, Data > What-If Analysis > Data Table) is not supported by "
+                                  "the engine ({engine}); its cells keep the values Excel cached",
+                                  formula="{" + cell.formula + "}", engine=name),
+            cell.formula, cell.cached, where, short=_("a data table is not supported by the engine"),
+            hint=_("Copy the data table's results and paste them as values where a figure needs them, or compute them "
+                   "with ordinary formulas, and save the workbook again"),
+            functions=tuple(functions))
+    defined = {key.split("!")[-1].upper(): key.split("!")[-1] for key in workbook.defined_names}
+    shown_names = [_("the defined name {name} (a LAMBDA)", name=defined[f]) if f in defined else f for f in functions]
+    what = ", ".join(str(n) for n in shown_names)
+    return NotComputed(where, UNSUPPORTED, _("{what} is not supported by the engine ({engine})", what=what, engine=name),
+                       cell.formula, cell.cached, where, short=_("{what} is not supported by the engine", what=what),
+                       functions=tuple(functions))
 
 
 def _cycles(graph: Dependencies, nodes: set) -> set:
