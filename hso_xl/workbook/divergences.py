@@ -373,4 +373,16 @@ def unsupported_shape(formula: str) -> Message | None:
         return _("the intersection operator (a space between two ranges)")
     if array_index(formula):
         return _("an array constant as the column or row VLOOKUP/HLOOKUP returns")
+    if union(formula):
+        return _("the union operator (references joined by a comma in parentheses: SUM((C2,C3)))")
     return None
+
+
+_UNION = re.compile(r"(?:^=|[(,;+\-*/^&=<>])\s*\(\s*(?:'(?:[^']|'')+'!|[^\W\d][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
+                    r"(?::\$?[A-Za-z]{1,3}\$?\d+)?\s*,")
+
+
+def union(formula: str) -> bool:
+    """True when the formula joins references with Excel's union operator: (C2,C3) not as a function's arguments."""
+    masked = without_strings(formula) if '"' in formula else formula
+    return "," in masked and bool(_UNION.search(masked))

@@ -17,6 +17,7 @@ from collections import deque
 from typing import Callable, Iterable
 
 from .book import Workbook, ref as a1
+from .dynamic import dynamic_areas, has_dynamic
 from .refs import _COLUMN_CACHE, _REFERENCE, MAX_COL, Area, Scanner, _column, without_strings
 
 Node = tuple[str, int, int]  # (sheet name, row, column)
@@ -31,6 +32,9 @@ class Dependencies:
         self._precedents: dict[Node, tuple[Node, ...]] = {}
         self._dependents: dict[Node, list[Node]] | None = None
         self.scanner = Scanner(workbook)
+        # Formula cells whose INDIRECT/OFFSET target could not be worked out (dynamic.py): they may read any cell.
+        self.unresolved: set[Node] = set()
+        self._has_dynamic: bool | None = None
 
     def is_formula(self, node: Node) -> bool:
         return (node[1], node[2]) in self._formulas.get(node[0], ())
@@ -54,13 +58,15 @@ class Dependencies:
             columns = _COLUMN_CACHE
             for found in _REFERENCE.findall(text):
                 quoted, c1, r1, c2, r2 = found[0], found[1], found[2], found[3], found[4]
-                if c1:  # a cell or a range: probe the formula cells directly when it is small
-                    target, there = sheet, cells
-                    if quoted:
-                        target = sheets.get((quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted).casefold())
-                        if target is None:
-                            continue
-                        there = formulas.get(target, {})
+                there = cells
+                if c1 and quoted:
+                    target = sheets.get((quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted).casefold())
+                    there = formulas.get(target, {}) if target is not None else None
+                    if target is None and ":" not in quoted:
+                        continue
+                if c1 and there is not None:  # a cell or a range: probe the formula cells directly when it is small
+                    if not quoted:
+                        target = sheet
                     col1 = columns.get(c1) or _column(c1)
                     row1 = int(r1) if r1[0] != "$" else int(r1[1:])
                     if not c2:
@@ -82,6 +88,13 @@ class Dependencies:
                 for area in self.scanner.areas_of(found, sheet):
                     for cell in self._formula_cells_in(area):
                         out[cell] = None
+            if has_dynamic(text):
+                areas, known = dynamic_areas(formula, sheet, node[1], node[2], self.workbook, self.scanner)
+                for area in areas:
+                    for cell in self._formula_cells_in(area):
+                        out[cell] = None
+                if not known:
+                    self.unresolved.add(node)
         found = self._precedents[node] = tuple(out)
         return found
 
@@ -110,6 +123,12 @@ class Dependencies:
                     if missing is not None:
                         missing.discard(child)
         return parents
+
+    def any_unresolved(self) -> bool:
+        """True when some formula of the workbook calls INDIRECT or OFFSET (whose target may be unknown)."""
+        if self._has_dynamic is None:
+            self._has_dynamic = any(has_dynamic(f) for cells in self._formulas.values() for f in cells.values())
+        return self._has_dynamic
 
     def dependents(self, roots: Iterable[Node]) -> dict[Node, Node]:
         """Return every formula cell that depends on one of `roots` (not the roots themselves),

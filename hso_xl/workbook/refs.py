@@ -33,7 +33,7 @@ def without_strings(formula: str) -> str:
 # by "(" (a function) or "[" (a table).
 _REFERENCE = re.compile(
     r"(?<![\w.$#!\]\\])"
-    r"(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?"
+    r"(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*(?::[^\W\d][\w.]*)?)!)?"
     r"(?:(?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?\d+)(?::(?P<c2>\$?[A-Za-z]{1,3})(?P<r2>\$?\d+))?(?![\w.(\[!])"
     r"|(?P<cols1>\$?[A-Za-z]{1,3}):(?P<cols2>\$?[A-Za-z]{1,3})(?![\w.(\[!])"
     r"|(?P<rows1>\$?\d+):(?P<rows2>\$?\d+)(?![\w.(\[!])"
@@ -58,6 +58,7 @@ class Scanner:
 
     def __init__(self, workbook: Workbook) -> None:
         self.sheets = {s.name.casefold(): s.name for s in workbook.sheets}
+        self.order = [s.name for s in workbook.sheets]
         self.names: dict[str, str] = {}
         for key, text in workbook.defined_names.items():
             self.names[key.casefold()] = text
@@ -80,6 +81,9 @@ class Scanner:
             wanted = quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted
             target = self.sheets.get(wanted.casefold())
             if target is None:
+                if ":" in wanted:  # a 3D reference, Blad1:Blad3!A1: the same cells on every sheet from one to the other
+                    return [Area(s, *a[1:]) for s in self.sheet_span(wanted)
+                            for a in self.areas_of(("",) + tuple(found[1:]), s, depth)]
                 return out  # another workbook, or a sheet that is gone (#REF!)
         if c1:
             col1 = _COLUMN_CACHE.get(c1) or _column(c1)
@@ -105,6 +109,15 @@ class Scanner:
         else:
             out.extend(self._name(name, target if quoted else None, sheet, depth))
         return out
+
+    def sheet_span(self, text: str) -> list[str]:
+        """The sheets `First:Last` covers, in workbook order ([] when either is not a sheet of this workbook)."""
+        first, _colon, last = text.partition(":")
+        a, b = self.sheets.get(first.casefold()), self.sheets.get(last.casefold())
+        if a is None or b is None:
+            return []
+        i, j = sorted((self.order.index(a), self.order.index(b)))
+        return self.order[i:j + 1]
 
     def _name(self, name: str, scope: str | None, sheet: str, depth: int) -> list[Area]:
         if depth > 5:

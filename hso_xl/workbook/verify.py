@@ -23,6 +23,10 @@ REL_TOL = 1e-9
 ABS_TOL = 1e-9
 CIRCULAR = "#CIRC!"
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
+# A 3D reference: the same cells on every sheet from one to another (Blad1:Blad3!A1, 'Budget:Finansiering'!D9).
+_THREE_D = re.compile(r"(?<![\w.\]])(?:'[^']*:[^']*'|[^\W\d][\w.]*:[^\W\d][\w.]*)!\$?[A-Za-z]{1,3}\$?\d+"
+                      r"(?::\$?[A-Za-z]{1,3}\$?\d+)?")
+_REF_ERROR_LITERAL = re.compile(r"(?<![\w.])(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?#REF!")
 _NON_ASCII_NAME = re.compile(r"(?<![\w.])([^\W\dA-Za-z_][\w.]*)(?![\w.(!])")
 
 # Codes of the reasons a cell was not computed. DEPENDS: the cell reads (directly or through other
@@ -196,6 +200,7 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     cells: dict[str, tuple] = {}
     causes: dict[str, NotComputed] = {}
     suspects, circular = [], []
+    ref_errors: set = set()
     for sheet, cell in workbook.formula_cells():
         result.formula_count += 1
         where = sheet.ref(cell.row, cell.col)
@@ -204,19 +209,50 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
                 cell.cached is not None and same_value(cell.cached, cell.value))):
             # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
             causes[where] = _unsupported(where, cell, engine, workbook)
+        elif (span := _THREE_D.search(without_strings(cell.formula))) is not None:
+            causes[where] = NotComputed(
+                where, NOT_COMPUTED, _("a reference to the same cells on a range of sheets ({reference}) is not "
+                                       "supported by the engine ({engine})", reference=span.group(0).strip(),
+                                       engine=f"{engine.engine} {engine.version}"),
+                cell.formula, cell.cached, where,
+                hint=_("Add the sheets' cells one by one (=Blad1!A1+Blad2!A1+Blad3!A1) and save the workbook again"),
+                short=_("a reference to a range of sheets is not supported by the engine"))
         elif _EXTERNAL_REF.search(without_strings(cell.formula)):
             causes[where] = NotComputed(where, EXTERNAL, _("the formula refers to another workbook"), cell.formula,
                                         cell.cached, where)
         elif isinstance(cell.value, ExcelError) and cell.value == CIRCULAR:
             circular.append((sheet, cell, where))
+        elif where in engine.failed and _REF_ERROR_LITERAL.search(without_strings(cell.formula)):
+            cell.value = ExcelError("#REF!")  # =Blad1!#REF! (a deleted sheet or row): Excel gives #REF!, IronCalc #ERROR!
+            ref_errors.add((sheet.name, cell.row, cell.col))
         elif where in engine.failed:
             suspects.append((sheet, cell, where))
+    # A cell that gave up only because it reads a #REF! literal passes Excel's #REF! on, as Excel does.
+    changed = bool(ref_errors)
+    while changed:
+        changed = False
+        for item in list(suspects):
+            sheet, cell, where = item
+            node = (sheet.name, cell.row, cell.col)
+            if any(p in ref_errors for p in graph.precedents(node)):
+                cell.value = ExcelError("#REF!")
+                ref_errors.add(node)
+                suspects.remove(item)
+                changed = True
     # IronCalc gives #CIRC! to a cycle and to every cell reading it: only the cycle is the cause.
     in_cycle = _cycles(graph, {(s.name, c.row, c.col) for s, c, _where in circular})
     for sheet, cell, where in circular:
         if (sheet.name, cell.row, cell.col) in in_cycle:
-            causes[where] = NotComputed(where, CIRCULAR_CODE, _("circular reference: the formula depends on itself"),
-                                        cell.formula, cell.cached, where)
+            if workbook.iterative:
+                causes[where] = NotComputed(
+                    where, CIRCULAR_CODE, _("circular reference: the formula depends on itself; the workbook lets "
+                                            "Excel iterate it (iterative calculation is on), the engine does not"),
+                    cell.formula, cell.cached, where, short=_("circular reference"),
+                    hint=_("Replace the cycle with a formula that gives the value directly (or type in the value "
+                           "Excel's iteration arrives at) and save the workbook again"))
+            else:
+                causes[where] = NotComputed(where, CIRCULAR_CODE, _("circular reference: the formula depends on itself"),
+                                            cell.formula, cell.cached, where)
         else:
             suspects.append((sheet, cell, where))
     # A cell that gave up (#N/IMPL!, #ERROR!) is a cause only when nothing it reads gave up too.
