@@ -228,8 +228,9 @@ def test_a_data_table_no_longer_refuses_the_whole_workbook(sample, tmp_path):
     done = recalc(sample, out, "--json")
     assert done.exit_code == 1
     report = json.loads(done.output)
-    assert {p["cell"] for p in report["not_computed"]} == {"Anteckningar!M2", "Anteckningar!P2", "Anteckningar!Q2",
-                                                           "Anteckningar!R2"}
+    # M3 and M4, the data table's other cells, are its results too (the file leaves them out here)
+    assert {p["cell"] for p in report["not_computed"]} == {"Anteckningar!M2", "Anteckningar!M3", "Anteckningar!M4",
+                                                           "Anteckningar!P2", "Anteckningar!Q2", "Anteckningar!R2"}
     values = openpyxl.load_workbook(out, data_only=True)
     assert values["Anteckningar"]["M2"].value == 1 and values["Anteckningar"]["P2"].value == 154  # Excel's, kept
     assert values["Finansiering"]["G9"].value == 1_363_221
@@ -285,3 +286,46 @@ def test_divergence_through_a_defined_name_and_another_sheet_is_warned(sample):
     # The name makes Beräkning!D1 a figure itself (templates are offered every name): the chain starts there.
     assert risk["location"] == "Beräkning!D1" and risk["details"]["chain"] == ["Beräkning!D1"]
     assert risk["details"]["divergence"] == "lookup.approximate"
+
+
+# -- array formulas: the cells beside the first one are computed, not read as typed-in amounts ------------
+
+def test_an_array_formula_over_angees_years_gives_its_computed_amounts(sample, tmp_path):
+    """{=D8:F8} over Finansiering!D9:F9 (Ånge copies Kramfors): E9 and F9 hold no <f> of their own."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.load_workbook(sample)
+    ws = wb["Finansiering"]
+    ws["D9"] = ArrayFormula("D9:F9", "=D8:F8")
+    ws["E9"] = ws["F9"] = None
+    wb.save(sample)
+    result = check(sample, "--json")
+    assert result.exit_code == 0, result.output
+    ange = next(m for m in json.loads(result.output)["municipalities"] if m["name"] == "Ånge kommun")
+    assert list(ange["per_year"].values()) == [454_407, 454_407, 454_407] and ange["total"] == 1_363_221
+    out = tmp_path / "out.xlsx"
+    assert recalc(sample, out).exit_code == 0
+    values = openpyxl.load_workbook(out, data_only=True)["Finansiering"]
+    assert [values[c].value for c in ("D9", "E9", "F9", "G9")] == [454_407, 454_407, 454_407, 1_363_221]
+
+
+def test_a_cell_of_an_array_formula_resting_on_a_cause_stops(sample):
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.load_workbook(sample)
+    notes_sheet = wb.create_sheet("Anteckningar")
+    notes_sheet["B6"] = PIVOTBY
+    notes_sheet["J2"] = ArrayFormula("J2:J4", "=B6+{1;2;3}")
+    wb["Finansiering"]["D9"] = "=454407+0*Anteckningar!J3"
+    wb.save(sample)
+    result = check(sample)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {sample}: Finansiering!D9 [Ånge kommun · 2027] ← Anteckningar!J3")
+    assert "PIVOTBY is not supported" in result.stderr
+
+
+def test_cells_of_a_notes_sheet_carry_no_label_read_from_nearby_text(sample):
+    """A notes sheet with a 'Belopp' header is no table the budget reads: its cells are not labelled 'Resor'."""
+    notes(sample, {"B6": PIVOTBY}, feed="=454407+0*Anteckningar!B6")
+    result = check(sample)
+    assert "← Anteckningar!B6: PIVOTBY" in result.stderr and "Anteckningar!B6 [" not in result.stderr

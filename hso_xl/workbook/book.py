@@ -63,6 +63,9 @@ class Sheet:
     merged: list[str] = field(default_factory=list)
     # Cells holding a data table ({=TABLE(,B1)}, Data > What-If Analysis), which the engine cannot compute.
     data_tables: list[tuple[int, int]] = field(default_factory=list)
+    # Cells an array formula (or data table) fills beside its first cell: no <f> of their own in the file,
+    # but Excel shows the formula in them and computes their values (load.py gives them its formula).
+    array_members: set[tuple[int, int]] = field(default_factory=set)
 
     def get(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
