@@ -329,3 +329,25 @@ def test_cells_of_a_notes_sheet_carry_no_label_read_from_nearby_text(sample):
     notes(sample, {"B6": PIVOTBY}, feed="=454407+0*Anteckningar!B6")
     result = check(sample)
     assert "← Anteckningar!B6: PIVOTBY" in result.stderr and "Anteckningar!B6 [" not in result.stderr
+
+
+# -- TEXT with Swedish format codes ---------------------------------------------------------------------
+
+def test_text_with_a_swedish_format_code_is_not_blamed_on_the_administrator(sample):
+    """Swedish Excel gives "1 234,50 kr"; IronCalc's #VALUE! is the engine's, not an error to correct."""
+    notes(sample, {"B6": '=TEXT(1234.5,"# ##0,00 kr")', "B7": '=TEXT(DATE(2027,1,5),"ÅÅÅÅ-MM-DD")',
+                   "B8": '=TEXT(1234.5,"#,##0.00")'})
+    result = check(sample)
+    assert result.exit_code == 0, result.output
+    assert 'warning: Anteckningar!B6: TEXT with a format code written in Swedish Excel ("# ##0,00 kr") is not ' \
+           "supported by the engine" in result.output
+    assert "Anteckningar!B7" in result.output and "Anteckningar!B8" not in result.output  # English codes compute
+    assert "formula gives #VALUE!" not in result.output
+
+
+def test_a_figure_resting_on_a_swedish_text_format_stops(sample):
+    notes(sample, {"B6": '=TEXT(DATE(2027,1,5),"ÅÅÅÅ")'}, feed="=454407+0*LEN(Anteckningar!B6)")
+    result = check(sample)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {sample}: Finansiering!D9 [Ånge kommun · 2027] ← Anteckningar!B6: TEXT "
+                                    'with a format code written in Swedish Excel ("ÅÅÅÅ")')

@@ -13,6 +13,7 @@ from ..errors import FormulaProblem
 from ..findings import Finding, Severity
 from ..i18n import SOURCE, Message, _, n_
 from .book import ExcelError, Value, Workbook, cell_order, ref
+from .divergences import swedish_text_format
 from .engine import DATA_TABLE, NOT_IMPLEMENTED, EngineReport, function_names
 from .graph import Dependencies
 from .refs import without_strings
@@ -220,6 +221,16 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
         elif _EXTERNAL_REF.search(without_strings(cell.formula)):
             causes[where] = NotComputed(where, EXTERNAL, _("the formula refers to another workbook"), cell.formula,
                                         cell.cached, where)
+        elif isinstance(cell.value, ExcelError) and cell.value == "#VALUE!" and \
+                (code := swedish_text_format(cell.formula)) is not None:
+            causes[where] = NotComputed(
+                where, NOT_COMPUTED, _("TEXT with a format code written in Swedish Excel ({format}) is not supported by "
+                                       "the engine ({engine} reads format codes as English Excel does and gives "
+                                       "#VALUE!)", format=code, engine=f"{engine.engine} {engine.version}"),
+                cell.formula, cell.cached, where,
+                hint=_('Build the text without a format code that depends on the language (=YEAR(A1)&"-"&'
+                       'TEXT(MONTH(A1),"00")&"-"&TEXT(DAY(A1),"00")), or type the text in, and save the workbook again'),
+                short=_("TEXT with a Swedish format code is not supported by the engine"))
         elif isinstance(cell.value, ExcelError) and cell.value == CIRCULAR:
             circular.append((sheet, cell, where))
         elif where in engine.failed and _REF_ERROR_LITERAL.search(without_strings(cell.formula)):
