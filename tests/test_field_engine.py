@@ -351,3 +351,41 @@ def test_a_figure_resting_on_a_swedish_text_format_stops(sample):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {sample}: Finansiering!D9 [Ånge kommun · 2027] ← Anteckningar!B6: TEXT "
                                     'with a format code written in Swedish Excel ("ÅÅÅÅ")')
+
+
+# -- relative defined names; the notes workbook re-saved by LibreOffice ----------------------------------
+
+def test_a_relative_defined_name_is_not_computed_where_it_would_shift(sample):
+    """Rel = Anteckningar!C2 without $: Excel (and LibreOffice) read it relative to the using cell, IronCalc as C2."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    notes(sample, {"H5": "=Rel"})
+    wb = openpyxl.load_workbook(sample)
+    wb.defined_names["Rel"] = DefinedName("Rel", attr_text="Anteckningar!C2")
+    wb["Finansiering"]["D9"] = "=454407+0*Anteckningar!H5"
+    wb.save(sample)
+    result = check(sample)
+    assert result.exit_code == 2
+    assert "Finansiering!D9 [Ånge kommun · 2027] ← Anteckningar!H5: the defined name Rel refers to Anteckningar!C2 " \
+           "without $: Excel reads it relative to the cell that uses it" in result.stderr
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_libreoffice_reads_a_relative_name_relative_and_resaved_unknown_functions_stay_not_computed(sample, tmp_path):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from .helpers.libreoffice import recalculate
+
+    notes(sample, {"H5": "=Rel", "B6": PIVOTBY}, feed="=454407+0*Anteckningar!B6")
+    wb = openpyxl.load_workbook(sample)
+    wb.defined_names["Rel"] = DefinedName("Rel", attr_text="Anteckningar!C2")
+    wb.save(sample)
+    saved = recalculate([sample], tmp_path / "lo")[sample]
+    values = openpyxl.load_workbook(saved, data_only=True)["Anteckningar"]
+    assert values["H5"].value == 0  # LibreOffice: C2 shifted from A1 to H5 is I6, empty (IronCalc would give 140)
+    assert values["B6"].value == "#NAME?"  # LibreOffice lacks PIVOTBY and writes _xlfn.pivotby(...)
+    result = check(saved)
+    assert result.exit_code == 2
+    assert "← Anteckningar!B6: PIVOTBY is not supported by the engine (IronCalc 0.9.1)" in result.stderr
+    assert "Correct the formula" not in result.stderr  # a cached #NAME? does not confirm IronCalc's

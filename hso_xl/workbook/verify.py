@@ -23,6 +23,7 @@ from .values import json_value
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
 CIRCULAR = "#CIRC!"
+NAME_ERROR = "#NAME?"
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
 # A 3D reference: the same cells on every sheet from one to another (Blad1:Blad3!A1, 'Budget:Finansiering'!D9).
 _THREE_D = re.compile(r"(?<![\w.\]])(?:'[^']*:[^']*'|[^\W\d][\w.]*:[^\W\d][\w.]*)!\$?[A-Za-z]{1,3}\$?\d+"
@@ -202,13 +203,15 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     causes: dict[str, NotComputed] = {}
     suspects, circular = [], []
     ref_errors: set = set()
+    relative = _relative_names(workbook)
     for sheet, cell in workbook.formula_cells():
         result.formula_count += 1
         where = sheet.ref(cell.row, cell.col)
         cells[where] = (sheet, cell)
         if where in engine.unsupported and (engine.unsupported[where] == [DATA_TABLE] or not (
-                cell.cached is not None and same_value(cell.cached, cell.value))):
-            # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
+                cell.cached is not None and cell.cached != NAME_ERROR and same_value(cell.cached, cell.value))):
+            # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too. A cached
+            # #NAME? does not: it is what a program lacking the function saves, LibreOffice re-saving PIVOTBY.)
             causes[where] = _unsupported(where, cell, engine, workbook)
         elif (span := _THREE_D.search(without_strings(cell.formula))) is not None:
             causes[where] = NotComputed(
@@ -218,6 +221,17 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
                 cell.formula, cell.cached, where,
                 hint=_("Add the sheets' cells one by one (=Blad1!A1+Blad2!A1+Blad3!A1) and save the workbook again"),
                 short=_("a reference to a range of sheets is not supported by the engine"))
+        elif relative and (cell.row, cell.col) != (1, 1) and (used := relative.search(without_strings(cell.formula))):
+            key = used.group(1).casefold()
+            text = next(t for k, t in workbook.defined_names.items() if k.split("!")[-1].casefold() == key)
+            causes[where] = NotComputed(
+                where, NOT_COMPUTED, _("the defined name {name} refers to {target} without $: Excel reads it relative to "
+                                       "the cell that uses it, the engine ({engine}) as that fixed cell",
+                                       name=used.group(1), target=text, engine=f"{engine.engine} {engine.version}"),
+                cell.formula, cell.cached, where,
+                hint=_("Make the name's reference absolute ($B$2) in Formulas > Name Manager, or write the cell "
+                       "reference in the formula, and save the workbook again"),
+                short=_("the defined name {name} is relative", name=used.group(1)))
         elif _EXTERNAL_REF.search(without_strings(cell.formula)):
             causes[where] = NotComputed(where, EXTERNAL, _("the formula refers to another workbook"), cell.formula,
                                         cell.cached, where)
@@ -302,6 +316,28 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     return result
 
 
+def _relative_names(workbook: Workbook) -> re.Pattern | None:
+    """A pattern finding the defined names whose reference is relative (a cell, column or row without $),
+    which IronCalc reads as fixed cells and Excel relative to the cell using the name; None when there are none."""
+    names = []
+    for key, text in workbook.defined_names.items():
+        masked = without_strings(text)
+        if "[" in masked or "(" in masked:
+            continue  # another workbook's, or a formula (a LAMBDA, a constant): not a plain reference
+        for found in _PLAIN_REFERENCE.findall(masked):
+            if any(part and not part.startswith("$") for part in found):
+                names.append(re.escape(key.split("!")[-1]))
+                break
+    if not names:
+        return None
+    return re.compile(r"(?<![\w.!])(" + "|".join(sorted(set(names), key=len, reverse=True)) + r")(?![\w.(!\[])",
+                      re.IGNORECASE)
+
+
+_PLAIN_REFERENCE = re.compile(r"!(\$?[A-Za-z]{1,3})(\$?\d+)(?::(\$?[A-Za-z]{1,3})(\$?\d+))?(?![\w(])"
+                              r"|!(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})(?![\w(])")
+
+
 def _unsupported(where: str, cell, engine: EngineReport, workbook: Workbook) -> NotComputed:
     """Say which function (or data table, or name holding a LAMBDA) of the cell the engine lacks."""
     functions = engine.unsupported[where]
@@ -363,6 +399,13 @@ def engine_failure(formula: str, value, engine: EngineReport,
         return (_("{what} is not supported by the engine ({engine} gives {value})", what=shape, engine=name,
                   value=value),
                 _("{what} is not supported by the engine", what=shape), rewrite)
+    masked = without_strings(formula)
+    if value == NOT_IMPLEMENTED and not any(ch in masked for ch in ":{") and function_names(formula):
+        # No range or array among the arguments: the engine lacks the function itself (INFO, CELL("...")).
+        functions = ", ".join(function_names(formula))
+        return (_("the engine ({engine}) knows {functions} but does not compute it ({value})", engine=name,
+                  functions=functions, value=value),
+                _("the engine does not compute {functions}", functions=functions), rewrite)
     if value == NOT_IMPLEMENTED:
         functions = ", ".join(function_names(formula)) or _("the formula")
         return (_("the engine ({engine}) cannot compute {functions} with these arguments (an array or a range where "
