@@ -389,3 +389,14 @@ def test_libreoffice_reads_a_relative_name_relative_and_resaved_unknown_function
     assert result.exit_code == 2
     assert "← Anteckningar!B6: PIVOTBY is not supported by the engine (IronCalc 0.9.1)" in result.stderr
     assert "Correct the formula" not in result.stderr  # a cached #NAME? does not confirm IronCalc's
+
+
+def test_three_hundred_error_values_are_one_warning(sample):
+    notes(sample, {f"B{r}": f"=1/(C{r}-C{r})" for r in range(10, 310)} | {"D1": "=#N/A"})
+    result = check(sample, "--json")
+    assert result.exit_code == 0
+    found = [f for f in json.loads(result.output)["findings"] if f["code"] == "formula.error"]
+    assert sorted(f["location"] for f in found) == ["Anteckningar!B10", "Anteckningar!D1"]
+    found = [f for f in found if f["location"] == "Anteckningar!B10"]
+    assert found[0]["message"].startswith("formula gives #DIV/0! (=1/(C10-C10)), in 300 cells (Anteckningar!B10,")
+    assert len(found[0]["details"]["cells"]) == 300

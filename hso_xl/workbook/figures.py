@@ -169,17 +169,24 @@ class Figures:
             out.append(Finding(Severity.WARNING, cause.code, message,
                                cause.ref, {"formula": cause.formula, "dependents": readers, "hint": cause.advice}))
         errors = {d.ref: d for d in v.error_values}
+        by_value: dict[str, list] = {}
         for ref, d in errors.items():
             if ref in used:
                 continue
             node = self._node(ref)
             if node is not None and any(name(p) in errors for p in self.graph.precedents(node)):
                 continue  # it only passes on an error from a cell listed on its own
-            what = _("formula gives {value} ({formula})", value=str(d.recomputed), formula=d.formula)
+            by_value.setdefault(str(d.recomputed), []).append(d)
+        for value, group in by_value.items():  # one warning per error value, listing its cells
+            d = group[0]
+            what = _("formula gives {value} ({formula})", value=value, formula=d.formula)
+            if len(group) > 1:
+                cells = [g.ref for g in group]
+                what = _("{why}, in {n} cells ({cells})", why=what, n=len(cells), cells=listed(cells))
             out.append(Finding(Severity.WARNING, "formula.error",
                                self._may_depend(what, parents, hidden) if hidden else
                                _("{what}; no figure the documents use depends on it", what=what),
-                               ref))
+                               d.ref, {"cells": [g.ref for g in group]} if len(group) > 1 else {}))
         out.extend(self._at_risk(parents, candidates))
         return out
 
