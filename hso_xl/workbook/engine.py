@@ -81,9 +81,8 @@ def recompute(workbook: Workbook) -> EngineReport:
             if idx is None:
                 cell.value = ExcelError("#REF!")
                 continue
-            where = sheet.ref(cell.row, cell.col)
-            if where in tables:  # given to the engine without its formula: it keeps the value the file cached
-                cell.value = cell.cached
+            if tables and (where := sheet.ref(cell.row, cell.col)) in tables:
+                cell.value = cell.cached  # given to the engine without its formula: it keeps the value cached
                 report.unsupported[where] = [DATA_TABLE]
                 continue
             value = model.get_cell_value(idx, cell.row, cell.col)

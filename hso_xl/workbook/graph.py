@@ -58,15 +58,13 @@ class Dependencies:
             columns = _COLUMN_CACHE
             for found in _REFERENCE.findall(text):
                 quoted, c1, r1, c2, r2 = found[0], found[1], found[2], found[3], found[4]
-                there = cells
-                if c1 and quoted:
-                    target = sheets.get((quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted).casefold())
-                    there = formulas.get(target, {}) if target is not None else None
-                    if target is None and ":" not in quoted:
-                        continue
-                if c1 and there is not None:  # a cell or a range: probe the formula cells directly when it is small
-                    if not quoted:
-                        target = sheet
+                if c1:  # a cell or a range: probe the formula cells directly when it is small
+                    target, there = sheet, cells
+                    if quoted:
+                        target = sheets.get((quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted).casefold())
+                        if target is None:
+                            continue
+                        there = formulas.get(target, {})
                     col1 = columns.get(c1) or _column(c1)
                     row1 = int(r1) if r1[0] != "$" else int(r1[1:])
                     if not c2:
@@ -86,6 +84,10 @@ class Dependencies:
                                         out[(target, r, c)] = None
                             continue
                 for area in self.scanner.areas_of(found, sheet):
+                    for cell in self._formula_cells_in(area):
+                        out[cell] = None
+            if ":" in text and "!" in text:
+                for area in self.scanner.three_d(text):
                     for cell in self._formula_cells_in(area):
                         out[cell] = None
             if has_dynamic(text):

@@ -33,12 +33,15 @@ def without_strings(formula: str) -> str:
 # by "(" (a function) or "[" (a table).
 _REFERENCE = re.compile(
     r"(?<![\w.$#!\]\\])"
-    r"(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*(?::[^\W\d][\w.]*)?)!)?"
+    r"(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?"
     r"(?:(?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?\d+)(?::(?P<c2>\$?[A-Za-z]{1,3})(?P<r2>\$?\d+))?(?![\w.(\[!])"
     r"|(?P<cols1>\$?[A-Za-z]{1,3}):(?P<cols2>\$?[A-Za-z]{1,3})(?![\w.(\[!])"
     r"|(?P<rows1>\$?\d+):(?P<rows2>\$?\d+)(?![\w.(\[!])"
     r"|(?P<name>[^\W\d][\w.]*)(?![\w.(\[!]))"
 )
+# A 3D reference: the same cells on a range of sheets ('Budget:Finansiering'!D9, Projekt:Kommuner!A1:B2).
+THREE_D = re.compile(r"(?<![\w.\]])(?:'((?:[^':]|'')+:(?:[^']|'')+)'|([^\W\d][\w.]*:[^\W\d][\w.]*))!"
+                     r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)")
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 _COLUMN_CACHE: dict[str, int] = {}
 
@@ -65,11 +68,24 @@ class Scanner:
         self._names_seen: dict[tuple, list[Area]] = {}
 
     def areas(self, formula: str, sheet: str, depth: int = 0) -> list[Area]:
-        """Return the areas `formula` (on `sheet`) refers to, in order of appearance."""
+        """Return the areas `formula` (on `sheet`) refers to, in order of appearance (3D references last)."""
         text = without_strings(formula) if '"' in formula else formula
         out: list[Area] = []
         for found in _REFERENCE.findall(text):
             out.extend(self.areas_of(found, sheet, depth))
+        if ":" in text and "!" in text:
+            out.extend(self.three_d(text))
+        return out
+
+    def three_d(self, text: str) -> list[Area]:
+        """Return the areas of the 3D references in `text` (string literals emptied): Blad1:Blad3!A1 is
+        A1 on every sheet from Blad1 to Blad3 in the workbook's order. (_REFERENCE reads only its last
+        part, Blad3!A1.)"""
+        out: list[Area] = []
+        for match in THREE_D.finditer(text):
+            span = (match.group(1) or "").replace("''", "'") or match.group(2)
+            for sheet in self.sheet_span(span):
+                out.extend(self.areas("=" + match.group(3), sheet))
         return out
 
     def areas_of(self, found: tuple, sheet: str, depth: int = 0) -> list[Area]:
@@ -81,10 +97,7 @@ class Scanner:
             wanted = quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted
             target = self.sheets.get(wanted.casefold())
             if target is None:
-                if ":" in wanted:  # a 3D reference, Blad1:Blad3!A1: the same cells on every sheet from one to the other
-                    return [Area(s, *a[1:]) for s in self.sheet_span(wanted)
-                            for a in self.areas_of(("",) + tuple(found[1:]), s, depth)]
-                return out  # another workbook, or a sheet that is gone (#REF!)
+                return out  # another workbook, a sheet that is gone (#REF!), or 'Blad1:Blad3' (see three_d)
         if c1:
             col1 = _COLUMN_CACHE.get(c1) or _column(c1)
             row1 = int(r1) if r1[0] != "$" else int(r1[1:])

@@ -16,7 +16,7 @@ from .book import ExcelError, Value, Workbook, cell_order, ref
 from .divergences import swedish_text_format
 from .engine import DATA_TABLE, NOT_IMPLEMENTED, EngineReport, function_names
 from .graph import Dependencies
-from .refs import without_strings
+from .refs import THREE_D, without_strings
 from .values import json_value
 
 # Excel keeps 15 significant digits; anything closer than this is the same number.
@@ -25,9 +25,6 @@ ABS_TOL = 1e-9
 CIRCULAR = "#CIRC!"
 NAME_ERROR = "#NAME?"
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
-# A 3D reference: the same cells on every sheet from one to another (Blad1:Blad3!A1, 'Budget:Finansiering'!D9).
-_THREE_D = re.compile(r"(?<![\w.\]])(?:'[^']*:[^']*'|[^\W\d][\w.]*:[^\W\d][\w.]*)!\$?[A-Za-z]{1,3}\$?\d+"
-                      r"(?::\$?[A-Za-z]{1,3}\$?\d+)?")
 _REF_ERROR_LITERAL = re.compile(r"(?<![\w.])(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?#REF!")
 _NON_ASCII_NAME = re.compile(r"(?<![\w.])([^\W\dA-Za-z_][\w.]*)(?![\w.(!])")
 
@@ -213,7 +210,7 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
             # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too. A cached
             # #NAME? does not: it is what a program lacking the function saves, LibreOffice re-saving PIVOTBY.)
             causes[where] = _unsupported(where, cell, engine, workbook)
-        elif (span := _THREE_D.search(without_strings(cell.formula))) is not None:
+        elif (span := THREE_D.search(masked) if ":" in (masked := _masked(cell.formula)) else None) is not None:
             causes[where] = NotComputed(
                 where, NOT_COMPUTED, _("a reference to the same cells on a range of sheets ({reference}) is not "
                                        "supported by the engine ({engine})", reference=span.group(0).strip(),
@@ -221,7 +218,7 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
                 cell.formula, cell.cached, where,
                 hint=_("Add the sheets' cells one by one (=Blad1!A1+Blad2!A1+Blad3!A1) and save the workbook again"),
                 short=_("a reference to a range of sheets is not supported by the engine"))
-        elif relative and (cell.row, cell.col) != (1, 1) and (used := relative.search(without_strings(cell.formula))):
+        elif relative and (cell.row, cell.col) != (1, 1) and (used := relative.search(masked)):
             key = used.group(1).casefold()
             text = next(t for k, t in workbook.defined_names.items() if k.split("!")[-1].casefold() == key)
             causes[where] = NotComputed(
@@ -232,7 +229,7 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
                 hint=_("Make the name's reference absolute ($B$2) in Formulas > Name Manager, or write the cell "
                        "reference in the formula, and save the workbook again"),
                 short=_("the defined name {name} is relative", name=used.group(1)))
-        elif _EXTERNAL_REF.search(without_strings(cell.formula)):
+        elif "[" in masked and _EXTERNAL_REF.search(masked):
             causes[where] = NotComputed(where, EXTERNAL, _("the formula refers to another workbook"), cell.formula,
                                         cell.cached, where)
         elif isinstance(cell.value, ExcelError) and cell.value == "#VALUE!" and \
@@ -247,7 +244,7 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
                 short=_("TEXT with a Swedish format code is not supported by the engine"))
         elif isinstance(cell.value, ExcelError) and cell.value == CIRCULAR:
             circular.append((sheet, cell, where))
-        elif where in engine.failed and _REF_ERROR_LITERAL.search(without_strings(cell.formula)):
+        elif where in engine.failed and _REF_ERROR_LITERAL.search(masked):
             cell.value = ExcelError("#REF!")  # =Blad1!#REF! (a deleted sheet or row): Excel gives #REF!, IronCalc #ERROR!
             ref_errors.add((sheet.name, cell.row, cell.col))
         elif where in engine.failed:
@@ -314,6 +311,10 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
         else:
             result.agreeing += 1
     return result
+
+
+def _masked(formula: str) -> str:
+    return without_strings(formula) if '"' in formula else formula
 
 
 def _relative_names(workbook: Workbook) -> re.Pattern | None:
