@@ -400,3 +400,10 @@ def test_three_hundred_error_values_are_one_warning(sample):
     found = [f for f in found if f["location"] == "Anteckningar!B10"]
     assert found[0]["message"].startswith("formula gives #DIV/0! (=1/(C10-C10)), in 300 cells (Anteckningar!B10,")
     assert len(found[0]["details"]["cells"]) == 300
+
+
+def test_explain_follows_an_indirect_target(sample):
+    notes(sample, {"B6": "=C2*2"}, feed='=454407+0*INDIRECT("Anteckningar!B6")')
+    result = CliRunner().invoke(main, ["--lang", "en", "explain", "Finansiering!D9", str(sample)])
+    assert result.exit_code == 0, result.output
+    assert "└── Anteckningar!B6 = 240" in result.output and "Anteckningar!C2 = 120" in result.output

@@ -17,7 +17,7 @@ import re
 
 from .book import ExcelError, Workbook
 from .divergences import calls
-from .refs import MAX_COL, MAX_ROW, Area, Scanner
+from .refs import MAX_COL, MAX_RANGE_CELLS, MAX_ROW, Area, CellRef, Scanner, references
 
 DYNAMIC = ("INDIRECT", "OFFSET")
 _HAS_DYNAMIC = re.compile(r"(?<![\w.])(?:INDIRECT|OFFSET)\(", re.IGNORECASE)
@@ -52,6 +52,29 @@ def dynamic_areas(formula: str, sheet: str, row: int, col: int, workbook: Workbo
         else:
             areas.extend(found)
     return areas, known
+
+
+def references_at(formula: str, sheet: str, row: int, col: int, workbook: Workbook) -> list[CellRef]:
+    """Return the cells the formula at sheet!row:col reads (refs.references), with the cells its INDIRECT
+    and OFFSET calls read where their targets can be worked out."""
+    out = references(formula, sheet, workbook)
+    if not has_dynamic(formula):
+        return out
+    seen = set(out)
+    areas, _known = dynamic_areas(formula, sheet, row, col, workbook, Scanner(workbook))
+    for area in areas:
+        target = workbook.sheet(area.sheet)
+        if (area.max_row - area.min_row + 1) * (area.max_col - area.min_col + 1) > MAX_RANGE_CELLS:
+            found = [CellRef(area.sheet, r, c) for (r, c) in sorted(target.cells)
+                     if area.min_row <= r <= area.max_row and area.min_col <= c <= area.max_col]
+        else:
+            found = [CellRef(area.sheet, r, c) for r in range(area.min_row, area.max_row + 1)
+                     for c in range(area.min_col, area.max_col + 1) if (r, c) in target.cells]
+        for ref in found:
+            if ref not in seen:
+                seen.add(ref)
+                out.append(ref)
+    return out
 
 
 class _Evaluator:
