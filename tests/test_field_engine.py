@@ -407,3 +407,21 @@ def test_explain_follows_an_indirect_target(sample):
     result = CliRunner().invoke(main, ["--lang", "en", "explain", "Finansiering!D9", str(sample)])
     assert result.exit_code == 0, result.output
     assert "└── Anteckningar!B6 = 240" in result.output and "Anteckningar!C2 = 120" in result.output
+
+
+def test_a_sheet_name_with_double_quotes_is_followed(sample):
+    notes(sample, {"B6": PIVOTBY}, sheet='Noter "gamla"')
+    wb = openpyxl.load_workbook(sample)
+    wb["Finansiering"]["D9"] = "=454407+0*'Noter \"gamla\"'!B6"
+    wb.save(sample)
+    result = check(sample)
+    assert result.exit_code == 2
+    assert "Finansiering!D9 [Ånge kommun · 2027] ← 'Noter \"gamla\"'!B6: PIVOTBY is not supported" in result.stderr
+
+
+def test_a_sheet_name_with_an_exclamation_mark_is_named_not_called_damage(sample):
+    notes(sample, {"B6": "=C2+1"}, sheet="Noter!x", feed="=454407+0*'Noter!x'!B6")
+    result = check(sample)
+    assert result.exit_code == 2
+    assert "a sheet named 'Noter!x': the engine does not allow \"!\" in a sheet name" in result.stderr
+    assert "Rename the sheet" in result.stderr and "repair prompt" not in result.stderr

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import WorkbookUnusable
 from ..i18n import _
-from .book import ExcelError, Workbook
+from .book import ExcelError, Workbook, quote_sheet
 from .refs import without_strings
 
 ENGINE_NAME = "IronCalc"
@@ -62,6 +62,14 @@ def recompute(workbook: Workbook) -> EngineReport:
     except BaseException as exc:  # pyo3 panics derive from BaseException
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
+        odd = [sheet.name for sheet in workbook.sheets if "!" in sheet.name]
+        if odd:  # IronCalc 0.9 cannot read a sheet name holding "!" (Excel allows it)
+            raise WorkbookUnusable(
+                _("the calculation engine cannot read a workbook with a sheet named {sheet}: the engine does not "
+                  "allow \"!\" in a sheet name ({detail})", sheet=quote_sheet(odd[0]), detail=str(exc)),
+                file=workbook.path, location=quote_sheet(odd[0]),
+                hint=_("Rename the sheet without \"!\" (formulas referring to it follow) and save the workbook again"),
+            ) from None
         raise WorkbookUnusable(
             _("the calculation engine could not read the workbook ({detail})", detail=str(exc)),
             file=workbook.path,

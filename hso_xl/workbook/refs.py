@@ -11,7 +11,8 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from .book import Workbook
 
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$")
-_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+# A string literal, or a quoted sheet name (kept: 'Noter "gamla"'!B6 holds no string).
+_STRING_LITERAL = re.compile("('(?:[^']|'')*')|\"(?:[^\"]|\"\")*\"")
 MAX_RANGE_CELLS = 10_000
 
 
@@ -24,7 +25,11 @@ class CellRef:
 
 def without_strings(formula: str) -> str:
     """Return `formula` with every string literal emptied, so text in quotes is not read as a name or reference."""
-    return _STRING_LITERAL.sub('""', formula)
+    return _STRING_LITERAL.sub(_empty_string, formula)
+
+
+def _empty_string(match: re.Match) -> str:
+    return match.group(1) or '""'
 
 
 # A reference inside a formula whose string literals were emptied: an optional sheet, then a cell,
