@@ -94,6 +94,12 @@ class Workbook:
     package: Path | None = None
     keep: object = field(default=None, repr=False)  # keeps a converted copy's folder alive as long as the workbook
     iterative: bool = False  # the file lets Excel iterate circular references (calcPr iterate="1")
+    application: str = ""  # the program that saved the file (docProps/app.xml), "" when it does not say
+
+    @property
+    def saved_by_excel(self) -> bool:
+        """False when another program (LibreOffice) saved the file: its cached values are not Excel's."""
+        return not self.application or self.application.startswith("Microsoft")
 
     def __post_init__(self) -> None:
         if self.package is None:

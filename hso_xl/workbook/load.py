@@ -28,6 +28,7 @@ from .safety import ensure_safe_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro sheets hold no cells
 
@@ -145,7 +146,18 @@ class _PackageReader:
             names[name] = element.text or ""
         calc = root.find(MAIN + "calcPr")
         iterative = calc is not None and calc.get("iterate", "").lower() in ("1", "true")
-        return Workbook(path=self.path, sheets=sheets, defined_names=names, iterative=iterative)
+        return Workbook(path=self.path, sheets=sheets, defined_names=names, iterative=iterative,
+                        application=self._application())
+
+    def _application(self) -> str:
+        """The program that saved the file, as docProps/app.xml names it ("Microsoft Excel", "LibreOffice/7.4…")."""
+        if "docProps/app.xml" not in self.members:
+            return ""
+        try:
+            root = self._parse("docProps/app.xml")
+        except etree.XMLSyntaxError:
+            return ""  # the properties are no part of the calculation
+        return (root.findtext(EXTENDED + "Application") or "").strip()
 
     def _shared_strings(self, targets: dict[str, tuple[str, str]]) -> list[str]:
         part = next((t for kind, t in targets.values() if kind.endswith("/sharedStrings")), None)

@@ -201,14 +201,17 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     suspects, circular = [], []
     ref_errors: set = set()
     relative = _relative_names(workbook)
+    # A cached #NAME? confirms an unsupported function only when Excel saved it (Excel lacks it too); from
+    # another program it means that program lacks it (LibreOffice re-saving PIVOTBY as _xlfn.pivotby).
+    name_confirms = workbook.saved_by_excel
     for sheet, cell in workbook.formula_cells():
         result.formula_count += 1
         where = sheet.ref(cell.row, cell.col)
         cells[where] = (sheet, cell)
         if where in engine.unsupported and (engine.unsupported[where] == [DATA_TABLE] or not (
-                cell.cached is not None and cell.cached != NAME_ERROR and same_value(cell.cached, cell.value))):
-            # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too. A cached
-            # #NAME? does not: it is what a program lacking the function saves, LibreOffice re-saving PIVOTBY.)
+                cell.cached is not None and (name_confirms or cell.cached != NAME_ERROR)
+                and same_value(cell.cached, cell.value))):
+            # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
             causes[where] = _unsupported(where, cell, engine, workbook)
         elif (span := THREE_D.search(masked) if ":" in (masked := _masked(cell.formula)) else None) is not None:
             causes[where] = NotComputed(
