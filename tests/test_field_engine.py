@@ -425,3 +425,25 @@ def test_a_sheet_name_with_an_exclamation_mark_is_named_not_called_damage(sample
     assert result.exit_code == 2
     assert "a sheet named 'Noter!x': the engine does not allow \"!\" in a sheet name" in result.stderr
     assert "Rename the sheet" in result.stderr and "repair prompt" not in result.stderr
+
+
+@pytest.mark.slow
+def test_build_with_a_data_table_and_odd_notes_builds_and_with_a_chain_writes_nothing(sample, tmp_path):
+    from .conftest import ROOT
+
+    handwritten(sample)
+    out = tmp_path / "output"
+    result = CliRunner().invoke(main, ["--lang", "en", "build", str(sample), "--templates", str(ROOT / "templates"),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "kommuner" / "Ånge kommun – Beslutsunderlag.docx").is_file()
+    assert "Anteckningar!M2: a data table" in (out / "rapport.txt").read_text(encoding="utf-8")
+
+    notes(sample, {}, sheet="Beräkning",
+          feed='=454407+0*INDIRECT("Anteckningar!"&"M3")')
+    stopped = tmp_path / "stopped"
+    result = CliRunner().invoke(main, ["--lang", "en", "build", str(sample), "--templates", str(ROOT / "templates"),
+                                       "--out", str(stopped)])
+    assert result.exit_code == 2
+    assert "Finansiering!D9 [Ånge kommun · 2027] ← Anteckningar!M3: a data table" in result.output
+    assert not stopped.exists()
