@@ -18,7 +18,8 @@ from .model.labels import label
 from .model.sheets import norm, to_decimal
 from .swedish import group
 from .workbook.book import ExcelError, Workbook
-from .workbook.refs import CellRef, references, resolve
+from .workbook.dynamic import references_at
+from .workbook.refs import CellRef, resolve
 from .workbook.values import json_value
 
 MAX_CHILDREN = 12
@@ -242,7 +243,7 @@ def _tree(workbook: Workbook, ref: CellRef, shown: set[CellRef], depth: int = 0)
         return node
     shown.add(ref)
     if node.formula and depth < 40:
-        children = references(node.formula, ref.sheet, workbook)
+        children = references_at(node.formula, ref.sheet, ref.row, ref.col, workbook)
         node.more = max(0, len(children) - MAX_CHILDREN)
         node.children = [_tree(workbook, child, shown, depth + 1) for child in children[:MAX_CHILDREN]]
     return node

@@ -71,10 +71,12 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
         budget = read_budget(workbook, facts, settings)
     except ContractError as exc:  # e.g. an amount that is #N/IMPL!: name the cell it comes from instead
         if exc.location and figures.blocking([exc.location]) is not None:
+            figures.labeller = labeller(workbook, sheets={exc.location.rpartition("!")[0].strip("'").replace("''", "'")})
             # The chain from the cell of that sheet nearest to the cause (Ånge's amount, not the total reading it).
             figures.raise_if_blocked(sheet_cells(workbook, exc.location), behind=exc.location)
         raise
     used = figure_cells(workbook, budget)
+    figures.labeller = labeller(workbook, budget)  # now known: only the sheets the tables were read from
     figures.raise_if_blocked(used)
     printed = printed_budget(budget, settings.rounding_costs or _parameter(budget, "avrundning_kostnader"),
                              settings.rounding_financing or _parameter(budget, "avrundning_finansiering"))

@@ -33,10 +33,15 @@ def sheet_cells(workbook: Workbook, ref: str) -> list[str]:
     return [sheet.ref(r, c) for (r, c) in sorted(sheet.cells)]
 
 
-def labeller(workbook: Workbook) -> Callable[[tuple], str]:
+def labeller(workbook: Workbook, budget: Budget | None = None, sheets: set[str] | None = None) -> Callable[[tuple], str]:
     """Return node -> 'Ånge kommun · 2027' for cells of the sheets that hold a table the budget is
-    read from ('' elsewhere, where a label read from nearby text would mislead)."""
+    read from ('' elsewhere, where a label read from nearby text would mislead: a notes sheet's
+    "Resor"). Those sheets are the budget's, or `sheets`; without either, a sheet with a table header."""
     tables: dict[str, bool] = {}
+    if budget is not None:
+        sheets = {place.sheet for place in budget.places if place.workbook is None}
+    if sheets is not None:
+        tables = {sheet.name: sheet.name in sheets for sheet in workbook.sheets}
 
     def of(node: tuple) -> str:
         if node[0] not in tables:

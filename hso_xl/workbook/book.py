@@ -61,6 +61,11 @@ class Sheet:
     state: str = "visible"
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     merged: list[str] = field(default_factory=list)
+    # Cells holding a data table ({=TABLE(,B1)}, Data > What-If Analysis), which the engine cannot compute.
+    data_tables: list[tuple[int, int]] = field(default_factory=list)
+    # Cells an array formula (or data table) fills beside its first cell: no <f> of their own in the file,
+    # but Excel shows the formula in them and computes their values (load.py gives them its formula).
+    array_members: set[tuple[int, int]] = field(default_factory=set)
 
     def get(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
@@ -88,6 +93,13 @@ class Workbook:
     # The .xlsx package actually read: `path` itself, or LibreOffice's .xlsx copy of an .ods (messages name `path`).
     package: Path | None = None
     keep: object = field(default=None, repr=False)  # keeps a converted copy's folder alive as long as the workbook
+    iterative: bool = False  # the file lets Excel iterate circular references (calcPr iterate="1")
+    application: str = ""  # the program that saved the file (docProps/app.xml), "" when it does not say
+
+    @property
+    def saved_by_excel(self) -> bool:
+        """False when another program (LibreOffice) saved the file: its cached values are not Excel's."""
+        return not self.application or self.application.startswith("Microsoft")
 
     def __post_init__(self) -> None:
         if self.package is None:

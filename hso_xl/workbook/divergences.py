@@ -262,6 +262,41 @@ def array_index(formula: str) -> bool:
     return any(len(a) >= 3 and a[2].startswith("{") for a in calls(formula, ("VLOOKUP", "HLOOKUP")))
 
 
+# A TEXT format code as Swedish Excel users write it: Å for years, the Swedish locale tag, or a
+# decimal comma between digit placeholders in a code without a decimal point ("0,00", "# ##0,0";
+# not English Excel's thousands "#,##0" or "#,#.00"). English Excel, and IronCalc, read these otherwise.
+_SWEDISH_LETTERS = re.compile(r"[ÅåÄäÖö]|\[\$-41D\]", re.IGNORECASE)
+_DECIMAL_COMMA = re.compile(r"[0#],[0#]{1,2}(?![0#,])|[0#],[0#]{4,}")
+
+
+def swedish_format(code: str) -> bool:
+    """True when a TEXT format code reads differently in Swedish Excel than in English Excel (and IronCalc)."""
+    text = re.sub(r'"[^"]*"|\\.', "", code)  # quoted text and escaped characters are printed as they are
+    return bool(_SWEDISH_LETTERS.search(text)) or ("." not in text and bool(_DECIMAL_COMMA.search(text)))
+
+
+def swedish_text_format(formula: str) -> str | None:
+    """The first format code of a TEXT call in `formula` written for Swedish Excel (a string literal), or None."""
+    if "TEXT(" not in formula.upper():
+        return None
+    for a in calls(formula, ("TEXT",)):
+        if len(a) >= 2 and a[1].startswith('"') and swedish_format(a[1][1:-1]):
+            return a[1]
+    return None
+
+
+def _text_swedish_format(ctx: Context) -> bool:
+    for a in ctx.calls("TEXT"):
+        if len(a) < 2:
+            continue
+        code = ctx.value_of(a[1])
+        if code is NOT_A_CELL:
+            code = a[1][1:-1] if a[1].startswith('"') else None
+        if isinstance(code, str) and not isinstance(code, ExcelError) and swedish_format(code):
+            return True
+    return False
+
+
 DIVERGENCES: tuple[Divergence, ...] = (
     Divergence(
         "xlookup.array_constant", ("XLOOKUP",), _("XLOOKUP over an array constant ({1,2,3})"),
@@ -309,6 +344,14 @@ DIVERGENCES: tuple[Divergence, ...] = (
         _("returns the text unchanged"), _("formats the date's serial number (\"32015.00\" for \"#.00\")"),
         (Example('=TEXT("1987-08-26","#.00")', "1987-08-26", "32015.00", source="issue 13"),),
         _text_of_date_text),
+    Divergence(
+        "text.swedish_format", ("TEXT",),
+        _("TEXT with a format code written in Swedish Excel (\"ÅÅÅÅ-MM-DD\", \"0,00\")"),
+        _("reads it as English Excel does: #VALUE! for Å, a thousands separator for the comma"),
+        _("in Swedish gives \"2027-01-05\", \"1234,50\""),
+        (Example('=TEXT(46392,"ÅÅÅÅ-MM-DD")', ExcelError("#VALUE!"), "2027-01-05", source="Swedish Excel's format codes"),
+         Example('=TEXT(A1,"0,00")', "1,234", "1234,50", {"A1": 1234.5}, source="Swedish Excel's decimal comma")),
+        _text_swedish_format),
     Divergence(
         "operator.intersection", ("SUM",), _("the intersection operator (a space between two ranges: B2:E5 C3:D4)"),
         _("cannot compute it (#ERROR!)"), _("uses the cells the ranges have in common"),
@@ -373,4 +416,16 @@ def unsupported_shape(formula: str) -> Message | None:
         return _("the intersection operator (a space between two ranges)")
     if array_index(formula):
         return _("an array constant as the column or row VLOOKUP/HLOOKUP returns")
+    if union(formula):
+        return _("the union operator (references joined by a comma in parentheses: SUM((C2,C3)))")
     return None
+
+
+_UNION = re.compile(r"(?:^=|[(,;+\-*/^&=<>])\s*\(\s*(?:'(?:[^']|'')+'!|[^\W\d][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
+                    r"(?::\$?[A-Za-z]{1,3}\$?\d+)?\s*,")
+
+
+def union(formula: str) -> bool:
+    """True when the formula joins references with Excel's union operator: (C2,C3) not as a function's arguments."""
+    masked = without_strings(formula) if '"' in formula else formula
+    return "," in masked and bool(_UNION.search(masked))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import WorkbookUnusable
 from ..i18n import _
-from .book import ExcelError, Workbook
+from .book import ExcelError, Workbook, quote_sheet
 from .refs import without_strings
 
 ENGINE_NAME = "IronCalc"
@@ -29,6 +29,8 @@ ENGINE_FAILED = frozenset({"#ERROR!", NOT_IMPLEMENTED})
 # tests/test_divergences.py, so a release that implements one fails that test.
 UNIMPLEMENTED_FUNCTIONS = frozenset({"FORECAST.ETS", "FORECAST.ETS.CONFINT", "FORECAST.ETS.SEASONALITY",
                                      "FORECAST.ETS.STAT"})
+DATA_TABLE = "TABLE"  # a data table's formula, {=TABLE(,B1)}: IronCalc refuses a whole file holding one
+_DATA_TABLE_F = re.compile(rb'<(?:\w+:)?f\b[^>]*\bt="dataTable"[^>]*?(?:/>|>.*?</(?:\w+:)?f>)', re.S)
 _KNOWN: dict[str, bool] = {}  # function name -> does IronCalc know it (probed once per process)
 
 
@@ -52,13 +54,22 @@ def recompute(workbook: Workbook) -> EngineReport:
     """Recompute all formulas of `workbook` (read from its file) into each formula cell's `value`."""
     import ironcalc
 
+    tables = {sheet.ref(r, c) for sheet in workbook.sheets for r, c in sheet.data_tables}
     try:
-        with _stdout_to_stderr():  # IronCalc prints parse warnings on stdout, which would break --json
-            model = ironcalc.load_from_xlsx(str(workbook.package), "en", "UTC")
+        with _stdout_to_stderr(), _without_data_tables(workbook) as package:  # IronCalc prints parse warnings on stdout
+            model = ironcalc.load_from_xlsx(str(package), "en", "UTC")
             model.evaluate()
     except BaseException as exc:  # pyo3 panics derive from BaseException
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
+        odd = [sheet.name for sheet in workbook.sheets if "!" in sheet.name]
+        if odd:  # IronCalc 0.9 cannot read a sheet name holding "!" (Excel allows it)
+            raise WorkbookUnusable(
+                _("the calculation engine cannot read a workbook with a sheet named {sheet}: the engine does not "
+                  "allow \"!\" in a sheet name ({detail})", sheet=quote_sheet(odd[0]), detail=str(exc)),
+                file=workbook.path, location=quote_sheet(odd[0]),
+                hint=_("Rename the sheet without \"!\" (formulas referring to it follow) and save the workbook again"),
+            ) from None
         raise WorkbookUnusable(
             _("the calculation engine could not read the workbook ({detail})", detail=str(exc)),
             file=workbook.path,
@@ -77,6 +88,10 @@ def recompute(workbook: Workbook) -> EngineReport:
                 continue
             if idx is None:
                 cell.value = ExcelError("#REF!")
+                continue
+            if tables and (where := sheet.ref(cell.row, cell.col)) in tables:
+                cell.value = cell.cached  # given to the engine without its formula: it keeps the value cached
+                report.unsupported[where] = [DATA_TABLE]
                 continue
             value = model.get_cell_value(idx, cell.row, cell.col)
             if model.get_cell_type(idx, cell.row, cell.col) == error_type:
@@ -131,6 +146,29 @@ def _probe(name: str) -> bool:
         return True  # not something to name as unsupported: the cell's own value says what went wrong
     head = content[1:].split("(", 1)[0]
     return not head.islower()
+
+
+@contextmanager
+def _without_data_tables(workbook: Workbook):
+    """Yield the package to give the engine: the workbook's own, or, when it holds data tables (which
+    IronCalc 0.9 refuses to load at all), a temporary copy whose data tables keep only their cached values."""
+    if not any(sheet.data_tables for sheet in workbook.sheets):
+        yield workbook.package
+        return
+    import tempfile
+    import zipfile
+
+    from ..package import write_package
+
+    with zipfile.ZipFile(workbook.package) as zin:
+        members = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    stripped = [(name, _DATA_TABLE_F.sub(b"", data) if name.startswith("xl/worksheets/") and b"dataTable" in data
+                 else data) for name, data in members]
+    with tempfile.TemporaryDirectory(prefix="hso-engine-") as folder:
+        copy = os.path.join(folder, "workbook.xlsx")
+        with open(copy, "wb") as fh:
+            fh.write(write_package(stripped))
+        yield copy
 
 
 @contextmanager

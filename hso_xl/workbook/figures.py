@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from ..errors import FormulaProblem
 from ..findings import Finding, Severity
-from ..i18n import Message, _, n_
+from ..i18n import SOURCE, Message, _, n_
 from .book import ExcelError, Workbook
 from .divergences import could_match, matching
 from .graph import Dependencies, Node, chain, name
@@ -77,9 +77,14 @@ class Figures:
             paths = [self._error_origin(start) for start in errors]
             origin, path = min(paths, key=lambda found: len(found[1])) if allowed is not None else paths[0]
             formula = self.graph.formula(origin) or ""
+            why = _("the formula gives {value} ({formula})", value=str(self._value(origin)), formula=formula)
+            self.graph.precedents(origin)
+            if origin in self.graph.unresolved and self.verification.causes:
+                why = _("{why}; its INDIRECT or OFFSET target cannot be known without computing it, and it may read "
+                        "a cell that could not be computed ({cells})", why=why,
+                        cells=listed([c.ref for c in self.verification.causes]))
             return FormulaProblem(
-                self._figure_note(_("the formula gives {value} ({formula})", value=str(self._value(origin)),
-                                    formula=formula), path),
+                self._figure_note(why, path),
                 file=self.workbook.path,
                 location=self.chain_text(path),
                 hint=HINTS["formula.error"],
@@ -125,14 +130,36 @@ class Figures:
         starts = self._nodes(cells)
         # Walk until every cell a warning is about was reached (a cause no figure rests on: see blocking).
         wanted = set(candidates) | {n for d in v.error_values if (n := self._node(d.ref)) is not None}
-        parents = self.graph.ancestors(starts, until=wanted) if wanted else {}
+        # Where INDIRECT/OFFSET hide what a figure reads, the whole ancestry is walked to find them.
+        unknown = bool((v.problems or v.error_values) and self.graph.any_unresolved())
+        parents = self.graph.ancestors(starts, until=None if unknown else wanted) if wanted or unknown else {}
         used = {name(n) for n in parents}
+        hidden = [n for n in parents if n in self.graph.unresolved] if unknown else []
         out: list[Finding] = []
+        # Causes of one kind (the same reason) no figure uses are one finding listing the cells, not one each.
+        groups: dict[str, list] = {}
         for cause in v.causes:
-            if cause.ref in used:
+            if cause.ref not in used:
+                groups.setdefault(cause.code + "\0" + cause.why.render(SOURCE), []).append(cause)
+        for group in groups.values():
+            cause = group[0]
+            readers = [r for c in group for r in v.dependents_of(c.ref)]
+            if len(group) > 1:
+                cells = [c.ref for c in group]
+                what = n_("{why}; {n} cell reads them ({cells})", "{why}; {n} cells read them ({cells})", len(readers),
+                          why=_("{why}, in {n} cells ({cells})", why=cause.why, n=len(cells), cells=listed(cells)),
+                          cells=listed(readers)) if readers else \
+                    _("{why}, in {n} cells ({cells})", why=cause.why, n=len(cells), cells=listed(cells))
+                message = self._may_depend(what, parents, hidden) if hidden else _(
+                    "{what}; no figure the documents use depends on them, so the documents are made without them",
+                    what=what)
+                out.append(Finding(Severity.WARNING, cause.code, message, cause.ref,
+                                   {"formula": cause.formula, "cells": cells, "dependents": readers,
+                                    "hint": cause.advice}))
                 continue
-            readers = v.dependents_of(cause.ref)
-            if readers:
+            if hidden:
+                message = self._may_depend(_with_readers(cause.why, readers), parents, hidden)
+            elif readers:
                 message = _("{what}; no figure the documents use depends on them, so the documents are made without it",
                             what=n_("{why}; {n} cell reads it ({cells})", "{why}; {n} cells read it ({cells})",
                                     len(readers), why=cause.why, cells=listed(readers)))
@@ -142,19 +169,34 @@ class Figures:
             out.append(Finding(Severity.WARNING, cause.code, message,
                                cause.ref, {"formula": cause.formula, "dependents": readers, "hint": cause.advice}))
         errors = {d.ref: d for d in v.error_values}
+        by_value: dict[str, list] = {}
         for ref, d in errors.items():
             if ref in used:
                 continue
             node = self._node(ref)
             if node is not None and any(name(p) in errors for p in self.graph.precedents(node)):
                 continue  # it only passes on an error from a cell listed on its own
+            by_value.setdefault(str(d.recomputed), []).append(d)
+        for value, group in by_value.items():  # one warning per error value, listing its cells
+            d = group[0]
+            what = _("formula gives {value} ({formula})", value=value, formula=d.formula)
+            if len(group) > 1:
+                cells = [g.ref for g in group]
+                what = _("{why}, in {n} cells ({cells})", why=what, n=len(cells), cells=listed(cells))
             out.append(Finding(Severity.WARNING, "formula.error",
-                               _("{what}; no figure the documents use depends on it",
-                                 what=_("formula gives {value} ({formula})", value=str(d.recomputed),
-                                        formula=d.formula)),
-                               ref))
+                               self._may_depend(what, parents, hidden) if hidden else
+                               _("{what}; no figure the documents use depends on it", what=what),
+                               d.ref, {"cells": [g.ref for g in group]} if len(group) > 1 else {}))
         out.extend(self._at_risk(parents, candidates))
         return out
+
+    def _may_depend(self, what: Message, parents: dict[Node, Node | None], hidden: list[Node]) -> Message:
+        """`what`, saying which figure may rest on it through a reference computed at run time."""
+        first = hidden[0]
+        path = chain(parents, first)
+        return _("{what}; the figure {figure} may depend on it: it rests on {cell} ({formula}), whose INDIRECT or "
+                 "OFFSET target cannot be known without computing it, so hso-xl cannot tell",
+                 what=what, figure=self.chain_text(path[:1]), cell=name(first), formula=self.graph.formula(first))
 
     def _risk_candidates(self) -> dict[Node, list]:
         """Formula cells that match a known divergence and have no cached value confirming them."""
@@ -221,6 +263,13 @@ class Figures:
 
     def _value(self, node: Node):
         return self.workbook.sheet(node[0]).value(node[1], node[2])
+
+
+def _with_readers(why: Message, readers: list[str]) -> Message:
+    if not readers:
+        return why
+    return n_("{why}; {n} cell reads it ({cells})", "{why}; {n} cells read it ({cells})", len(readers), why=why,
+              cells=listed(readers))
 
 
 def named_cells(workbook: Workbook) -> list[str]:

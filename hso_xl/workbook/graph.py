@@ -17,6 +17,7 @@ from collections import deque
 from typing import Callable, Iterable
 
 from .book import Workbook, ref as a1
+from .dynamic import dynamic_areas, has_dynamic
 from .refs import _COLUMN_CACHE, _REFERENCE, MAX_COL, Area, Scanner, _column, without_strings
 
 Node = tuple[str, int, int]  # (sheet name, row, column)
@@ -31,6 +32,9 @@ class Dependencies:
         self._precedents: dict[Node, tuple[Node, ...]] = {}
         self._dependents: dict[Node, list[Node]] | None = None
         self.scanner = Scanner(workbook)
+        # Formula cells whose INDIRECT/OFFSET target could not be worked out (dynamic.py): they may read any cell.
+        self.unresolved: set[Node] = set()
+        self._has_dynamic: bool | None = None
 
     def is_formula(self, node: Node) -> bool:
         return (node[1], node[2]) in self._formulas.get(node[0], ())
@@ -82,6 +86,17 @@ class Dependencies:
                 for area in self.scanner.areas_of(found, sheet):
                     for cell in self._formula_cells_in(area):
                         out[cell] = None
+            if ":" in text and "!" in text:
+                for area in self.scanner.three_d(text):
+                    for cell in self._formula_cells_in(area):
+                        out[cell] = None
+            if has_dynamic(text):
+                areas, known = dynamic_areas(formula, sheet, node[1], node[2], self.workbook, self.scanner)
+                for area in areas:
+                    for cell in self._formula_cells_in(area):
+                        out[cell] = None
+                if not known:
+                    self.unresolved.add(node)
         found = self._precedents[node] = tuple(out)
         return found
 
@@ -110,6 +125,12 @@ class Dependencies:
                     if missing is not None:
                         missing.discard(child)
         return parents
+
+    def any_unresolved(self) -> bool:
+        """True when some formula of the workbook calls INDIRECT or OFFSET (whose target may be unknown)."""
+        if self._has_dynamic is None:
+            self._has_dynamic = any(has_dynamic(f) for cells in self._formulas.values() for f in cells.values())
+        return self._has_dynamic
 
     def dependents(self, roots: Iterable[Node]) -> dict[Node, Node]:
         """Return every formula cell that depends on one of `roots` (not the roots themselves),

@@ -3,7 +3,10 @@
 The package's XML is read directly with lxml, each worksheet streamed row by row and cleared as it
 goes, so memory stays flat and a 100 000-formula workbook loads in about a second. The result is
 what openpyxl would give when loading the file twice (formulas, then cached values): the
-equivalence is tested against openpyxl itself (tests/test_load.py).
+equivalence is tested against openpyxl itself (tests/test_load.py). Two deliberate differences:
+the cells an array formula or a data table fills beside its first cell carry its formula (Excel
+shows it there, and their values are its results, not typed-in amounts), and a data table's
+formula reads `=TABLE(,B1)` as Excel shows it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .safety import ensure_safe_workbook
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro sheets hold no cells
 
@@ -33,6 +37,7 @@ VALUE, FORMULA, INLINE = MAIN + "v", MAIN + "f", MAIN + "is"
 TEXT, RUN = MAIN + "t", MAIN + "r"
 # Excel escapes characters XML cannot carry as _xHHHH_ (and a literal "_x" as _x005F_x).
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+MAX_SPAN = 100_000  # cells of one array formula or data table made up for when the file leaves them out
 _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
 
 
@@ -139,7 +144,20 @@ class _PackageReader:
                     continue
                 name = f"{sheet_names[index]}!{name}"
             names[name] = element.text or ""
-        return Workbook(path=self.path, sheets=sheets, defined_names=names)
+        calc = root.find(MAIN + "calcPr")
+        iterative = calc is not None and calc.get("iterate", "").lower() in ("1", "true")
+        return Workbook(path=self.path, sheets=sheets, defined_names=names, iterative=iterative,
+                        application=self._application())
+
+    def _application(self) -> str:
+        """The program that saved the file, as docProps/app.xml names it ("Microsoft Excel", "LibreOffice/7.4…")."""
+        if "docProps/app.xml" not in self.members:
+            return ""
+        try:
+            root = self._parse("docProps/app.xml")
+        except etree.XMLSyntaxError:
+            return ""  # the properties are no part of the calculation
+        return (root.findtext(EXTENDED + "Application") or "").strip()
 
     def _shared_strings(self, targets: dict[str, tuple[str, str]]) -> list[str]:
         part = next((t for kind, t in targets.values() if kind.endswith("/sharedStrings")), None)
@@ -216,6 +234,7 @@ class _SheetReader:
         self.strings = strings
         self.styles = styles
         self.shared: dict[str, object] = {}  # shared formula index -> Translator of its first cell
+        self.spans: list[tuple] = []  # array formulas and data tables over more than one cell (see _span)
 
     def read(self, source) -> None:
         row_number = 0
@@ -241,6 +260,16 @@ class _SheetReader:
                 parent = element.getparent()
                 while element.getprevious() is not None:  # rows already read: free them
                     del parent[0]
+        for r1, c1, r2, c2, formula, table in self.spans:
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_SPAN:
+                continue
+            for row in range(r1, r2 + 1):  # cells of the span the file leaves out (openpyxl writes only the first)
+                for column in range(c1, c2 + 1):
+                    if (row, column) not in cells:
+                        cells[(row, column)] = Cell(row=row, col=column, value=None, formula=formula)
+                        self.sheet.array_members.add((row, column))
+                        if table:
+                            self.sheet.data_tables.append((row, column))
 
     def _cell(self, c, row: int, column: int, coordinate: str | None) -> Cell | None:
         kind = c.get("t", "n")
@@ -260,6 +289,8 @@ class _SheetReader:
             value = _text_of(inline) if inline is not None else None
         else:
             value = self._value(value_text, kind, style_index)
+        if formula is None and self.spans:
+            formula = self._member_of(row, column)
         if formula is not None:
             return Cell(row=row, col=column, value=None, formula=formula, cached=value)
         if value is None:
@@ -307,8 +338,45 @@ class _SheetReader:
 
                 self.shared[index] = Translator(text, coordinate)
         elif kind == "dataTable":
-            return "=TABLE()"
+            text = _data_table(f)
+            self._span(f.get("ref"), coordinate, text, True)
+            self.sheet.data_tables.append(_split(coordinate))
+        elif kind == "array":
+            self._span(f.get("ref"), coordinate, text, False)
         return text
+
+    def _span(self, ref: str | None, coordinate: str, formula: str, table: bool) -> None:
+        """Remember the cells an array formula or a data table fills beside its first one: Excel shows its
+        formula in each, and their values are its results, not typed-in amounts."""
+        if not ref or ":" not in ref:
+            return
+        first, _colon, last = ref.partition(":")
+        try:
+            (r1, c1), (r2, c2) = _split(first.replace("$", "")), _split(last.replace("$", ""))
+        except (IndexError, ValueError):
+            return
+        if (r1, c1) != _split(coordinate):
+            return
+        self.spans.append((r1, c1, r2, c2, formula, table))
+
+    def _member_of(self, row: int, column: int) -> str | None:
+        for r1, c1, r2, c2, formula, table in self.spans:
+            if r1 <= row <= r2 and c1 <= column <= c2:
+                if table:
+                    self.sheet.data_tables.append((row, column))
+                self.sheet.array_members.add((row, column))
+                return formula
+        return None
+
+
+def _data_table(f) -> str:
+    """The formula Excel shows in a data table's cells: {=TABLE(row input, column input)}."""
+    r1, r2 = f.get("r1") or "", f.get("r2") or ""
+    two = f.get("dt2D", "").lower() in ("1", "true")
+    row_input = f.get("dtr", "").lower() in ("1", "true")
+    if two:
+        return f"=TABLE({r1},{r2})"
+    return f"=TABLE({r1},)" if row_input else f"=TABLE(,{r1})"
 
 
 def _text_of(element) -> str:

@@ -11,7 +11,8 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from .book import Workbook
 
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$")
-_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+# A string literal, or a quoted sheet name (kept: 'Noter "gamla"'!B6 holds no string).
+_STRING_LITERAL = re.compile("('(?:[^']|'')*')|\"(?:[^\"]|\"\")*\"")
 MAX_RANGE_CELLS = 10_000
 
 
@@ -24,7 +25,11 @@ class CellRef:
 
 def without_strings(formula: str) -> str:
     """Return `formula` with every string literal emptied, so text in quotes is not read as a name or reference."""
-    return _STRING_LITERAL.sub('""', formula)
+    return _STRING_LITERAL.sub(_empty_string, formula)
+
+
+def _empty_string(match: re.Match) -> str:
+    return match.group(1) or '""'
 
 
 # A reference inside a formula whose string literals were emptied: an optional sheet, then a cell,
@@ -39,6 +44,9 @@ _REFERENCE = re.compile(
     r"|(?P<rows1>\$?\d+):(?P<rows2>\$?\d+)(?![\w.(\[!])"
     r"|(?P<name>[^\W\d][\w.]*)(?![\w.(\[!]))"
 )
+# A 3D reference: the same cells on a range of sheets ('Budget:Finansiering'!D9, Projekt:Kommuner!A1:B2).
+THREE_D = re.compile(r"(?<![\w.\]])(?:'((?:[^':]|'')+:(?:[^']|'')+)'|([^\W\d][\w.]*:[^\W\d][\w.]*))!"
+                     r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)")
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 _COLUMN_CACHE: dict[str, int] = {}
 
@@ -58,17 +66,31 @@ class Scanner:
 
     def __init__(self, workbook: Workbook) -> None:
         self.sheets = {s.name.casefold(): s.name for s in workbook.sheets}
+        self.order = [s.name for s in workbook.sheets]
         self.names: dict[str, str] = {}
         for key, text in workbook.defined_names.items():
             self.names[key.casefold()] = text
         self._names_seen: dict[tuple, list[Area]] = {}
 
     def areas(self, formula: str, sheet: str, depth: int = 0) -> list[Area]:
-        """Return the areas `formula` (on `sheet`) refers to, in order of appearance."""
+        """Return the areas `formula` (on `sheet`) refers to, in order of appearance (3D references last)."""
         text = without_strings(formula) if '"' in formula else formula
         out: list[Area] = []
         for found in _REFERENCE.findall(text):
             out.extend(self.areas_of(found, sheet, depth))
+        if ":" in text and "!" in text:
+            out.extend(self.three_d(text))
+        return out
+
+    def three_d(self, text: str) -> list[Area]:
+        """Return the areas of the 3D references in `text` (string literals emptied): Blad1:Blad3!A1 is
+        A1 on every sheet from Blad1 to Blad3 in the workbook's order. (_REFERENCE reads only its last
+        part, Blad3!A1.)"""
+        out: list[Area] = []
+        for match in THREE_D.finditer(text):
+            span = (match.group(1) or "").replace("''", "'") or match.group(2)
+            for sheet in self.sheet_span(span):
+                out.extend(self.areas("=" + match.group(3), sheet))
         return out
 
     def areas_of(self, found: tuple, sheet: str, depth: int = 0) -> list[Area]:
@@ -80,7 +102,7 @@ class Scanner:
             wanted = quoted[1:-1].replace("''", "'") if quoted[0] == "'" else quoted
             target = self.sheets.get(wanted.casefold())
             if target is None:
-                return out  # another workbook, or a sheet that is gone (#REF!)
+                return out  # another workbook, a sheet that is gone (#REF!), or 'Blad1:Blad3' (see three_d)
         if c1:
             col1 = _COLUMN_CACHE.get(c1) or _column(c1)
             row1 = int(r1) if r1[0] != "$" else int(r1[1:])
@@ -105,6 +127,15 @@ class Scanner:
         else:
             out.extend(self._name(name, target if quoted else None, sheet, depth))
         return out
+
+    def sheet_span(self, text: str) -> list[str]:
+        """The sheets `First:Last` covers, in workbook order ([] when either is not a sheet of this workbook)."""
+        first, _colon, last = text.partition(":")
+        a, b = self.sheets.get(first.casefold()), self.sheets.get(last.casefold())
+        if a is None or b is None:
+            return []
+        i, j = sorted((self.order.index(a), self.order.index(b)))
+        return self.order[i:j + 1]
 
     def _name(self, name: str, scope: str | None, sheet: str, depth: int) -> list[Area]:
         if depth > 5:

@@ -13,16 +13,19 @@ from ..errors import FormulaProblem
 from ..findings import Finding, Severity
 from ..i18n import SOURCE, Message, _, n_
 from .book import ExcelError, Value, Workbook, cell_order, ref
-from .engine import NOT_IMPLEMENTED, EngineReport, function_names
+from .divergences import swedish_text_format
+from .engine import DATA_TABLE, NOT_IMPLEMENTED, EngineReport, function_names
 from .graph import Dependencies
-from .refs import without_strings
+from .refs import THREE_D, without_strings
 from .values import json_value
 
 # Excel keeps 15 significant digits; anything closer than this is the same number.
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
 CIRCULAR = "#CIRC!"
+NAME_ERROR = "#NAME?"
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
+_REF_ERROR_LITERAL = re.compile(r"(?<![\w.])(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?#REF!")
 _NON_ASCII_NAME = re.compile(r"(?<![\w.])([^\W\dA-Za-z_][\w.]*)(?![\w.(!])")
 
 # Codes of the reasons a cell was not computed. DEPENDS: the cell reads (directly or through other
@@ -196,31 +199,85 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     cells: dict[str, tuple] = {}
     causes: dict[str, NotComputed] = {}
     suspects, circular = [], []
+    ref_errors: set = set()
+    relative = _relative_names(workbook)
+    # A cached #NAME? confirms an unsupported function only when Excel saved it (Excel lacks it too); from
+    # another program it means that program lacks it (LibreOffice re-saving PIVOTBY as _xlfn.pivotby).
+    name_confirms = workbook.saved_by_excel
     for sheet, cell in workbook.formula_cells():
         result.formula_count += 1
         where = sheet.ref(cell.row, cell.col)
         cells[where] = (sheet, cell)
-        if where in engine.unsupported and not (cell.cached is not None and same_value(cell.cached, cell.value)):
+        if where in engine.unsupported and (engine.unsupported[where] == [DATA_TABLE] or not (
+                cell.cached is not None and (name_confirms or cell.cached != NAME_ERROR)
+                and same_value(cell.cached, cell.value))):
             # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
-            names = ", ".join(engine.unsupported[where])
+            causes[where] = _unsupported(where, cell, engine, workbook)
+        elif (span := THREE_D.search(masked) if ":" in (masked := _masked(cell.formula)) else None) is not None:
             causes[where] = NotComputed(
-                where, UNSUPPORTED, _("{what} is not supported by the engine ({engine})", what=names,
-                                      engine=f"{engine.engine} {engine.version}"), cell.formula, cell.cached, where,
-                short=_("{what} is not supported by the engine", what=names),
-                functions=tuple(engine.unsupported[where]))
-        elif _EXTERNAL_REF.search(without_strings(cell.formula)):
+                where, NOT_COMPUTED, _("a reference to the same cells on a range of sheets ({reference}) is not "
+                                       "supported by the engine ({engine})", reference=span.group(0).strip(),
+                                       engine=f"{engine.engine} {engine.version}"),
+                cell.formula, cell.cached, where,
+                hint=_("Add the sheets' cells one by one (=Blad1!A1+Blad2!A1+Blad3!A1) and save the workbook again"),
+                short=_("a reference to a range of sheets is not supported by the engine"))
+        elif relative and (cell.row, cell.col) != (1, 1) and (used := relative.search(masked)):
+            key = used.group(1).casefold()
+            text = next(t for k, t in workbook.defined_names.items() if k.split("!")[-1].casefold() == key)
+            causes[where] = NotComputed(
+                where, NOT_COMPUTED, _("the defined name {name} refers to {target} without $: Excel reads it relative to "
+                                       "the cell that uses it, the engine ({engine}) as that fixed cell",
+                                       name=used.group(1), target=text, engine=f"{engine.engine} {engine.version}"),
+                cell.formula, cell.cached, where,
+                hint=_("Make the name's reference absolute ($B$2) in Formulas > Name Manager, or write the cell "
+                       "reference in the formula, and save the workbook again"),
+                short=_("the defined name {name} is relative", name=used.group(1)))
+        elif "[" in masked and _EXTERNAL_REF.search(masked):
             causes[where] = NotComputed(where, EXTERNAL, _("the formula refers to another workbook"), cell.formula,
                                         cell.cached, where)
+        elif isinstance(cell.value, ExcelError) and cell.value == "#VALUE!" and \
+                (code := swedish_text_format(cell.formula)) is not None:
+            causes[where] = NotComputed(
+                where, NOT_COMPUTED, _("TEXT with a format code written in Swedish Excel ({format}) is not supported by "
+                                       "the engine ({engine} reads format codes as English Excel does and gives "
+                                       "#VALUE!)", format=code, engine=f"{engine.engine} {engine.version}"),
+                cell.formula, cell.cached, where,
+                hint=_('Build the text without a format code that depends on the language (=YEAR(A1)&"-"&'
+                       'TEXT(MONTH(A1),"00")&"-"&TEXT(DAY(A1),"00")), or type the text in, and save the workbook again'),
+                short=_("TEXT with a Swedish format code is not supported by the engine"))
         elif isinstance(cell.value, ExcelError) and cell.value == CIRCULAR:
             circular.append((sheet, cell, where))
+        elif where in engine.failed and _REF_ERROR_LITERAL.search(masked):
+            cell.value = ExcelError("#REF!")  # =Blad1!#REF! (a deleted sheet or row): Excel gives #REF!, IronCalc #ERROR!
+            ref_errors.add((sheet.name, cell.row, cell.col))
         elif where in engine.failed:
             suspects.append((sheet, cell, where))
+    # A cell that gave up only because it reads a #REF! literal passes Excel's #REF! on, as Excel does.
+    changed = bool(ref_errors)
+    while changed:
+        changed = False
+        for item in list(suspects):
+            sheet, cell, where = item
+            node = (sheet.name, cell.row, cell.col)
+            if any(p in ref_errors for p in graph.precedents(node)):
+                cell.value = ExcelError("#REF!")
+                ref_errors.add(node)
+                suspects.remove(item)
+                changed = True
     # IronCalc gives #CIRC! to a cycle and to every cell reading it: only the cycle is the cause.
     in_cycle = _cycles(graph, {(s.name, c.row, c.col) for s, c, _where in circular})
     for sheet, cell, where in circular:
         if (sheet.name, cell.row, cell.col) in in_cycle:
-            causes[where] = NotComputed(where, CIRCULAR_CODE, _("circular reference: the formula depends on itself"),
-                                        cell.formula, cell.cached, where)
+            if workbook.iterative:
+                causes[where] = NotComputed(
+                    where, CIRCULAR_CODE, _("circular reference: the formula depends on itself; the workbook lets "
+                                            "Excel iterate it (iterative calculation is on), the engine does not"),
+                    cell.formula, cell.cached, where, short=_("circular reference"),
+                    hint=_("Replace the cycle with a formula that gives the value directly (or type in the value "
+                           "Excel's iteration arrives at) and save the workbook again"))
+            else:
+                causes[where] = NotComputed(where, CIRCULAR_CODE, _("circular reference: the formula depends on itself"),
+                                            cell.formula, cell.cached, where)
         else:
             suspects.append((sheet, cell, where))
     # A cell that gave up (#N/IMPL!, #ERROR!) is a cause only when nothing it reads gave up too.
@@ -257,6 +314,53 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
         else:
             result.agreeing += 1
     return result
+
+
+def _masked(formula: str) -> str:
+    return without_strings(formula) if '"' in formula else formula
+
+
+def _relative_names(workbook: Workbook) -> re.Pattern | None:
+    """A pattern finding the defined names whose reference is relative (a cell, column or row without $),
+    which IronCalc reads as fixed cells and Excel relative to the cell using the name; None when there are none."""
+    names = []
+    for key, text in workbook.defined_names.items():
+        masked = without_strings(text)
+        if "[" in masked or "(" in masked:
+            continue  # another workbook's, or a formula (a LAMBDA, a constant): not a plain reference
+        for found in _PLAIN_REFERENCE.findall(masked):
+            if any(part and not part.startswith("$") for part in found):
+                names.append(re.escape(key.split("!")[-1]))
+                break
+    if not names:
+        return None
+    return re.compile(r"(?<![\w.!])(" + "|".join(sorted(set(names), key=len, reverse=True)) + r")(?![\w.(!\[])",
+                      re.IGNORECASE)
+
+
+_PLAIN_REFERENCE = re.compile(r"!(\$?[A-Za-z]{1,3})(\$?\d+)(?::(\$?[A-Za-z]{1,3})(\$?\d+))?(?![\w(])"
+                              r"|!(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})(?![\w(])")
+
+
+def _unsupported(where: str, cell, engine: EngineReport, workbook: Workbook) -> NotComputed:
+    """Say which function (or data table, or name holding a LAMBDA) of the cell the engine lacks."""
+    functions = engine.unsupported[where]
+    name = f"{engine.engine} {engine.version}"
+    if functions == [DATA_TABLE]:
+        return NotComputed(
+            where, UNSUPPORTED, _("a data table ({formula}, Data > What-If Analysis > Data Table) is not supported by "
+                                  "the engine ({engine}); its cells keep the values Excel cached",
+                                  formula="{" + cell.formula + "}", engine=name),
+            cell.formula, cell.cached, where, short=_("a data table is not supported by the engine"),
+            hint=_("Copy the data table's results and paste them as values where a figure needs them, or compute them "
+                   "with ordinary formulas, and save the workbook again"),
+            functions=tuple(functions))
+    defined = {key.split("!")[-1].upper(): key.split("!")[-1] for key in workbook.defined_names}
+    shown_names = [_("the defined name {name} (a LAMBDA)", name=defined[f]) if f in defined else f for f in functions]
+    what = ", ".join(str(n) for n in shown_names)
+    return NotComputed(where, UNSUPPORTED, _("{what} is not supported by the engine ({engine})", what=what, engine=name),
+                       cell.formula, cell.cached, where, short=_("{what} is not supported by the engine", what=what),
+                       functions=tuple(functions))
 
 
 def _cycles(graph: Dependencies, nodes: set) -> set:
@@ -299,6 +403,13 @@ def engine_failure(formula: str, value, engine: EngineReport,
         return (_("{what} is not supported by the engine ({engine} gives {value})", what=shape, engine=name,
                   value=value),
                 _("{what} is not supported by the engine", what=shape), rewrite)
+    masked = without_strings(formula)
+    if value == NOT_IMPLEMENTED and not any(ch in masked for ch in ":{") and function_names(formula):
+        # No range or array among the arguments: the engine lacks the function itself (INFO, CELL("...")).
+        functions = ", ".join(function_names(formula))
+        return (_("the engine ({engine}) knows {functions} but does not compute it ({value})", engine=name,
+                  functions=functions, value=value),
+                _("the engine does not compute {functions}", functions=functions), rewrite)
     if value == NOT_IMPLEMENTED:
         functions = ", ".join(function_names(formula)) or _("the formula")
         return (_("the engine ({engine}) cannot compute {functions} with these arguments (an array or a range where "

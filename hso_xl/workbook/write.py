@@ -73,15 +73,17 @@ def recomputed_package(workbook: Workbook, keep: set[str] = frozenset()) -> byte
     with zipfile.ZipFile(workbook.package) as zin:
         parts = sheet_parts(zin)
         updates: dict[str, dict[str, Value]] = {}
+        members: dict[str, set[str]] = {}
         for sheet in workbook.sheets:
             member = parts.get(sheet.name)
             values = {c.coordinate: c.value for c in sheet.cells.values()
                       if c.formula is not None and sheet.ref(c.row, c.col) not in keep}
             if member is not None and values:
                 updates[member] = values
-        members = [(info.filename, zin.read(info)) for info in zin.infolist()]
-    return write_package([(name, _patch_sheet(data, updates[name]) if name in updates else data)
-                          for name, data in members])
+                members[member] = {sheet.get(r, c).coordinate for r, c in sheet.array_members if sheet.get(r, c)}
+        parts = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    return write_package([(name, _patch_sheet(data, updates[name], members[name]) if name in updates else data)
+                          for name, data in parts])
 
 
 def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()) -> None:
@@ -108,12 +110,12 @@ def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()
         raise
 
 
-def _patch_sheet(xml: bytes, values: dict[str, Value]) -> bytes:
+def _patch_sheet(xml: bytes, values: dict[str, Value], members: set[str] = frozenset()) -> bytes:
     root = etree.fromstring(xml, safe_parser())
     for c in root.iter(_C):
-        if c.find(_F) is None:
-            continue
         coordinate = c.get("r")
+        if c.find(_F) is None and coordinate not in members:  # a typed-in cell (or one of an array formula's)
+            continue
         if coordinate not in values:
             continue
         _set_cached(c, values[coordinate])
@@ -129,7 +131,13 @@ def _set_cached(c, value: Value) -> None:
         return
     if v is None:
         v = etree.Element(_V)
-        c.find(_F).addnext(v)  # schema order: f, v, is, extLst
+        f = c.find(_F)
+        if f is not None:
+            f.addnext(v)  # schema order: f, v, is, extLst
+        else:  # a cell an array formula fills: its value only
+            for inline in c.findall(f"{{{NS_MAIN}}}is"):
+                c.remove(inline)
+            c.insert(0, v)
     if isinstance(value, ExcelError):
         c.set("t", "e")
         v.text = str(value)

@@ -54,6 +54,7 @@ def _collect(path: Path, formulas, cached) -> Workbook:
                 sheet.cells[(xl.row, xl.column)] = Cell(
                     row=xl.row, col=xl.column, value=value, formula=formula, is_date=xl.is_date
                 )
+        _array_members(sheet, ws)
         sheets.append(sheet)
     for sheet, ws in zip(sheets, cached.worksheets):
         if not any(c.formula for c in sheet.cells.values()):
@@ -72,11 +73,31 @@ def _collect(path: Path, formulas, cached) -> Workbook:
     return Workbook(path=path, sheets=sheets, defined_names=names)
 
 
+def _array_members(sheet: Sheet, ws) -> None:
+    """As hso_xl's reader does: the cells an array formula or data table fills beside its first cell
+    carry its formula (Excel shows it there; their values are its results)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    for (row, col), cell in list(sheet.cells.items()):
+        raw = ws.cell(row, col).value
+        ref = getattr(raw, "ref", None)
+        if cell.formula is None or not isinstance(raw, (ArrayFormula, DataTableFormula)) or ":" not in (ref or ""):
+            continue
+        c1, r1, c2, r2 = range_boundaries(ref)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (row, col):
+                    sheet.cells[(r, c)] = Cell(row=r, col=c, value=None, formula=cell.formula)
+
+
 def _formula_text(raw) -> str:
     if isinstance(raw, ArrayFormula):
         return raw.text if raw.text.startswith("=") else "=" + raw.text
-    if isinstance(raw, DataTableFormula):
-        return "=TABLE()"
+    if isinstance(raw, DataTableFormula):  # as Excel shows it: {=TABLE(row input, column input)}
+        r1, r2 = raw.r1 or "", raw.r2 or ""
+        if raw.dt2D in (True, "1", "true"):
+            return f"=TABLE({r1},{r2})"
+        return f"=TABLE({r1},)" if raw.dtr in (True, "1", "true") else f"=TABLE(,{r1})"
     return str(raw)
 
 

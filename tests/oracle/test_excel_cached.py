@@ -113,11 +113,26 @@ def runs(excel_files, tmp_path_factory) -> dict[str, Run]:
 
 
 def _formula_cells(path: Path) -> list[tuple[str, str, str]]:
-    """(sheet, cell, formula) of every formula cell in the file."""
+    """(sheet, cell, formula) of every formula cell in the file, with every cell of an array formula's
+    range (Excel shows the formula in each; hso-xl recomputes and reports each)."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet.formula import ArrayFormula
+
     book = openpyxl.load_workbook(path)
     try:
-        return [(ws.title, cell.coordinate, str(cell.value)) for ws in book.worksheets
-                for row in ws.iter_rows() for cell in row if cell.data_type == "f"]
+        out = {}
+        for ws in book.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    out[(ws.title, cell.coordinate)] = str(cell.value)
+                    if isinstance(cell.value, ArrayFormula) and ":" in (cell.value.ref or ""):
+                        c1, r1, c2, r2 = range_boundaries(cell.value.ref)
+                        for r in range(r1, r2 + 1):
+                            for c in range(c1, c2 + 1):
+                                out.setdefault((ws.title, ws.cell(r, c).coordinate), str(cell.value))
+        return [(sheet, coordinate, formula) for (sheet, coordinate), formula in out.items()]
     finally:
         book.close()
 
