@@ -9,6 +9,8 @@ can tell which report to send again when a record changes.
 
 from __future__ import annotations
 
+import re
+
 from ..errors import ContractError
 from ..i18n import _
 from ..model.budget import Municipality
@@ -43,11 +45,22 @@ def table_key(data: ReportData, table: Table) -> str:
     return key
 
 
+def column_key(title: str) -> str:
+    """A column's template key: its title's slug, without a unit or note in brackets at its end.
+
+    `Belopp (kr)`, `Belopp, kr` and `Belopp` are the same column to a template, so an office that
+    writes the unit in its headers needs no other template; `(kr)` alone keeps its slug.
+    """
+    title = str(title)
+    bare = re.sub(r"\s*(\([^()]*\)|\[[^\[\]]*\]|,\s*(kr|kronor|tkr|mkr|st|antal|%))\s*$", "", title, flags=re.I)
+    return slug(bare) or slug(title)
+
+
 def column_keys(data: ReportData, table: Table) -> dict[str, str]:
     """Return {column title: template key} of a table, refusing titles that would collide."""
     keys: dict[str, str] = {}
     for title in table.columns:
-        key = slug(title)
+        key = column_key(title)
         clash = next((t for t, k in keys.items() if k == key), None)
         if key and key not in RESERVED and clash is None:
             keys[title] = key
