@@ -113,6 +113,12 @@ class _Command(click.Command):
 class _Group(click.Group):
     command_class = _Command
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        # A mistake on the command line is reported before --lang's callback runs: speak the
+        # language hso.toml or the environment asks for (else Swedish) from the start.
+        set_language(_settings_language() or from_environment() or "sv")
+        return super().make_context(info_name, args, parent, **extra)
+
     def get_help_option(self, ctx):
         return _translated_help_option(self, ctx)
 
