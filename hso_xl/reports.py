@@ -7,6 +7,7 @@ written, and the build says so in one line.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -18,6 +19,22 @@ from .model.records import ReportData, read_report_data
 from .render.report_context import report_context
 
 LISTED = 6  # municipalities named in a note before "…"
+OWN_DATE = "eget_datum"  # dokument.eget_datum: a document's own date, which build.py dates it with
+
+
+def report_date(tables) -> dt.date | None:
+    """The date the report's data gives it: `Datum` of its record on the sheet `Rapport`, if a date.
+
+    The shipped template prints it in the header (`(rapportdata.rapport|first).datum`), so the
+    document's properties and its PDF carry the same date instead of the financing plan's.
+    """
+    for record in tables.get("rapport") or ():
+        value = record.get("datum")
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+    return None
 
 
 def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple[ReportData | None, list, list]:
@@ -51,7 +68,11 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
         # The report's figures come from the data workbook; from the master workbook it prints the
         # municipality's names only, so its financing cells (kommun.celler) are not the report's sources.
         names_only = {key: value for key, value in kommun.items() if key != "celler"}
-        context = {**base, "kommun": names_only, "rapportdata": report_context(data, municipality)}
+        tables = report_context(data, municipality)
+        context = {**base, "kommun": names_only, "rapportdata": tables}
+        own = report_date(tables)
+        if own is not None:  # the report's date, not the financing plan's: header, properties and PDF agree
+            context["dokument"] = {**base.get("dokument", {}), OWN_DATE: own}
         subjects.append((municipality.official_name, context))
     notes = list(data.findings)
     if missing:

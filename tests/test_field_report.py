@@ -198,3 +198,79 @@ def test_an_unknown_and_a_missing_municipality_are_said_and_the_others_are_writt
     assert "holds no records of Timrå kommun" in result.output
     written = sorted(p.name for p in (tmp_path / "out" / "rapporter").iterdir())
     assert len(written) == 6 and not any("Timrå" in n or "Bräcke" in n for n in written)
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda wb: wb["Kulturstöd"].cell(1, 4, "Stöd"),
+     "the sheet 'Kulturstöd' of Rapportdata_2025.xlsx has no column 'belopp' (its columns: Kommun (kommun), "
+     "År (ar), Mottagare (mottagare), Stöd (stod), Källa (kalla))"),
+    (lambda wb: wb["Företagsstöd"].cell(1, 2, "Företagsnamn"),
+     "the sheet 'Företagsstöd' of Rapportdata_2025.xlsx has no column 'foretag'"),
+    (lambda wb: setattr(wb["Företagsstöd"], "title", "Företagsstöd 2025"),
+     "Rapportdata_2025.xlsx has no sheet 'foretagsstod' (its sheets: Om (om), Rapport (rapport), "),
+], ids=["renamed-column", "renamed-label-column", "renamed-sheet"])
+def test_a_renamed_column_or_sheet_is_named_in_the_data_workbook_not_blamed_on_the_template(tmp_path, edit, says):
+    result = build(data_copy(tmp_path, edit), tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert says in result.output
+    assert "Give the sheet or column that name in the data workbook, or correct the tag" in result.output
+    assert "unknown variable" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_renamed_column_message_is_swedish_by_default(tmp_path):
+    workbook = data_copy(tmp_path, lambda wb: wb["Kulturstöd"].cell(1, 4, "Stöd"))
+    result = CliRunner().invoke(main, ["--lang", "sv", "build", str(workbook), "--templates", str(ROOT / "templates"),
+                                       "--out", str(tmp_path / "out")])
+    assert "bladet 'Kulturstöd' i Rapportdata_2025.xlsx har ingen kolumn 'belopp' (kolumnerna är: Kommun (kommun)" \
+        in result.output
+    assert "Ge bladet eller kolumnen det namnet i dataarbetsboken, eller rätta taggen." in result.output
+
+
+def test_a_report_is_dated_and_described_by_its_own_data(tmp_path):
+    """Its header prints the Rapport sheet's Datum: the properties carry that date, and say the data
+    workbook it was made from (not the financing plan the decision drafts come from)."""
+    workbook = data_copy(tmp_path, lambda wb: set_cell(wb, "Rapport", "Ånge kommun", "Kommun", "Ånge kommun", "Datum",
+                                                       dt.datetime(2025, 12, 3)))
+    result = build(workbook, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    doc = Document(str(tmp_path / "out" / "rapporter" / ANGE))
+    props = doc.core_properties
+    assert props.created.date() == props.modified.date() == dt.date(2025, 12, 3)
+    assert props.comments == f"Framtagen med hso-xl ur {DATA.name}."
+    assert props.subject.endswith(" – Ånge kommun") and ": Ånge kommun" not in props.subject
+    header = " ".join(c.text for t in doc.sections[0].header.tables for r in t.rows for c in r.cells)
+    assert "2025-12-03" in header
+    timra = Document(str(tmp_path / "out" / "rapporter" / "Region Västernorrlands arbete i Timrå kommun.docx"))
+    assert timra.core_properties.created.date() == dt.date(2025, 11, 27)  # each report its own record's date
+    draft = Document(str(tmp_path / "out" / "kommuner" / "Ånge kommun – Beslutsunderlag.docx"))
+    assert draft.core_properties.created.date() == dt.date(2026, 1, 30)  # the financing plan's Dokumentdatum
+
+
+@pytest.mark.libreoffice
+def test_the_pdf_of_a_field_edited_report_holds_the_chart_tagged_swedish_and_the_same_twice(tmp_path):
+    from .helpers.pdf_checks import pdf_facts, poppler, text
+
+    def edit(wb):
+        set_cell(wb, "Företagsstöd", "Ånge kommun", "Företag", "ROCCO Oil Sweden AB", "Belopp", -1_800_000)
+    workbook = data_copy(tmp_path, edit)
+    pdfs = []
+    for round_ in ("a", "b"):
+        out = tmp_path / round_
+        result = CliRunner().invoke(main, ["build", str(workbook), "--templates", str(ROOT / "templates"),
+                                           "--out", str(out), "--pdf", "--only", "Ånge kommun"])
+        assert result.exit_code == 0, result.output
+        pdfs.append(out / "rapporter" / ANGE.replace(".docx", ".pdf"))
+    assert pdfs[0].read_bytes() == pdfs[1].read_bytes()
+    facts = pdf_facts(pdfs[0])
+    assert facts.pdfa == ("2", "B") and facts.marked and facts.lang == "sv-SE"
+    assert facts.unembedded_fonts == [] and facts.figures_without_alt == 0 and facts.tags["/Figure"] == 1
+    assert facts.created.startswith("D:20251127")  # the report's own date, as in its header
+    info, fonts = poppler(pdfs[0])
+    assert "Tagged:          yes" in info
+    assert " no " not in "".join(fonts.splitlines()[2:]).replace("  ", " ")  # every font embedded
+    images = __import__("subprocess").run(["pdfimages", "-list", str(pdfs[0])], capture_output=True, text=True,
+                                          check=True).stdout.splitlines()[2:]
+    assert [line.split()[2] for line in images].count("image") == 1  # the chart
+    printed = text(pdfs[0])
+    assert "ROCCO Oil Sweden AB" in printed and "−1 800 000" in printed  # the data table under the chart

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from jinja2 import UndefinedError
+
 from ..errors import ContractError
 from ..i18n import _
 from ..model.budget import Municipality
@@ -21,13 +23,14 @@ from ..model.factsheets import slug
 RESERVED = {"celler"}
 
 
-def report_context(data: ReportData, municipality: Municipality) -> dict[str, list[dict]]:
+def report_context(data: ReportData, municipality: Municipality) -> DataTables:
     """Return {table key: [record dict, …]} of `municipality`'s records (shared tables whole)."""
     chosen = data.records_for(municipality)
-    out = {}
+    out = DataTables()
     for table in data.tables:
         keys = column_keys(data, table)
-        out[table_key(data, table)] = [record_dict(data, r, keys) for r in chosen[table.name]]
+        out[table_key(data, table)] = [record_dict(data, r, keys, table) for r in chosen[table.name]]
+    out._file, out._sheets = data.path.name, tuple((t.name, table_key(data, t)) for t in data.tables)
     return out
 
 
@@ -72,8 +75,40 @@ def column_keys(data: ReportData, table: Table) -> dict[str, str]:
     return keys
 
 
-def record_dict(data: ReportData, record, keys: dict[str, str]) -> dict:
+class MissingColumn(UndefinedError):
+    """A template asked the data workbook for a sheet, or a record for a column, that is not there."""
+
+
+class DataTables(dict):
+    """`rapportdata`: the tables by key, knowing the workbook, so a template asking for a sheet that
+    is not there (renamed, deleted) is told which sheets there are."""
+
+    # Underscored, so no sheet's key (a slug never starts with _) is hidden behind an attribute
+    __slots__ = ("_file", "_sheets")  # _sheets: (sheet name, template key)
+
+    def _missing_key(self, key: str) -> MissingColumn:
+        return MissingColumn(_("{file} has no sheet '{key}' (its sheets: {sheets})", file=self._file, key=key,
+                               sheets=", ".join(f"{sheet} ({key})" for sheet, key in self._sheets)))
+
+
+class DataRecord(dict):
+    """A record as a template sees it: its columns by key, knowing the sheet and workbook it came from,
+    so a template asking for a column the sheet does not have is told which sheet has which columns."""
+
+    __slots__ = ("_sheet", "_file", "_titles")  # _titles: (column title, template key), left to right
+
+    def _missing_key(self, key: str) -> MissingColumn:
+        """The error for a template asking this record for `key`, a column its sheet does not have."""
+        return MissingColumn(_("the sheet '{sheet}' of {file} has no column '{key}' (its columns: {columns})",
+                               sheet=self._sheet, file=self._file, key=key,
+                               columns=", ".join(f"{title} ({key})" for title, key in self._titles)))
+
+
+def record_dict(data: ReportData, record, keys: dict[str, str], table: Table | None = None) -> DataRecord:
     # An empty cell prints as nothing (not "None") and is false in {% if %}.
-    out = {keys[title]: "" if value is None else template_value(value) for title, value in record.values.items()}
+    out = DataRecord({keys[title]: "" if value is None else template_value(value)
+                      for title, value in record.values.items()})
     out["celler"] = [data.qualified(ref) for ref in record.cells.values()]
+    out._sheet = table.name if table is not None else ""
+    out._file, out._titles = data.path.name, tuple(keys.items())
     return out
