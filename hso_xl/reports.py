@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from .discover import COMPANIONS, find_companion
@@ -74,7 +75,7 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
         if own is not None:  # the report's date, not the financing plan's: header, properties and PDF agree
             context["dokument"] = {**base.get("dokument", {}), OWN_DATE: own}
         subjects.append((municipality.official_name, context))
-    notes = list(data.findings)
+    notes = list(data.findings) + unmatched_lookups(templates, subjects, path.name)
     if missing:
         shown = ", ".join(missing[:LISTED])
         if len(missing) > LISTED:
@@ -86,6 +87,44 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
                len(missing), file=path.name, names=shown, templates=names)))
     return data, subjects, notes
 
+
+
+_LOOKUP = re.compile(r"rapportdata\.(\w+)\s*\|\s*hitta\(([^)]*)\)")
+_MATCH = re.compile(r"(\w+)\s*=\s*(?:'([^']*)'|\"([^\"]*)\")")
+
+
+def unmatched_lookups(templates: list[Path], subjects: list, file: str) -> list[Finding]:
+    """Warn about each `rapportdata.<table>|hitta(key='…')` of a template that finds no record for some
+    municipalities: the report leaves out (`{% if %}`) or cannot print what needs that record."""
+    from .model.sheets import norm
+    from .render.inspect import template_source
+
+    findings = []
+    for template in templates:
+        try:
+            source = template_source(template)
+        except Exception:  # an unreadable template is reported when it is rendered
+            continue
+        for table, arguments in dict.fromkeys(_LOOKUP.findall(source)):
+            match = {key: a if a else b for key, a, b in _MATCH.findall(arguments)}
+            if not match:
+                continue
+            lacking = [name for name, context in subjects
+                       if not any(all(norm(record.get(k)) == norm(v) for k, v in match.items())
+                                  for record in (context["rapportdata"].get(table) or ()))]
+            if not lacking:
+                continue
+            shown = ", ".join(lacking[:LISTED])
+            if len(lacking) > LISTED:
+                shown = _("{names} and {n} more", names=shown, n=len(lacking) - LISTED)
+            findings.append(Finding(
+                Severity.WARNING, "report.no_record",
+                _("{file} has no record {match} in the table '{table}' for {names}, so {template} leaves out "
+                  "(or cannot print) what needs it. Add the record, or check its spelling",
+                  file=file, match=", ".join(f"{k}='{v}'" for k, v in match.items()), table=table, names=shown,
+                  template=template.name),
+                f"{template.parent.name}/{template.name}"))
+    return findings
 
 
 def _shown(folder: Path) -> str:

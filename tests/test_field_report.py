@@ -274,3 +274,26 @@ def test_the_pdf_of_a_field_edited_report_holds_the_chart_tagged_swedish_and_the
     assert [line.split()[2] for line in images].count("image") == 1  # the chart
     printed = text(pdfs[0])
     assert "ROCCO Oil Sweden AB" in printed and "−1 800 000" in printed  # the data table under the chart
+
+
+def test_a_key_figure_spelt_otherwise_is_warned_about_not_silently_left_out(tmp_path):
+    def edit(wb):
+        set_cell(wb, "Nyckeltal", "Ånge kommun", "Mått", "Bredbandsstöd", "Mått", "Bredband")
+    result = build(data_copy(tmp_path, edit), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert ("Rapportdata_2025.xlsx has no record matt='Bredbandsstöd' in the table 'nyckeltal' for Ånge kommun, so "
+            "Region Västernorrlands arbete i {kommun}.docx leaves out (or cannot print) what needs it") in result.output
+    doc = Document(str(tmp_path / "out" / "rapporter" / ANGE))
+    assert "Bredbandsutbyggnad/företagsstöd" not in [p.text for p in doc.paragraphs]  # the passage the warning names
+    timra = Document(str(tmp_path / "out" / "rapporter" / "Region Västernorrlands arbete i Timrå kommun.docx"))
+    assert "Bredbandsutbyggnad/företagsstöd" in [p.text for p in timra.paragraphs]
+
+
+def test_a_figure_the_text_prints_without_its_record_stops_naming_the_sheet_and_the_match(tmp_path):
+    def edit(wb):
+        wb["Regionen"]["A2"] = "Avsatta medel"
+    result = build(data_copy(tmp_path, edit), tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "no record on the sheet 'Regionen' has matt='Avsatta medel för uppdraget'" in result.output
+    assert "Add the record to the data workbook, or correct what the tag looks for" in result.output
+    assert "unknown variable" not in result.output and not (tmp_path / "out").exists()

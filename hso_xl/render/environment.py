@@ -15,7 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from ..i18n import SOURCE, Message, _
 from .docx_charts import diagram
 from .filters import FILTERS
-from .report_context import MissingColumn
+from .report_context import MissingColumn, MissingRecord
 
 
 class _Undefined(StrictUndefined):
@@ -89,6 +89,8 @@ def describe_error(exc: Exception, editor: str) -> tuple[Message, Message, str |
     """
     detail = _detail(exc)
     text = detail.render(SOURCE) if isinstance(detail, Message) else detail
+    if isinstance(exc, MissingRecord):
+        return detail, _("Add the record to the data workbook, or correct what the tag looks for"), None
     if isinstance(exc, MissingColumn):
         return detail, _("Give the sheet or column that name in the data workbook, or correct the tag"), None
     if isinstance(exc, UndefinedError):

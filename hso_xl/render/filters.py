@@ -119,7 +119,9 @@ def svsort(items, attribute: str | None = None):
 
 
 def hitta(records, **match):
-    """Return the first record whose columns equal `match` (case and spaces aside), or None.
+    """Return the one record whose columns equal `match` (case and spaces aside); refuse two.
+
+    With none, a NoRecord: false in `{% if bredband %}`, an error naming the match when printed.
 
     `{% set bredband = rapportdata.nyckeltal|hitta(matt='Bredbandsstöd') %}`.
     """
@@ -132,7 +134,11 @@ def hitta(records, **match):
         cells = ", ".join(next(iter(r.get("celler", [])), "?") for r in found)
         raise ValueError(_("{n} records match {match} ({cells}); the template can print only one",
                            n=len(found), match=", ".join(f"{k}='{v}'" for k, v in match.items()), cells=cells))
-    return found[0] if found else None
+    if found:
+        return found[0]
+    from .report_context import no_record
+
+    return no_record(records, match)  # false in {% if %}; printed or read, an error naming the match
 
 
 def stycken(text) -> list[str]:

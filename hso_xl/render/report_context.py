@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from jinja2 import UndefinedError
+from jinja2 import StrictUndefined, UndefinedError
 
 from ..errors import ContractError
 from ..i18n import _
@@ -77,6 +77,44 @@ def column_keys(data: ReportData, table: Table) -> dict[str, str]:
 
 class MissingColumn(UndefinedError):
     """A template asked the data workbook for a sheet, or a record for a column, that is not there."""
+
+
+class MissingRecord(MissingColumn):
+    """`hitta` found no record, and the template printed or read it anyway."""
+
+
+class NoRecord(StrictUndefined):
+    """What `hitta` gives when no record matches: false in `{% if %}` (the template may leave the
+    passage out, and the build warns about it, reports.py); printed or read, an error naming the match."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        raise MissingRecord(self._undefined_hint)
+
+    __iter__ = __str__ = __len__ = __eq__ = __ne__ = __hash__ = __contains__ = _fail_with_undefined_error
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail_with_undefined_error
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _fail_with_undefined_error
+    __pos__ = __neg__ = __call__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = _fail_with_undefined_error
+    __int__ = __float__ = __complex__ = __pow__ = __rpow__ = _fail_with_undefined_error
+
+    def __getattr__(self, name: str):
+        if name[:2] == "__":
+            raise AttributeError(name)
+        self._fail_with_undefined_error()
+
+
+def no_record(records, match: dict) -> NoRecord:
+    """The NoRecord of `hitta(records, **match)`, naming the sheet when a record tells it."""
+    shown = ", ".join(f"{key}='{value}'" for key, value in match.items())
+    first = next(iter(records), None) if records is not None else None
+    sheet = getattr(getattr(first, "_origin", first), "_sheet", None)
+    hint = (_("no record on the sheet '{sheet}' has {match}", sheet=sheet, match=shown) if sheet else
+            _("no record has {match}", match=shown))
+    return NoRecord(hint=hint, name=shown)
 
 
 class DataTables(dict):
