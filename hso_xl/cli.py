@@ -188,6 +188,8 @@ def friendly_errors(as_json: bool):
         _fail(exc, as_json)
     except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
         raise
+    except BrokenPipeError:  # the reader stopped reading (`hso-xl check --map | head`): no more to say
+        _stop_writing()
     except Exception as exc:  # a bug, or an input we never imagined: still no traceback
         if os.environ.get("HSO_XL_DEBUG"):
             raise
@@ -195,6 +197,16 @@ def friendly_errors(as_json: bool):
                        hint=_("This is a bug in hso-xl; set HSO_XL_DEBUG=1 for details and report it with the "
                               "workbook")),
               as_json)
+
+
+def _stop_writing() -> None:
+    """Leave quietly when stdout is a pipe whose reader has gone, as a Unix command does (exit 128 + SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit would fail on the closed pipe again
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stdout)
+        pass
+    sys.exit(141)
 
 
 def _fail(exc: HsoError, as_json: bool) -> None:

@@ -151,3 +151,18 @@ def test_the_templates_listing_and_check_speak_swedish():
     assert got.exit_code == 0, got.output
     assert "(en gång per kommun med rapportdata)" in got.output
     assert got.output.strip().splitlines()[-1].startswith("Alla 5 mallar")
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_reading_ends_the_command_quietly():
+    """`hso-xl check --map | head -2`: no 'unexpected problem (BrokenPipeError …)' paragraph, exit 141."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "hso_xl", "check", "--map", str(SAMPLE)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader has gone before the check prints (as head does after its lines)
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141
+    assert stderr == "", stderr
