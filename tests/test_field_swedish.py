@@ -166,3 +166,17 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly():
         stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 141
     assert stderr == "", stderr
+
+
+@pytest.mark.parametrize("text, swedish, english", [
+    ("strict = tru\n", "(fel på rad 1, kolumn 10)", "(at line 1, column 10)"),
+    ("a = [1,\n", "(fel i slutet av filen)", "(at the end of the file)"),
+], ids=["bad-value", "unclosed"])
+def test_a_broken_hso_toml_is_told_without_tomllibs_english(tmp_path, monkeypatch, text, swedish, english):
+    (tmp_path / "hso.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    got = run("--lang", "sv", "check", str(SAMPLE))
+    assert got.exit_code == 2
+    assert f"Fel: hso.toml: inställningsfilen är inte giltig TOML {swedish}." in got.output, got.output
+    assert english_words(got.output.replace(str(SAMPLE), "")) == set() and "Invalid" not in got.output
+    assert english in run("--lang", "en", "check", str(SAMPLE)).output
