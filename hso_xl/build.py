@@ -297,7 +297,7 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
     today = today or dt.date.today()
     kept = {}
     for job in jobs:
-        date = fixed
+        date = job.context.get("dokument", {}).get("eget_datum") or fixed  # a report's own date (reports.py)
         if date is None:
             before = previous.documents.get(str(job.output)) if previous is not None else None
             date = dt.date.fromisoformat(before["date"]) if before and before.get("date") else today

@@ -6,6 +6,8 @@ be used. Heavy modules are imported inside the commands so that `hso-xl --help` 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sys
@@ -16,7 +18,133 @@ import click
 
 from . import __version__
 from .errors import EXIT_UNUSABLE, HsoError
-from .i18n import LANGUAGES, SOURCE, _, from_environment, n_, set_language, speaking
+from .i18n import LANGUAGES, SOURCE, Message, _, from_environment, language, n_, read_po, set_language, speaking
+
+# -- click in the user's language ----------------------------------------------------------------
+# click writes its own texts (Usage:, Options, "No such option", "Missing argument" …) in English
+# through gettext, and turns a parameter's help into a str when the command is defined, before
+# --lang is known. Its gettext hooks are pointed at locale/click/<lang>.po (read as it is), and the
+# parameters below keep their help and metavar as messages, translated each time they are shown.
+_CLICK_CATALOGS = Path(__file__).with_name("locale") / "click"
+
+
+@functools.lru_cache(maxsize=None)
+def _click_catalog(lang: str) -> dict:
+    path = _CLICK_CATALOGS / f"{lang}.po"
+    return read_po(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _click_gettext(text: str) -> str:
+    return _click_catalog(language()).get(text, text)
+
+
+def _click_ngettext(singular: str, plural: str, count: int) -> str:
+    forms = _click_catalog(language()).get((singular, plural))
+    index = 0 if count == 1 else 1
+    return forms[index] if forms else (singular, plural)[index]
+
+
+def _speak_to_click() -> None:
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
+                   click.types):
+        if hasattr(module, "_"):
+            module._ = _click_gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_ngettext
+
+
+class _Option(click.Option):
+    """An option whose help and metavar are messages, shown in the language of the moment."""
+
+    def __init__(self, *args, help=None, metavar=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._help_message, self._metavar_message = help, metavar
+
+    def get_help_record(self, ctx):
+        if self._help_message is not None:
+            self.help = inspect.cleandoc(str(self._help_message))
+        return super().get_help_record(ctx)
+
+    def make_metavar(self, ctx) -> str:
+        if self._metavar_message is not None:
+            return str(self._metavar_message)
+        return super().make_metavar(ctx)
+
+
+class _Argument(click.Argument):
+    """An argument whose name in usage lines and errors (WORKBOOK, ARBETSBOK) is a message."""
+
+    def __init__(self, *args, metavar=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._metavar_message = metavar
+
+    def make_metavar(self, ctx) -> str:
+        if self._metavar_message is None:
+            return super().make_metavar(ctx)
+        name = str(self._metavar_message)
+        return name if self.required else f"[{name}]"
+
+
+def _translated_help_option(command: click.Command, ctx):
+    option = click.Command.get_help_option(command, ctx)
+    if option is not None and not isinstance(option, _Option):
+        # click builds -h/--help itself with an English (or import-time) help text: make it a message
+        option.__class__ = _Option
+        option._help_message, option._metavar_message = _("Show this message and exit."), None
+    return option
+
+
+class _Command(click.Command):
+    def get_help_option(self, ctx):
+        return _translated_help_option(self, ctx)
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        return [_click_gettext(piece) for piece in super().collect_usage_pieces(ctx)]
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # A mistake on the command line is reported before --lang's callback runs: speak the
+        # language hso.toml or the environment asks for (else Swedish) from the start.
+        set_language(_settings_language() or from_environment() or "sv")
+        return super().make_context(info_name, args, parent, **extra)
+
+    def get_help_option(self, ctx):
+        return _translated_help_option(self, ctx)
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        return [_click_gettext(piece) for piece in super().collect_usage_pieces(ctx)]
+
+
+class _Path(click.Path):
+    """click's Path, naming itself ('file', 'directory') in the language of the moment in its errors."""
+
+    @property
+    def name(self) -> str:
+        return _click_gettext(self._english_name)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._english_name = value
+
+
+option = functools.partial(click.option, cls=_Option)
+argument = functools.partial(click.argument, cls=_Argument)
+WORKBOOK = _("WORKBOOK")
+FOLDER = _("FOLDER")
+FILE = _("FILE")
+NAME = _("NAME")
+SECONDS = _("SECONDS")
 
 
 def _choose_language(ctx, param, value):
@@ -33,13 +161,13 @@ def _settings_language() -> str | None:
         return None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
              help=_("Reports from the HSO master financing workbook, with every formula recomputed.\n\n"
                     "Drop the workbook in input/, then run `hso-xl check` to see its totals and findings."))
-@click.option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
+@option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
               callback=_choose_language,
               help=_("The language of messages: sv (Swedish, the default) or en (English)."))
-@click.version_option(__version__, prog_name="hso-xl")
+@click.version_option(__version__, prog_name="hso-xl", cls=_Option, help=_("Show the version and exit."))
 def main() -> None:
     pass
 
@@ -60,6 +188,8 @@ def friendly_errors(as_json: bool):
         _fail(exc, as_json)
     except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
         raise
+    except BrokenPipeError:  # the reader stopped reading (`hso-xl check --map | head`): no more to say
+        _stop_writing()
     except Exception as exc:  # a bug, or an input we never imagined: still no traceback
         if os.environ.get("HSO_XL_DEBUG"):
             raise
@@ -67,6 +197,16 @@ def friendly_errors(as_json: bool):
                        hint=_("This is a bug in hso-xl; set HSO_XL_DEBUG=1 for details and report it with the "
                               "workbook")),
               as_json)
+
+
+def _stop_writing() -> None:
+    """Leave quietly when stdout is a pipe whose reader has gone, as a Unix command does (exit 128 + SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit would fail on the closed pipe again
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stdout)
+        pass
+    sys.exit(141)
 
 
 def _fail(exc: HsoError, as_json: bool) -> None:
@@ -100,11 +240,11 @@ def _resolve_workbook(workbook: Path | None, input_dir: Path | None) -> tuple[Pa
                      'With no WORKBOOK, the newest .xlsx/.xlsm/.ods in the input folder is used. It says which layout '
                      'it recognised and where it found each table. Exit code 0: no error; 1: the check found errors; '
                      '2: the workbook cannot be used.'))
-@click.argument("workbook", required=False, type=click.Path(path_type=Path))
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@argument("workbook", required=False, type=_Path(path_type=Path), metavar=WORKBOOK)
+@option("--input-dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder searched for the newest workbook when none is named [default: input, or hso.toml]."))
-@click.option("--json", "as_json", is_flag=True, help=_("Print the result as one JSON object (see README)."))
-@click.option("--map", "show_map", is_flag=True,
+@option("--json", "as_json", is_flag=True, help=_("Print the result as one JSON object (see README)."))
+@option("--map", "show_map", is_flag=True,
               help=_("Also list every figure and fact the documents use beside the cell it came from."))
 def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool) -> None:
     with friendly_errors(as_json):
@@ -135,11 +275,11 @@ def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool)
                      'that could not be computed keep the value the file cached. Exit 0: every formula computed; 1: '
                      'some could not be computed, or give an error value; 2: the workbook cannot be read, or --strict '
                      'and a formula could not be computed (then nothing is written).'))
-@click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@argument("workbook", type=_Path(path_type=Path), metavar=WORKBOOK)
+@option("-o", "--output", "out", required=True, type=_Path(path_type=Path, dir_okay=False), metavar=FILE,
               help=_("Where to write the recomputed copy (never the input itself)."))
-@click.option("--json", "as_json", is_flag=True, help=_("Print the report as one JSON object (see README)."))
-@click.option("--strict", is_flag=True, help=_("Write nothing when any formula cannot be computed (exit 2)."))
+@option("--json", "as_json", is_flag=True, help=_("Print the report as one JSON object (see README)."))
+@option("--strict", is_flag=True, help=_("Write nothing when any formula cannot be computed (exit 2)."))
 def recalc(workbook: Path, out: Path, as_json: bool, strict: bool) -> None:
     with friendly_errors(as_json):
         from .errors import EXIT_FINDINGS, EXIT_OK
@@ -169,13 +309,13 @@ def recalc(workbook: Path, out: Path, as_json: bool, strict: bool) -> None:
                      'budget.summa_projektkostnad.ar.2028, kommuner.Ånge.totalt), a cell (Finansiering!G9) or a '
                      'defined name (OH_sats). The tree goes down to the typed-in inputs, each with its value and its '
                      'row and column labels.'))
-@click.argument("ref")
-@click.argument("workbook", required=False, type=click.Path(path_type=Path))
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@argument("ref", metavar=_("REF"))
+@argument("workbook", required=False, type=_Path(path_type=Path), metavar=WORKBOOK)
+@option("--input-dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder searched for the newest workbook when none is named [default: input, or hso.toml]."))
-@click.option("--kommun", "municipality", default=None, metavar="NAME",
+@option("--kommun", "municipality", default=None, metavar=NAME,
               help=_("For a figure as a municipality's template writes it (kommun.totalt): which municipality."))
-@click.option("--json", "as_json", is_flag=True, help=_("Print the tree as one JSON object."))
+@option("--json", "as_json", is_flag=True, help=_("Print the tree as one JSON object."))
 def explain(ref: str, workbook: Path | None, input_dir: Path, municipality: str | None, as_json: bool) -> None:
     with friendly_errors(as_json):
         from .explain import explain as run_explain
@@ -198,11 +338,11 @@ def explain(ref: str, workbook: Path | None, input_dir: Path, municipality: str 
                      "Inputs are the typed-in cells (Sheet!A1, old -> new); key figures are each municipality's and "
                      "financier's yearly and total amounts, the totals per year and the EU support rate, as printed; a"
                      ' document must be sent again when a workbook cell its figures come from has changed.'))
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+@argument("old", type=_Path(path_type=Path), metavar=_("OLD"))
+@argument("new", type=_Path(path_type=Path), metavar=_("NEW"))
+@option("--templates", "templates_dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER,
               default=None, help=_("Templates used to tell which documents must be sent again [default: templates]."))
-@click.option("--json", "as_json", is_flag=True, help=_("Print the changes as one JSON object."))
+@option("--json", "as_json", is_flag=True, help=_("Print the changes as one JSON object."))
 def diff(old: Path, new: Path, templates_dir: Path, as_json: bool) -> None:
     with friendly_errors(as_json):
         from .build import check_for_documents
@@ -232,15 +372,15 @@ def _render_in_memory(jobs) -> list:
                      'A file is built once it is completely written (its size is stable and it opens). Each run prints'
                      ' one line: the documents written, or the error; a bad workbook does not stop the watcher. Ctrl-C'
                      ' ends it.'))
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@option("--input-dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder to watch [default: input, or hso.toml]."))
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
+@option("--out", "out", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder the documents are written to [default: output, or hso.toml]."))
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@option("--templates", "templates_dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml]."))
-@click.option("--settle", type=float, default=1.0, show_default=True,
+@option("--settle", type=float, metavar=SECONDS, default=1.0, show_default=True,
               help=_("Seconds a file must stay unchanged before it is built."))
-@click.option("--grace", type=float, default=10.0, show_default=True,
+@option("--grace", type=float, metavar=SECONDS, default=10.0, show_default=True,
               help=_("Further seconds an unreadable file is given before its error is reported."))
 def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, settle: float, grace: float) -> None:
     import datetime as dt
@@ -325,16 +465,16 @@ class _Progress:
 @main.command(help=_('Check WORKBOOK and render every template into the output folder.\n\n'
                      'An error finding stops the build before anything is written. Documents, a report (rapport.txt) '
                      'and manifest.json replace the previous output folder only when all are written.'))
-@click.argument("workbook", required=False, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
+@argument("workbook", required=False, type=_Path(path_type=Path), metavar=WORKBOOK)
+@option("--out", "out", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder the documents are written to, replaced as a whole [default: output, or hso.toml]."))
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+@option("--templates", "templates_dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER,
               default=None, help=_("Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml]."))
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@option("--input-dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder searched for the newest workbook when none is named [default: input, or hso.toml]."))
-@click.option("--only", multiple=True, metavar="NAME",
+@option("--only", multiple=True, metavar=NAME,
               help=_("Only documents whose name, subject or template contains NAME (repeatable)."))
-@click.option("--pdf", is_flag=True, help=_("Also convert every document to PDF with LibreOffice."))
+@option("--pdf", is_flag=True, help=_("Also convert every document to PDF with LibreOffice."))
 def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path, only: tuple[str, ...],
           pdf: bool) -> None:
     with friendly_errors(False):
@@ -381,13 +521,13 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
 @main.command(help=_('List the templates and the variables each uses; with --check, render each in memory.\n\n'
                      "With --check, an unknown variable or a Jinja syntax error is reported with the template's name "
                      'and the text of the paragraph that holds the tag (exit 2); nothing is written.'))
-@click.option("--check", "check_", is_flag=True,
+@option("--check", "check_", is_flag=True,
               help=_("Also render every template against the workbook in memory and report any error."))
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+@option("--templates", "templates_dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER,
               default=None, help=_("Folder holding kommun/, projekt/, finansiar/, rapport/ [default: templates, or hso.toml]."))
-@click.option("--workbook", type=click.Path(path_type=Path, dir_okay=False),
+@option("--workbook", type=_Path(path_type=Path, dir_okay=False), metavar=FILE,
               help=_("Workbook to check against (default: the newest in the input folder)."))
-@click.option("--input-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@option("--input-dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder searched for the newest workbook [default: input, or hso.toml]."))
 def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_dir: Path) -> None:
     with friendly_errors(False):
@@ -419,6 +559,9 @@ def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_di
             click.echo(_("All {templates} render against {path} ({documents}).", path=path,
                          templates=n_("{n} template", "{n} templates", len(found)),
                          documents=n_("{n} document", "{n} documents", len(documents))))
+
+
+_speak_to_click()  # after the definitions above, so click's types keep their English names to translate
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,9 @@ written, and the build says so in one line.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from .discover import COMPANIONS, find_companion
@@ -18,6 +20,22 @@ from .model.records import ReportData, read_report_data
 from .render.report_context import report_context
 
 LISTED = 6  # municipalities named in a note before "…"
+OWN_DATE = "eget_datum"  # dokument.eget_datum: a document's own date, which build.py dates it with
+
+
+def report_date(tables) -> dt.date | None:
+    """The date the report's data gives it: `Datum` of its record on the sheet `Rapport`, if a date.
+
+    The shipped template prints it in the header (`(rapportdata.rapport|first).datum`), so the
+    document's properties and its PDF carry the same date instead of the financing plan's.
+    """
+    for record in tables.get("rapport") or ():
+        value = record.get("datum")
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+    return None
 
 
 def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple[ReportData | None, list, list]:
@@ -51,9 +69,13 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
         # The report's figures come from the data workbook; from the master workbook it prints the
         # municipality's names only, so its financing cells (kommun.celler) are not the report's sources.
         names_only = {key: value for key, value in kommun.items() if key != "celler"}
-        context = {**base, "kommun": names_only, "rapportdata": report_context(data, municipality)}
+        tables = report_context(data, municipality)
+        context = {**base, "kommun": names_only, "rapportdata": tables}
+        own = report_date(tables)
+        if own is not None:  # the report's date, not the financing plan's: header, properties and PDF agree
+            context["dokument"] = {**base.get("dokument", {}), OWN_DATE: own}
         subjects.append((municipality.official_name, context))
-    notes = list(data.findings)
+    notes = list(data.findings) + unmatched_lookups(templates, subjects, path.name)
     if missing:
         shown = ", ".join(missing[:LISTED])
         if len(missing) > LISTED:
@@ -65,6 +87,44 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
                len(missing), file=path.name, names=shown, templates=names)))
     return data, subjects, notes
 
+
+
+_LOOKUP = re.compile(r"rapportdata\.(\w+)\s*\|\s*hitta\(([^)]*)\)")
+_MATCH = re.compile(r"(\w+)\s*=\s*(?:'([^']*)'|\"([^\"]*)\")")
+
+
+def unmatched_lookups(templates: list[Path], subjects: list, file: str) -> list[Finding]:
+    """Warn about each `rapportdata.<table>|hitta(key='…')` of a template that finds no record for some
+    municipalities: the report leaves out (`{% if %}`) or cannot print what needs that record."""
+    from .model.sheets import norm
+    from .render.inspect import template_source
+
+    findings = []
+    for template in templates:
+        try:
+            source = template_source(template)
+        except Exception:  # an unreadable template is reported when it is rendered
+            continue
+        for table, arguments in dict.fromkeys(_LOOKUP.findall(source)):
+            match = {key: a if a else b for key, a, b in _MATCH.findall(arguments)}
+            if not match:
+                continue
+            lacking = [name for name, context in subjects
+                       if not any(all(norm(record.get(k)) == norm(v) for k, v in match.items())
+                                  for record in (context["rapportdata"].get(table) or ()))]
+            if not lacking:
+                continue
+            shown = ", ".join(lacking[:LISTED])
+            if len(lacking) > LISTED:
+                shown = _("{names} and {n} more", names=shown, n=len(lacking) - LISTED)
+            findings.append(Finding(
+                Severity.WARNING, "report.no_record",
+                _("{file} has no record {match} in the table '{table}' for {names}, so {template} leaves out "
+                  "(or cannot print) what needs it. Add the record, or check its spelling",
+                  file=file, match=", ".join(f"{k}='{v}'" for k, v in match.items()), table=table, names=shown,
+                  template=template.name),
+                f"{template.parent.name}/{template.name}"))
+    return findings
 
 
 def _shown(folder: Path) -> str:

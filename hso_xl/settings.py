@@ -28,6 +28,7 @@ Every key is optional; an unknown key is an error, so a misspelt setting never g
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,16 @@ _PARAMETERS = {"first_year": int, "eu_cap": (int, float), "eu_financier": str}
 _TYPE_WORDS = {str: _("str"), int: _("int"), float: _("float"), bool: _("bool"), dict: _("dict")}
 
 
+def _toml_problem(text: str):
+    """Where tomllib stopped, in the user's language ('rad 1, kolumn 10'); its own words are English only."""
+    where = re.search(r"\(at line (\d+), column (\d+)\)\s*$", text)
+    if where:
+        return _("at line {line}, column {column}", line=where[1], column=where[2])
+    if text.endswith("(at end of document)"):
+        return _("at the end of the file")
+    return text
+
+
 def load_settings(folder: Path = Path(".")) -> Settings:
     """Return the settings of `folder`/hso.toml, or the defaults when there is none."""
     path = Path(folder) / FILE_NAME
@@ -85,12 +96,13 @@ def load_settings(folder: Path = Path(".")) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or _("it is not UTF-8 text")
+        why = (_("permission denied") if isinstance(exc, PermissionError) else
+               getattr(exc, "strerror", None) or _("it is not UTF-8 text"))
         raise SettingsError(_("the settings file cannot be read ({why})", why=why), file=path,
                             hint=_("Save it as UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(_("the settings file is not valid TOML ({problem})", problem=str(exc)), file=path,
-                            hint=_("Write each setting as key = value; text in quotes")) from None
+        raise SettingsError(_("the settings file is not valid TOML ({problem})", problem=_toml_problem(str(exc))),
+                            file=path, hint=_("Write each setting as key = value; text in quotes")) from None
     _check(path, data, _TOP, "")
     _check(path, data.get("rounding", {}), _ROUNDING, "rounding.")
     parameters = data.get("parameters", {})

@@ -105,7 +105,10 @@ def test_two_builds_give_byte_identical_pdfs(builds):
 def test_pdf_dates_and_properties_are_the_documents(builds):
     for pdf in pdfs(builds[0]):
         facts = pdf_facts(pdf)
-        assert facts.created == "D:20260130080000Z" and facts.xmp_created == "2026-01-30T08:00:00Z", pdf.name
+        # a regional report carries its own date (its Rapport record, as its header prints it)
+        day = "2025-11-27" if pdf.parent.name == "rapporter" else "2026-01-30"
+        assert facts.created == f"D:{day.replace('-', '')}080000Z", pdf.name
+        assert facts.xmp_created == f"{day}T08:00:00Z", pdf.name
     draft = pdf_facts(builds[0] / "kommuner" / "Timrå kommun – Beslutsunderlag.pdf")
     assert draft.author == "Kommunledningsförvaltningen, Timrå kommun"
     keywords = Document(str(builds[0] / "kommuner" / "Timrå kommun – Beslutsunderlag.docx")).core_properties.keywords

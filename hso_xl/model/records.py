@@ -26,6 +26,7 @@ from .budget import Municipality
 from .sheets import is_blank, norm
 
 MUNICIPALITY_COLUMN = "kommun"
+TOO_LARGE = 1e15  # 15 significant digits: what Excel keeps of a number
 # Text that is plainly a number typed as text ("454 407 kr", "10,7"), in a column of numbers.
 _NUMBER_AS_TEXT = re.compile(r"[−-]?\d[\d \u00a0]*(,\d+)?\s*(kr|kronor|tkr|mkr|mnkr|st|%)?", re.I)
 
@@ -217,19 +218,63 @@ def _titles(workbook: Workbook, sheet: Sheet, row: int) -> dict[int, str]:
 
 
 def _check_numbers(workbook: Workbook, sheet: Sheet, titles: dict[int, str], records: list[Record]) -> None:
-    """Refuse a number typed as text in a column of numbers: a template would print or add it wrongly."""
+    """Refuse what a template would print, add or chart wrongly in a column of numbers.
+
+    A column whose filled cells are mostly numbers is a column of numbers: each of its records must
+    hold a number there. An empty cell would print as nothing (or stop a sum or a sort with a
+    Python error), a number typed as text would be left out of sums, a date or TRUE is no amount,
+    and a number beyond Excel's 15 significant digits cannot be an exact figure. Number-like text
+    is refused in any column holding numbers.
+    """
     for title in titles.values():
         values = [r.values[title] for r in records]
-        if not any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        numbers = sum(1 for v in values if _is_number(v))
+        if not numbers:
             continue
+        filled = sum(1 for v in values if not is_blank(v))
+        mostly_numbers = 2 * numbers >= filled
         for record in records:
             value = record.values[title]
-            if isinstance(value, str) and _NUMBER_AS_TEXT.fullmatch(value.strip()):
+            where = record.cells[title]
+            if _is_number(value):
+                if abs(value) >= TOO_LARGE:
+                    raise ContractError(
+                        _("'{title}' holds the number {value}, too large to be an exact figure (Excel keeps 15 "
+                          "digits)", title=title, value=f"{value:.6g}"),
+                        file=workbook.path, location=where,
+                        hint=_("Check the cell: type the figure itself (in kronor, or as a count)"))
+            elif isinstance(value, str) and not is_blank(value) and (
+                    mostly_numbers or _NUMBER_AS_TEXT.fullmatch(value.strip())):
                 raise ContractError(
                     _("'{title}' should be a number like the rest of its column, but the cell holds the text "
                       "\"{value}\"", title=title, value=value),
-                    file=workbook.path, location=record.cells[title],
-                    hint=_("Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel"))
+                    file=workbook.path, location=where,
+                    hint=_("Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel")
+                    if _NUMBER_AS_TEXT.fullmatch(value.strip()) else
+                    _("Type the number, or move the text to a column of its own"))
+            elif mostly_numbers and is_blank(value):
+                raise ContractError(
+                    _("'{title}' is empty in this record, but the rest of its column holds numbers", title=title),
+                    file=workbook.path, location=where,
+                    hint=_("Type the number (0 if there is none), or delete the record's row"))
+            elif mostly_numbers and not isinstance(value, str) and not is_blank(value):
+                raise ContractError(
+                    _("'{title}' should be a number like the rest of its column, but the cell holds {value}",
+                      title=title, value=_shown_value(value)),
+                    file=workbook.path, location=where,
+                    hint=_("Type the number alone, and format the cell as Number in Excel"))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _shown_value(value):
+    if isinstance(value, bool):
+        return _("the truth value {value}", value="SANT" if value else "FALSKT")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return _("the date {value}", value=value.strftime("%Y-%m-%d"))
+    return repr(value)
 
 
 def _unknown_municipalities(data: ReportData, municipalities: list[Municipality]) -> list[Finding]:

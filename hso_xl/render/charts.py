@@ -13,6 +13,7 @@ matplotlib is imported only when a chart is drawn, so `hso-xl --help` and `check
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -71,7 +72,8 @@ def check_chart(chart: Chart) -> None:
 def amount(value, unit: str) -> str:
     """A value as the chart's labels and data table print it: '2 102 500 kr', '58 st', '2 102 500'."""
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    decimals = 0 if number == number.to_integral_value() else 1
+    # As many decimals as the figure has, up to öre: 1 800 000,75 is not printed as 1 800 000,8
+    decimals = next(d for d in range(3) if number == round(number, d) or d == 2)
     text = group(number, decimals, NBSP)
     return f"{text}{NBSP}{unit}" if unit else text
 
@@ -118,16 +120,25 @@ def _png(chart: Chart) -> bytes:
     largest = max((abs(v) for v in values), default=0.0)
     with _style():
         ax = fig.add_subplot()
-        ax.set_title(chart.title, loc="left", fontsize=10, fontweight="bold", color=TEXT, pad=10)
+        if chart.title:
+            # From the picture's left edge, wrapped to its width: over the axes alone (which start
+            # after the bar labels) a long title ran off the picture.
+            fig.suptitle("\n".join(textwrap.wrap(chart.title, max(20, int(chart.width_cm * 4.2)))), x=0.02,
+                         ha="left", fontsize=10, fontweight="bold", color=TEXT)
         if chart.kind == "liggande":
             positions = list(range(len(values)))[::-1]  # the first record on top
             ax.barh(positions, values, color=PALETTE[0], height=0.62, zorder=2)
             ax.set_yticks(positions, [short(label, 40) for label in chart.labels])
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick(v, chart.unit, largest)))
             ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
-            ax.set_xlim(0, largest * 1.22 or 1)
+            low, high = _limits(values, largest, 1.22)
+            ax.set_xlim(low, high)
+            if low < 0:
+                ax.axvline(0, color=TEXT, linewidth=0.6, zorder=3)
             for y, v, raw in zip(positions, values, chart.values):
-                ax.text(v + largest * 0.01, y, amount(raw, ""), va="center", ha="left", fontsize=8, color=TEXT)
+                # a negative bar's figure to its left, so every bar shows its number beside it
+                ax.text(v + (largest * 0.01 if v >= 0 else -largest * 0.01), y, amount(raw, ""), va="center",
+                        ha="left" if v >= 0 else "right", fontsize=8, color=TEXT)
             _plain_frame(ax, "x")
         elif chart.kind == "stapel":
             positions = list(range(len(values)))
@@ -135,9 +146,13 @@ def _png(chart: Chart) -> bytes:
             ax.set_xticks(positions, [short(label, 18) for label in chart.labels])
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: tick(v, chart.unit, largest)))
             ax.grid(axis="y", color=GRID, linewidth=0.6, zorder=0)
-            ax.set_ylim(0, largest * 1.15 or 1)
+            low, high = _limits(values, largest, 1.15)
+            ax.set_ylim(low, high)
+            if low < 0:
+                ax.axhline(0, color=TEXT, linewidth=0.6, zorder=3)
             for x, v, raw in zip(positions, values, chart.values):
-                ax.text(x, v + largest * 0.015, amount(raw, ""), va="bottom", ha="center", fontsize=8, color=TEXT)
+                ax.text(x, v + (largest * 0.015 if v >= 0 else -largest * 0.015), amount(raw, ""),
+                        va="bottom" if v >= 0 else "top", ha="center", fontsize=8, color=TEXT)
             _plain_frame(ax, "y")
         else:
             total = sum(values)
@@ -167,6 +182,17 @@ def _style():
         "xtick.color": TEXT, "ytick.color": TEXT, "axes.edgecolor": GRID, "svg.hashsalt": "hso-xl",
         "axes.unicode_minus": True, "figure.facecolor": "white", "axes.facecolor": "white",
     })
+
+
+def _limits(values: list[float], largest: float, room: float) -> tuple[float, float]:
+    """The value axis: from 0 (or below the most negative value) to above the largest, with room for the figures."""
+    low = min(0.0, min(values, default=0.0)) * (room + 0.2)
+    high = max(0.0, max(values, default=0.0)) * room
+    if low == high:
+        return 0.0, 1.0
+    if high == 0:  # only negative values: still room for the figure beside the shortest bar
+        high = largest * 0.05
+    return low, high
 
 
 def _plain_frame(ax, grid_axis: str) -> None:

@@ -81,6 +81,9 @@ def _key(item, key: str):
     try:
         return item[key]
     except (KeyError, TypeError, IndexError):
+        error = item._missing_key(key) if callable(getattr(item, "_missing_key", None)) else None
+        if error is not None:  # a data-workbook record: name its sheet and columns
+            raise error from None
         has = ", ".join(map(str, item)) if isinstance(item, dict) else type(item).__name__
         raise ValueError(_("a chart item has no '{key}' (it has {keys})", key=key, keys=has)) from None
 

@@ -15,6 +15,28 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from ..i18n import SOURCE, Message, _
 from .docx_charts import diagram
 from .filters import FILTERS
+from .report_context import MissingColumn, MissingRecord
+
+
+class _Undefined(StrictUndefined):
+    """Jinja's strict undefined; asked of a data-workbook record, it names the sheet and its columns."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        missing_key = getattr(self._undefined_obj, "_missing_key", None)
+        if callable(missing_key) and isinstance(self._undefined_name, str):
+            error = missing_key(self._undefined_name)
+            if error is not None:
+                raise error
+        return super()._fail_with_undefined_error(*args, **kwargs)
+
+    # StrictUndefined binds these to the method above when the class is made: bind them to ours
+    __iter__ = __str__ = __len__ = __eq__ = __ne__ = __bool__ = __hash__ = __contains__ = _fail_with_undefined_error
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __div__ = __rdiv__ = _fail_with_undefined_error
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _fail_with_undefined_error
+    __pos__ = __neg__ = __call__ = __getitem__ = __lt__ = __le__ = __gt__ = __ge__ = _fail_with_undefined_error
+    __int__ = __float__ = __complex__ = __pow__ = __rpow__ = _fail_with_undefined_error
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -44,7 +66,7 @@ def shared_environment(kind: str) -> ImmutableSandboxedEnvironment:
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
-    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
+    env = _Sandbox(undefined=_Undefined, autoescape=False, keep_trailing_newline=True,
                                         loader=FunctionLoader(lambda name: None))
     env.filters.update(FILTERS)
     env.filters["diagram"] = diagram
@@ -67,6 +89,10 @@ def describe_error(exc: Exception, editor: str) -> tuple[Message, Message, str |
     """
     detail = _detail(exc)
     text = detail.render(SOURCE) if isinstance(detail, Message) else detail
+    if isinstance(exc, MissingRecord):
+        return detail, _("Add the record to the data workbook, or correct what the tag looks for"), None
+    if isinstance(exc, MissingColumn):
+        return detail, _("Give the sheet or column that name in the data workbook, or correct the tag"), None
     if isinstance(exc, UndefinedError):
         match = _UNDEFINED.search(text)
         name = next((g for g in match.groups() if g), None) if match else None

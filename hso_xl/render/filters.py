@@ -23,11 +23,14 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
 
 
 def _number(value) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise TypeError(_("expected an amount, got {value}", value=repr(value)))
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+    if isinstance(value, bool) or value is None or not isinstance(value, (int, float, Decimal)):
+        # Text (an empty cell prints as ''), a date: Decimal would fail with its own, English, exception
+        shown = _("an empty cell") if value == "" else repr(value)
+        raise TypeError(_("expected an amount, got {value}", value=shown))
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite() or abs(number) >= 10 ** 15:
+        raise ValueError(_("the number {value} is too large to print as an amount", value=f"{value:.6g}"))
+    return number
 
 
 def belopp(value, decimals: int = 0) -> str:
@@ -116,17 +119,26 @@ def svsort(items, attribute: str | None = None):
 
 
 def hitta(records, **match):
-    """Return the first record whose columns equal `match` (case and spaces aside), or None.
+    """Return the one record whose columns equal `match` (case and spaces aside); refuse two.
+
+    With none, a NoRecord: false in `{% if bredband %}`, an error naming the match when printed.
 
     `{% set bredband = rapportdata.nyckeltal|hitta(matt='Bredbandsstöd') %}`.
     """
     from ..model.sheets import norm
 
     wanted = {key: norm(value) for key, value in match.items()}
-    for record in records:
-        if all(norm(record[key]) == value for key, value in wanted.items()):
-            return record
-    return None
+    found = [record for record in records if all(norm(record[key]) == value for key, value in wanted.items())]
+    if len(found) > 1:
+        # Taking the first would silently leave the others out of the document
+        cells = ", ".join(next(iter(r.get("celler", [])), "?") for r in found)
+        raise ValueError(_("{n} records match {match} ({cells}); the template can print only one",
+                           n=len(found), match=", ".join(f"{k}='{v}'" for k, v in match.items()), cells=cells))
+    if found:
+        return found[0]
+    from .report_context import no_record
+
+    return no_record(records, match)  # false in {% if %}; printed or read, an error naming the match
 
 
 def stycken(text) -> list[str]:

@@ -96,15 +96,20 @@ def _first(rows) -> dict:
 def report_properties(context: dict, heading: str, template_subject: str, template_author: str) -> Properties:
     """Return the properties of a regional report: about a municipality, issued by the template's author."""
     about = _get(context.get("kommun"), "namn")
-    report = _first((context.get("rapportdata") or {}).get("rapport"))
+    data = context.get("rapportdata") or {}
+    report = _first(data.get("rapport"))
     heading = _text(heading)
     title = heading if not about or about in heading else (f"{about}: {heading}" if heading else about)
     subject = _text(template_subject)
-    subject = f"{subject}: {about}" if subject and about and about not in subject else subject or about
+    # a dash, not a colon: a template's subject often has its own ("Rapport per kommun: nyckeltal …")
+    subject = f"{subject} – {about}" if subject and about and about not in subject else subject or about
     keywords = [about, _dnr(_get(report, "dnr")), _get(report, "datum")[:10]]
     author = _text(template_author)
+    # made from the data workbook, not from the financing plan the other documents come from
+    source = getattr(getattr(data, "_origin", data), "_file", None)  # the tables, or render/tracking's copy
+    description = f"Framtagen med hso-xl ur {source}." if source else DESCRIPTION
     return Properties(author=author or APPLICATION, company=author, title=title, subject=subject,
-                      keywords="; ".join(dict.fromkeys(k for k in keywords if k)))
+                      keywords="; ".join(dict.fromkeys(k for k in keywords if k)), description=description)
 
 
 def document_properties(context: dict, heading: str, template_subject: str = "",

@@ -14,7 +14,7 @@ class Recorder:
 
     def wrap(self, value):
         """Return `value` so that reading a key of any dict inside it reports that dict's `celler`."""
-        if type(value) is dict:
+        if type(value) is dict or (isinstance(value, dict) and not isinstance(value, TrackedDict)):
             return TrackedDict(value, self)
         if type(value) is list:
             return TrackedList(value, self)
@@ -22,11 +22,18 @@ class Recorder:
 
 
 class TrackedDict(dict):
-    __slots__ = ("_recorder",)
+    __slots__ = ("_recorder", "_origin")
 
     def __init__(self, data: dict, recorder: Recorder) -> None:
         super().__init__(data)
         self._recorder = recorder
+        self._origin = data
+
+    def _missing_key(self, key):
+        """What the wrapped dict says about a key it does not have (a data-workbook record names its
+        sheet and columns, render/report_context.py), or None."""
+        hook = getattr(self._origin, "_missing_key", None)
+        return hook(key) if hook is not None else None
 
     def __getitem__(self, key):
         value = super().__getitem__(key)

@@ -130,7 +130,7 @@ def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits, opendocument
             if "word/document.xml" in names else
             _("this is not an Excel workbook: it is a zip file without the parts of an .xlsx"),
             file=path,
-            hint=_("Give the path of the master workbook saved as .xlsx"),
+            hint=_("Give the path of the workbook, saved as .xlsx"),
         )
     declared_total = sum(info.file_size for info in infos)
     if declared_total > limits.max_total_uncompressed:
