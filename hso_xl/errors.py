@@ -101,6 +101,10 @@ class UnknownReference(HsoError):
     """`explain` was given something that is neither a cell, a defined name nor a figure."""
 
 
+class WorkerStopped(HsoError):
+    """A process working for the command was stopped from outside (parallel.py)."""
+
+
 class BuildStopped(HsoError):
     """The check found errors (or warnings, with strict = true), so no document was produced."""
 

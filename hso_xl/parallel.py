@@ -11,7 +11,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Sequence, TypeVar
+
+from .errors import WorkerStopped
+from .i18n import _
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -41,16 +46,23 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item],
         return results
     global _task
     _task = (function, items)
+    executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            results = []
-            chunk = max(1, min(8, len(items) // (count * 8)))
-            for i, result in enumerate(pool.imap(_run, range(len(items)), chunksize=chunk), start=1):
-                if progress:
-                    progress(i, items[i - 1])
-                results.append(result)
-            return results
+        results = []
+        chunk = max(1, min(8, len(items) // (count * 8)))
+        for i, result in enumerate(executor.map(_run, range(len(items)), chunksize=chunk), start=1):
+            if progress:
+                progress(i, items[i - 1])
+            results.append(result)
+        return results
+    except BrokenProcessPool:
+        # A worker was killed (out of memory, a signal): said, never waited for. (multiprocessing.Pool hung here.)
+        raise WorkerStopped(_("a worker process stopped before its work was done (killed by the system, perhaps for "
+                              "lack of memory), so nothing was written"),
+                            hint=_("Run the command again; if it stops again, close other programs or build fewer "
+                                   "documents at a time with --only")) from None
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         _task = None
 
 

@@ -64,3 +64,23 @@ def test_a_template_error_in_a_worker_is_one_clean_paragraph(forty, tmp_path):
     assert len(errors) == 1 and "Trasig.docx" in errors[0] and "finns_inte" in errors[0], result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def _killed_on_the_third(item: int) -> int:
+    import os
+    import signal
+
+    if item == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    return item * 2
+
+
+def test_a_worker_killed_from_outside_stops_the_command_with_a_paragraph_not_a_hang():
+    from hso_xl.errors import WorkerStopped
+    from hso_xl.i18n import speaking
+
+    assert parallel.map_ordered(lambda i: i * 2, list(range(40)), workers=2) == [i * 2 for i in range(40)]
+    with pytest.raises(WorkerStopped) as stopped:
+        parallel.map_ordered(_killed_on_the_third, list(range(40)), workers=2)
+    with speaking("en"):
+        assert str(stopped.value.message).startswith("a worker process stopped before its work was done")
