@@ -276,6 +276,7 @@ def test_the_pdf_shows_the_chart(tmp_path):
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     images = [line.split() for line in listing.splitlines()[2:] if line.split()[2] == "image"]
     assert len(images) == 1 and int(images[0][3]) >= 1800 and int(images[0][12]) >= 290, listing  # width, x-ppi
+    assert images[0][8] != "jpeg", listing  # kept lossless: a chart's figures are not blurred by JPEG
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout.replace(NBSP, " ")
     assert re.search(r"Extreme Medic Fastigheter AB +2 102 500", text), text  # the data table under the chart

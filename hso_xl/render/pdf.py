@@ -28,7 +28,8 @@ DOCUMENTS_PER_LIBREOFFICE = 4  # fewer per process, and a second LibreOffice's s
 LOCALE = "sv-SE"
 
 # LibreOffice's PDF export filter options (filter/source/pdf/pdfexport.cxx): PDF/A-2b, tagged, PDF/UA
-# checks, bookmarks from headings, every font embedded (PDF/A requires it; so do the standard 14).
+# checks, bookmarks from headings, every font embedded (PDF/A requires it; so do the standard 14);
+# pictures kept lossless at their own resolution, so a chart's figures stay sharp (JPEG blurs text).
 EXPORT_OPTIONS = {
     "SelectPdfVersion": ("long", 2),
     "UseTaggedPDF": ("boolean", True),
@@ -37,6 +38,8 @@ EXPORT_OPTIONS = {
     "EmbedStandardFonts": ("boolean", True),
     "ExportNotes": ("boolean", False),
     "ExportFormFields": ("boolean", False),
+    "UseLosslessCompression": ("boolean", True),
+    "ReduceImageResolution": ("boolean", False),
 }
 PLAIN = "plain"  # HSO_XL_PDF_EXPORT=plain: LibreOffice's defaults, as before PDF/A (bench/run.py compares)
 
