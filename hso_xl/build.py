@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .changes import Snapshot, compare, content_hash, first_build_markdown, render_markdown, snapshot
+from .changes import Snapshot, compare, content_hash, first_build_markdown, reading_hash, render_markdown, snapshot
 from .errors import BuildStopped, TemplateProblem
 from .findings import SEVERITY_WORDS, Finding, Severity
 from .i18n import _, n_
@@ -302,11 +302,11 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
             before = previous.documents.get(str(job.output)) if previous is not None else None
             date = dt.date.fromisoformat(before["date"]) if before and before.get("date") else today
             if date != today:
-                kept[str(job.output)] = before["content"]
+                kept[str(job.output)] = before
         job.context = {**job.context, "dokument": {**job.context.get("dokument", {}), "datum": date}}
     documents = render_jobs(jobs, progress)
-    stale = [i for i, doc in enumerate(documents)
-             if str(doc.job.output) in kept and content_hash(doc.data) != kept[str(doc.job.output)]]
+    stale = [i for i, doc in enumerate(documents) if str(doc.job.output) in kept
+             and _reads_differently(kept[str(doc.job.output)], doc.data)]
     if stale:
         for i in stale:
             job = documents[i].job
@@ -314,6 +314,13 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
         for i, doc in zip(stale, render_jobs([documents[i].job for i in stale])):
             documents[i] = doc
     return documents
+
+
+def _reads_differently(before: dict, data: bytes) -> bool:
+    """Whether the document `data` reads differently from the previous build's (its snapshot entry `before`)."""
+    if before.get("reading"):
+        return reading_hash(data) != before["reading"]
+    return content_hash(data) != before.get("content")
 
 
 REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eight other documents
