@@ -279,6 +279,11 @@ def build(
         result.snapshot = snapshot(checked, documents, plan.report_data)
         if previous is not None:
             result.changes = compare(previous, result.snapshot)
+            listed = {d.path for d in result.changes.documents}
+            restored = [path for path in result.snapshot.documents if path in previous.documents
+                        and path not in listed and not (out / path).exists()]
+            if restored:  # the user deleted them from the output folder: say they came back, unchanged
+                result.changes.notes.append(("restored", restored))
         with staged_output(out) as staging:
             _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
     return result

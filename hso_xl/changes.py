@@ -196,8 +196,9 @@ def reads_differently(before: dict, after: dict) -> bool:
     Compared by what a reader sees when both builds recorded it, else (a snapshot of an older
     hso-xl) by every part but the properties.
     """
-    if before.get("reading") and after.get("reading"):
-        return before["reading"] != after["reading"]
+    old, new = before.get("reading") or "", after.get("reading") or ""
+    if old.partition(":")[0] == new.partition(":")[0] != "":  # fingerprints of the same hso-xl kind
+        return old != new
     return before.get("content") != after.get("content")
 
 
@@ -301,7 +302,8 @@ class ChangeReport:
     inputs: list[Change]
     figures: list[Change]
     documents: list[Resend]
-    notes: list[tuple] = field(default_factory=list)  # ("template_reads_same", template, [paths]), ("moved", [labels])
+    # ("template_reads_same", template, [paths]); ("restored", [paths]) written again, deleted from the output folder
+    notes: list[tuple] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -312,7 +314,7 @@ class ChangeReport:
                 "figures": [{"name": c.name, "label": c.label, "old": c.old, "new": c.new} for c in self.figures],
                 "documents": [d.to_json() for d in self.documents],
                 "notes": [{"kind": kind, **({"template": rest[0], "documents": rest[1]} if kind ==
-                                            "template_reads_same" else {"rows": rest[0]})}
+                                            "template_reads_same" else {"documents": rest[0]})}
                           for kind, *rest in self.notes]}
 
 
@@ -684,6 +686,11 @@ def _resend_lines(documents: list[Resend], lines: list[str], prefix: str, full: 
 
 def _note(note: tuple) -> str:
     kind, *rest = note
+    if kind == "restored":
+        return str(n_("{paths} was no longer in the output folder and was written again; it reads as in the previous "
+                      "build, so it is not to send again.",
+                      "{paths} were no longer in the output folder and were written again; they read as in the "
+                      "previous build, so they are not to send again.", len(rest[0]), paths=", ".join(rest[0])))
     if kind == "template_reads_same":
         return str(n_("The template {template} changed, but the {n} document made from it reads the same (the same "
                       "text, tables, emphasis and pictures): not to send again.",

@@ -32,8 +32,15 @@ _EMPHASIS = ("b", "i", "u", "strike", "dstrike", "caps", "smallCaps", "vertAlign
 _OFF = {"0", "false", "off", "none"}
 
 
+READING_VERSION = "r1"  # changes when the fingerprint keeps more or less: hashes of two versions do not compare
+
+
 def reading_hash(data: bytes) -> str:
-    """Return a sha256 of what a reader sees in the .docx or .xlsx `data` (see the module's docstring)."""
+    """Return 'r1:' and a sha256 of what a reader sees in the .docx or .xlsx `data` (see the module's docstring)."""
+    return f"{READING_VERSION}:{_reading_digest(data)}"
+
+
+def _reading_digest(data: bytes) -> str:
     try:
         members = dict(read_members(data))
     except Exception:  # not a zip: compare the bytes
@@ -236,7 +243,12 @@ def _number_formats(members: dict) -> list[str]:
     if "xl/styles.xml" not in members:
         return []
     styles = _parse(members["xl/styles.xml"])
-    codes = {fmt.get("numFmtId"): fmt.get("formatCode", "") for fmt in styles.iter(f"{S}numFmt")}
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    codes = {str(i): code for i, code in BUILTIN_FORMATS.items()}
+    codes.update({fmt.get("numFmtId"): fmt.get("formatCode", "") for fmt in styles.iter(f"{S}numFmt")})
+    # 'yyyy\-mm\-dd' and 'yyyy-mm-dd' show the same: LibreOffice escapes what Excel leaves bare
+    codes = {key: re.sub(r'\\(.)', r"\1", code).replace('"', "").casefold() for key, code in codes.items()}
     xfs = styles.find(f"{S}cellXfs")
     out = []
     for xf in (xfs if xfs is not None else []):
