@@ -349,6 +349,8 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
         from .render.pdf import convert_to_pdf
 
         result.pdfs = convert_to_pdf([staging / d.job.output for d in result.documents], staging)
+    result.snapshot.pdfs = sorted(p.relative_to(staging).as_posix() for p in result.pdfs)
+    _note_pdfs(result)
     write_bytes(staging / "rapport.txt", _report(result.checked).encode("utf-8"))
     changes_text = render_markdown(result.changes) if result.changes is not None else first_build_markdown()
     write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
@@ -357,6 +359,18 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
     result.archived = archived.relative_to(staging) if archived else None
     text = manifest(result.checked, result.documents, result.pdfs, result.snapshot.to_json(), staging, templates_dir)
     write_bytes(staging / "manifest.json", text.encode("utf-8"))
+
+
+def _note_pdfs(result: BuildResult) -> None:
+    """Say when this build writes PDFs the previous did not, or none where the previous wrote some."""
+    stored = previous_snapshot(result.out)
+    before = (stored or {}).get("pdfs")
+    if result.changes is None or before is None:
+        return
+    if result.pdfs and not before:
+        result.changes.notes.append(("pdfs_new", len(result.pdfs)))
+    elif before and not result.pdfs:
+        result.changes.notes.append(("pdfs_gone", len(before)))
 
 
 def _report(checked: Checked) -> str:

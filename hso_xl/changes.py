@@ -34,10 +34,11 @@ class Snapshot:
     figures: dict[str, object]  # "Sundsvalls kommun 2027" -> 661270 (printed), "EU-stödets andel" -> "40,00 %"
     documents: dict[str, dict] = field(default_factory=dict)  # path -> see document_entry
     settings: dict = field(default_factory=dict)
+    pdfs: list[str] | None = None  # the PDFs the build wrote (None: not known, a snapshot of an older hso-xl)
 
     def to_json(self) -> dict:
         return {"version": SNAPSHOT_VERSION, "workbook": self.workbook, "rows": self.rows, "figures": self.figures,
-                "documents": self.documents, "settings": self.settings}
+                "documents": self.documents, "settings": self.settings, "pdfs": self.pdfs}
 
     @classmethod
     def from_json(cls, data: dict) -> "Snapshot | None":
@@ -45,7 +46,7 @@ class Snapshot:
         if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
             return None
         return cls(data.get("workbook", "?"), data.get("rows", {}), data.get("figures", {}),
-                   data.get("documents", {}), data.get("settings", {}))
+                   data.get("documents", {}), data.get("settings", {}), data.get("pdfs"))
 
 
 # -- what a version holds -----------------------------------------------------------------------
@@ -125,8 +126,15 @@ def _row_labels(rows: dict[int, list]) -> dict[int, tuple[str, object]]:
             depth[row] += 1
     out: dict[int, tuple[str, object]] = {}
     counts: dict[str, int] = {}
+    above, since = None, 0  # the nearest row above with a text, and how many rows without text since
     for row in sorted(rows):
-        label = " · ".join(words[row][:depth[row]]) or f"rad {row}"
+        label = " · ".join(words[row][:depth[row]])
+        if label:
+            above, since = label, 0
+        else:  # a row without any text (a form's blank line of zeros) is known by the row with a text above it,
+            since += 1  # so that a row inserted higher up does not make it another row
+            label = f"rad {row}" if above is None else (f"rad under {above}" if since == 1 else
+                                                         f"rad {since} under {above}")
         counts[label] = counts.get(label, 0) + 1
         out[row] = (label if counts[label] == 1 else f"{label} ({counts[label]})", texts[row][0] if texts[row] else None)
     return out
@@ -402,9 +410,9 @@ def match_rows(old: dict[str, dict], new: dict[str, dict]) -> RowMatch:
             if a != b and not (before_key != after_key and column in _label_columns(before, after)):
                 where = after["refs"].get(column) or before["refs"].get(column)
                 changes.append((where, Change("changed", where, f"{label} · {column}", a, b)))
-    for key in list(gone):
+    for key in list(gone):  # a renamed row: the same values in the same place (the same row above it)
         twin = next((k for k in added if sheet(k) == sheet(key) and new[k]["cells"]
-                     and new[k]["cells"] == old[key]["cells"]), None)
+                     and new[k]["cells"] == old[key]["cells"] and _same_place(old, new, key, k, same)), None)
         if twin is not None:
             gone.remove(key)
             added.remove(twin)
@@ -419,6 +427,20 @@ def match_rows(old: dict[str, dict], new: dict[str, dict]) -> RowMatch:
                                                     cells=new[key]["cells"])))
     ordered = [change for _where, change in sorted(changes, key=lambda item: cell_order(item[0]))]
     return RowMatch(ordered, same, added, gone, _moved(old, new, same))
+
+
+def _same_place(old: dict, new: dict, old_key: str, new_key: str, same: dict[str, str]) -> bool:
+    """Whether two rows stand in the same place: the row above each is the same row (or neither has one)."""
+    if "row" not in old[old_key] or "row" not in new[new_key]:
+        return True  # a snapshot of an older hso-xl: no row numbers to tell
+
+    def above(rows: dict, key: str) -> str | None:
+        sheet, number = key.split("|", 1)[0], rows[key]["row"]
+        candidates = [(v["row"], k) for k, v in rows.items() if k.split("|", 1)[0] == sheet and v.get("row", 0) < number]
+        return max(candidates)[1] if candidates else None
+
+    before, after = above(old, old_key), above(new, new_key)
+    return (before is None and after is None) or (before is not None and same.get(before) == after)
 
 
 def _label_columns(before: dict, after: dict) -> set:
@@ -686,6 +708,16 @@ def _resend_lines(documents: list[Resend], lines: list[str], prefix: str, full: 
 
 def _note(note: tuple) -> str:
     kind, *rest = note
+    if kind == "pdfs_new":
+        return str(n_("The previous build wrote no PDFs; this one wrote {n} (--pdf): the documents read the same, "
+                      "none to send again for that.",
+                      "The previous build wrote no PDFs; this one wrote {n} (--pdf): the documents read the same, "
+                      "none to send again for that.", rest[0]))
+    if kind == "pdfs_gone":
+        return str(n_("The previous build wrote {n} PDF; this one wrote none (built without --pdf), so it is no "
+                      "longer in the output folder (the previous set is kept in arkiv/).",
+                      "The previous build wrote {n} PDFs; this one wrote none (built without --pdf), so they are no "
+                      "longer in the output folder (the previous set is kept in arkiv/).", rest[0]))
     if kind == "restored":
         return str(n_("{paths} was no longer in the output folder and was written again; it reads as in the previous "
                       "build, so it is not to send again.",
