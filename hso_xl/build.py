@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .changes import Snapshot, compare, content_hash, first_build_markdown, reading_hash, render_markdown, snapshot
+from .changes import (Snapshot, compare, content_hash, first_build_markdown, no_comparison, reading_hash,
+                      render_markdown, snapshot)
 from .errors import BuildStopped, TemplateProblem
 from .findings import SEVERITY_WORDS, Finding, Severity
 from .i18n import _, n_
@@ -61,6 +62,7 @@ class BuildResult:
     archived: Path | None = None  # where the previous set was archived (relative to out), if it was
     snapshot: object = None  # changes.Snapshot of this build
     changes: object = None  # changes.ChangeReport against the previous build, if there was one
+    no_comparison: str | None = None  # why there is no ChangeReport though the folder held something (see changes)
     template_findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -277,6 +279,8 @@ def build(
         documents = dated_documents(checked, plan.jobs, previous, progress)
         result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(plan.jobs))
         result.snapshot = snapshot(checked, documents, plan.report_data)
+        if previous is None:
+            result.no_comparison = _why_no_comparison(out, stored)
         if previous is not None:
             result.changes = compare(previous, result.snapshot)
             listed = {d.path for d in result.changes.documents}
@@ -352,13 +356,29 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
     result.snapshot.pdfs = sorted(p.relative_to(staging).as_posix() for p in result.pdfs)
     _note_pdfs(result)
     write_bytes(staging / "rapport.txt", _report(result.checked).encode("utf-8"))
-    changes_text = render_markdown(result.changes) if result.changes is not None else first_build_markdown()
+    changes_text = render_markdown(result.changes) if result.changes is not None else \
+        first_build_markdown(result.no_comparison)
     write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
     new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
     archived = archive_previous(result.out, staging, new_files, keep)
     result.archived = archived.relative_to(staging) if archived else None
     text = manifest(result.checked, result.documents, result.pdfs, result.snapshot.to_json(), staging, templates_dir)
     write_bytes(staging / "manifest.json", text.encode("utf-8"))
+
+
+def _why_no_comparison(out: Path, stored: dict | None) -> str | None:
+    """'old_manifest', 'no_manifest' or None (an empty or new folder): see changes.no_comparison."""
+    if stored is not None or (out / "manifest.json").exists():
+        return "old_manifest"
+    if out.is_dir() and any(p.suffix.lower() in TEMPLATE_SUFFIXES for p in out.rglob("*")
+                            if "arkiv" not in p.relative_to(out).parts):
+        return "no_manifest"
+    return None
+
+
+def first_build_line(result: BuildResult):
+    """What the console says when there was nothing to compare with though the folder held something, or None."""
+    return no_comparison(result.no_comparison)
 
 
 def _note_pdfs(result: BuildResult) -> None:

@@ -637,11 +637,26 @@ def _why(resend: Resend, limit: int = 6) -> str:
     return "; ".join(str(part) for part in parts)
 
 
-def first_build_markdown() -> str:
+def no_comparison(why: str | None):
+    """Why a build has nothing to compare with, in words: None for a first build in an empty folder.
+
+    `why` is 'no_manifest' (documents in the folder, no manifest.json of an earlier build) or
+    'old_manifest' (a manifest.json hso-xl cannot compare with: written by an older version or damaged).
+    """
+    if why == "no_manifest":
+        return _("The output folder holds documents but no manifest.json of an earlier build, so there is nothing to "
+                 "compare with: treat every document as new.")
+    if why == "old_manifest":
+        return _("The output folder's manifest.json was written by an older hso-xl (or is damaged), so there is "
+                 "nothing to compare with: treat every document as new; the next build compares as usual.")
+    return None
+
+
+def first_build_markdown(why: str | None = None) -> str:
     """Return ÄNDRINGAR.md of a first build, when there is nothing earlier to compare with (in Swedish)."""
     with speaking(DOCUMENT_LANGUAGE):
-        return "\n".join([f"# {_('Changes')}", "",
-                          str(_("The first build in this folder: there is nothing earlier to compare with.")), ""])
+        said = no_comparison(why) or _("The first build in this folder: there is nothing earlier to compare with.")
+        return "\n".join([f"# {_('Changes')}", "", str(said), ""])
 
 
 def render_markdown(report: ChangeReport) -> str:

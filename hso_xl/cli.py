@@ -326,7 +326,7 @@ class _Progress:
                      'An error finding stops the build before anything is written. Documents, a report (rapport.txt) '
                      'and manifest.json replace the previous output folder only when all are written.'))
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("--out", "-o", "out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help=_("Folder the documents are written to, replaced as a whole [default: output, or hso.toml]."))
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
               default=None, help=_("Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml]."))
@@ -368,6 +368,10 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
             from .changes import render_summary
 
             click.echo(render_summary(result.changes))
+        elif result.no_comparison is not None:
+            from .build import first_build_line
+
+            click.echo(first_build_line(result))
         if result.archived is not None:
             click.echo(_("The previous documents were kept in {folder}/", folder=out / result.archived))
         documents = n_("{n} document", "{n} documents", len(result.documents))

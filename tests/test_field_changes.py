@@ -478,3 +478,18 @@ def test_the_reading_fingerprint_keeps_what_a_reader_sees_and_nothing_else():
     assert reading_hash(_docx("", page.format(n=1))) == reading_hash(_docx("", page.format(n=5)))
     assert reading_hash(_docx("", page.format(n=1))) != reading_hash(_docx("", page.replace("PAGE", "NUMPAGES")
                                                                             .format(n=1)))
+
+
+@pytest.mark.slow
+def test_a_folder_without_a_comparable_manifest_says_why_nothing_is_compared(out):
+    manifest = out / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["snapshot"]["version"] = 1  # as an older hso-xl wrote it
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    console = CliRunner().invoke(main, ["build", str(SAMPLE), "-o", str(out), "--templates",
+                                        str(ROOT / "templates")]).output
+    assert "manifest.json was written by an older hso-xl (or is damaged), so there is nothing to compare with" in console
+    manifest.unlink()
+    build(SAMPLE, out)
+    assert "Utdatamappen innehåller dokument men ingen manifest.json från ett tidigare bygge" in changes(out)
+    assert "Första bygget" not in changes(out)
