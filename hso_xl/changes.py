@@ -321,9 +321,16 @@ class ChangeReport:
         return {"old": self.old, "new": self.new, "inputs": [c.to_json() for c in self.inputs],
                 "figures": [{"name": c.name, "label": c.label, "old": c.old, "new": c.new} for c in self.figures],
                 "documents": [d.to_json() for d in self.documents],
-                "notes": [{"kind": kind, **({"template": rest[0], "documents": rest[1]} if kind ==
-                                            "template_reads_same" else {"documents": rest[0]})}
-                          for kind, *rest in self.notes]}
+                "notes": [_note_json(note) for note in self.notes]}
+
+
+def _note_json(note: tuple) -> dict:
+    kind, *rest = note
+    if kind == "template_reads_same":
+        return {"kind": kind, "template": rest[0], "documents": rest[1]}
+    if kind in ("pdfs_new", "pdfs_gone"):
+        return {"kind": kind, "count": rest[0]}
+    return {"kind": kind, "documents": rest[0]}
 
 
 @dataclass
