@@ -283,11 +283,12 @@ def test_templates_resaved_by_libreoffice_read_the_same_and_the_report_says_so(t
 
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    word, excel = templates / "kommun" / "Beslutsunderlag.docx", templates / "projekt" / "Budgetbilaga Tillväxtverket.xlsx"
-    for original, saved in resave([word, excel], tmp_path / "lo").items():
+    every = sorted(templates.glob("*/*.docx")) + sorted(templates.glob("*/*.xlsx"))
+    assert len(every) == 5
+    for original, saved in resave(every, tmp_path / "lo").items():
         shutil.copy(saved, original)
     console = build(SAMPLE, out, templates=templates)
-    assert resent(out) == {}
+    assert resent(out) == {}  # all 24 documents read as before
     assert ("Mallen Beslutsunderlag.docx har ändrats, men de 7 dokument som görs av den läses likadant (samma text, "
             "tabeller, betoningar och bilder): inget av dem behöver skickas igen.") in console
     assert "- Mallen Budgetbilaga Tillväxtverket.xlsx har ändrats, men dokumentet som görs av den läses likadant" \
@@ -493,3 +494,18 @@ def test_a_folder_without_a_comparable_manifest_says_why_nothing_is_compared(out
     build(SAMPLE, out)
     assert "Utdatamappen innehåller dokument men ingen manifest.json från ett tidigare bygge" in changes(out)
     assert "Första bygget" not in changes(out)
+
+
+@pytest.mark.slow
+def test_a_style_sheet_edit_a_reader_sees_lists_the_documents(tmp_path, out):
+    from docx import Document
+    from docx.shared import Pt
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    draft = templates / "kommun" / "Beslutsunderlag.docx"
+    doc = Document(str(draft))
+    doc.styles["Heading 1"].font.size = Pt(18)  # every heading of every draft grows
+    doc.save(str(draft))
+    build(SAMPLE, out, templates=templates)
+    assert resent(out) == {path: "mallen har ändrats" for path in DRAFTS}

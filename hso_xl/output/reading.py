@@ -5,7 +5,8 @@ rewrites its XML (revision ids, how text is split into runs, the style sheet, th
 document rendered from it differs from the previous one only in such bytes. The fingerprint keeps
 what a reader sees and nothing else:
 - Word: every paragraph of the body, headers, footers, footnotes and endnotes in order, its style
-  (by name), alignment and list level; its text run by run with the emphasis a reader sees (bold,
+  (by name, with the look the style sheet gives it: font, size, emphasis, colour, alignment),
+  alignment and list level; its text run by run with the emphasis a reader sees (bold,
   italic, underline, strike-through, size, colour, highlight, super/subscript, capitals); tables
   cell by cell; page breaks; fields (PAGE, NUMPAGES) by name; pictures by their bytes.
 - Excel: every sheet by name and order, every cell's value or formula and number format, merged
@@ -32,11 +33,11 @@ _EMPHASIS = ("b", "i", "u", "strike", "dstrike", "caps", "smallCaps", "vertAlign
 _OFF = {"0", "false", "off", "none"}
 
 
-READING_VERSION = "r1"  # changes when the fingerprint keeps more or less: hashes of two versions do not compare
+READING_VERSION = "r2"  # changes when the fingerprint keeps more or less: hashes of two versions do not compare
 
 
 def reading_hash(data: bytes) -> str:
-    """Return 'r1:' and a sha256 of what a reader sees in the .docx or .xlsx `data` (see the module's docstring)."""
+    """Return 'r2:' and a sha256 of what a reader sees in the .docx or .xlsx `data` (see the module's docstring)."""
     return f"{READING_VERSION}:{_reading_digest(data)}"
 
 
@@ -83,25 +84,77 @@ def _media(members: dict, rels: dict, rid: str | None) -> str:
 # -- Word ----------------------------------------------------------------------------------------
 
 def _word(members: dict) -> list[str]:
-    styles: dict[str, str] = {}  # style id -> its name as a reader knows it ('' for the default paragraph style)
+    styles: dict[str, str] = {}  # style id -> its name as a reader knows it, and how it looks
     listed: set[str] = set()  # paragraph styles that number or bullet their paragraphs
+    tokens: list[str] = []
     if "word/styles.xml" in members:
-        for style in _parse(members["word/styles.xml"]).iter(f"{W}style"):
-            sid = style.get(f"{W}styleId")
+        root = _parse(members["word/styles.xml"])
+        defined = {style.get(f"{W}styleId"): style for style in root.iter(f"{W}style")}
+        defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+        tokens.append("defaults:" + _look(_style_props(defaults, {})))
+        for sid, style in defined.items():
             name = style.find(f"{W}name")
             default = style.get(f"{W}default") in ("1", "true") and style.get(f"{W}type") == "paragraph"
-            styles[sid] = "" if default else (name.get(f"{W}val") if name is not None else sid or "").casefold()
-            if style.find(f"{W}pPr/{W}numPr") is not None:
+            look = _look(_resolved(sid, defined))
+            # the default paragraph style is what a paragraph without a style has: its look is said once
+            styles[sid] = "" if default else (name.get(f"{W}val") if name is not None else sid or "").casefold() + (
+                f"{{{look}}}" if look else "")
+            if default and look:
+                tokens.append("normal:" + look)
+            number = style.find(f"{W}pPr/{W}numPr/{W}numId")  # a level without a list numbers nothing
+            if number is not None and number.get(f"{W}val") not in (None, "0"):
                 listed.add(sid)
     styles["\0listed"] = listed  # type: ignore[assignment]
     # document first, then headers, footers, notes in name order: what the reader sees on the pages
     parts = sorted((p for p in members if _STORIES.match(p)), key=lambda p: (p != "word/document.xml", p))
-    tokens: list[str] = []
     for part in parts:
         tokens.append(f"part:{_STORIES.match(part).group(1).rstrip('0123456789')}")
         rels = _rels(members, part)
         _word_block(_parse(members[part]), tokens, styles, rels, members)
     return tokens
+
+
+_STYLE_LOOK = ("b", "i", "u", "strike", "caps", "smallCaps", "sz", "color", "highlight", "vanish", "jc", "rFonts")
+
+
+def _style_props(element, props: dict) -> dict:
+    """The look a style (or the document defaults) sets, over `props` inherited: what a reader sees of it."""
+    if element is None:
+        return props
+    props = dict(props)
+    for name in _STYLE_LOOK:
+        for node in element.iter(f"{W}{name}"):
+            if name == "rFonts":
+                font = node.get(f"{W}ascii") or node.get(f"{W}hAnsi")
+                if font:
+                    props[name] = font.casefold()
+                continue
+            value = (node.get(f"{W}val") or "on").lower()
+            if name in ("b", "i", "strike", "caps", "smallCaps", "vanish"):
+                value = "off" if value in _OFF else "on"
+            props[name] = value
+    return props
+
+
+def _resolved(sid: str | None, defined: dict, seen: tuple = ()) -> dict:
+    style = defined.get(sid)
+    if style is None or sid in seen:
+        return {}
+    base = style.find(f"{W}basedOn")
+    inherited = _resolved(base.get(f"{W}val"), defined, seen + (sid,)) if base is not None else {}
+    return _style_props(style, inherited)
+
+
+def _look(props: dict) -> str:
+    """The props that show, in a fixed order: off switches, automatic colour and left alignment are not looks."""
+    shown = []
+    for name in _STYLE_LOOK:
+        value = props.get(name)
+        if value is None or value in ("off", "none") or (name == "color" and value in ("auto", "000000")) or (
+                name == "jc" and value in ("left", "start", "both")):
+            continue
+        shown.append(name if value == "on" else f"{name}={value}")
+    return ",".join(shown)
 
 
 def _word_block(element, tokens: list[str], styles: dict, rels: dict, members: dict) -> None:
