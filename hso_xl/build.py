@@ -51,6 +51,7 @@ class Document:
     job: Job
     data: bytes
     cells: list[str]
+    reading: str | None = None  # what a reader sees (changes.reading_hash), computed where it was rendered
 
 
 @dataclass
@@ -234,7 +235,7 @@ def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | Non
     rendered = map_ordered(lambda job: _rendered(job, properties_time(job.context["dokument"]["datum"])), jobs,
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))),
                            workers=_workers(jobs))
-    return [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
+    return [Document(job, data, cells, reading) for job, (data, cells, reading) in zip(jobs, rendered)]
 
 
 def properties_time(date: dt.date) -> dt.datetime:
@@ -242,10 +243,11 @@ def properties_time(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, 8, 0, 0)
 
 
-def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str]]:
-    """What a worker process sends back: the document's bytes and cells, not the job's large context."""
+def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str], str]:
+    """What a worker process sends back: the document's bytes, cells and reading fingerprint (made on every core),
+    not the job's large context."""
     document = render_job(job, when)
-    return document.data, document.cells
+    return document.data, document.cells, reading_hash(document.data)
 
 
 def build(
@@ -315,7 +317,7 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
         job.context = {**job.context, "dokument": {**job.context.get("dokument", {}), "datum": date}}
     documents = render_jobs(jobs, progress)
     stale = [i for i, doc in enumerate(documents) if str(doc.job.output) in kept
-             and _reads_differently(kept[str(doc.job.output)], doc.data)]
+             and _reads_differently(kept[str(doc.job.output)], doc)]
     if stale:
         for i in stale:
             job = documents[i].job
@@ -325,11 +327,12 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
     return documents
 
 
-def _reads_differently(before: dict, data: bytes) -> bool:
-    """Whether the document `data` reads differently from the previous build's (its snapshot entry `before`)."""
-    if before.get("reading"):
-        return reading_hash(data) != before["reading"]
-    return content_hash(data) != before.get("content")
+def _reads_differently(before: dict, doc: Document) -> bool:
+    """Whether `doc` reads differently from the previous build's (its snapshot entry `before`)."""
+    reading = doc.reading or reading_hash(doc.data)
+    if before.get("reading", "").partition(":")[0] == reading.partition(":")[0]:
+        return reading != before["reading"]
+    return content_hash(doc.data) != before.get("content")
 
 
 REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eight other documents

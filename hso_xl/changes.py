@@ -193,7 +193,7 @@ def document_entry(doc, books, meanings: _Meanings) -> dict:
             computed.append(meaning)
     date = doc.job.context.get("dokument", {}).get("datum")
     return {"template": doc.job.template.name, "template_sha": hashlib.sha256(doc.job.template.read_bytes()).hexdigest(),
-            "content": content_hash(doc.data), "reading": reading_hash(doc.data),
+            "content": content_hash(doc.data), "reading": getattr(doc, "reading", None) or reading_hash(doc.data),
             "date": date.isoformat() if hasattr(date, "isoformat") else None,
             "shows": shows, "refs": refs, "computed": computed}
 

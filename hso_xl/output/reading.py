@@ -16,6 +16,7 @@ Anything else (a file that is neither) is fingerprinted by its bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -84,11 +85,25 @@ def _media(members: dict, rels: dict, rid: str | None) -> str:
 # -- Word ----------------------------------------------------------------------------------------
 
 def _word(members: dict) -> list[str]:
-    styles: dict[str, str] = {}  # style id -> its name as a reader knows it, and how it looks
+    styles, tokens = _style_sheet(members.get("word/styles.xml", b""))
+    tokens = list(tokens)
+    # document first, then headers, footers, notes in name order: what the reader sees on the pages
+    parts = sorted((p for p in members if _STORIES.match(p)), key=lambda p: (p != "word/document.xml", p))
+    for part in parts:
+        tokens.append(f"part:{_STORIES.match(part).group(1).rstrip('0123456789')}")
+        rels = _rels(members, part)
+        _word_block(_parse(members[part]), tokens, styles, rels, members)
+    return tokens
+
+
+@functools.lru_cache(maxsize=16)
+def _style_sheet(data: bytes) -> tuple[dict, tuple[str, ...]]:
+    """Style id -> its name and look, and the tokens of the defaults; cached: the documents of one template share it."""
+    styles: dict = {}  # style id -> its name as a reader knows it, and how it looks
     listed: set[str] = set()  # paragraph styles that number or bullet their paragraphs
     tokens: list[str] = []
-    if "word/styles.xml" in members:
-        root = _parse(members["word/styles.xml"])
+    if data:
+        root = _parse(data)
         defined = {style.get(f"{W}styleId"): style for style in root.iter(f"{W}style")}
         defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
         tokens.append("defaults:" + _look(_style_props(defaults, {})))
@@ -104,14 +119,8 @@ def _word(members: dict) -> list[str]:
             number = style.find(f"{W}pPr/{W}numPr/{W}numId")  # a level without a list numbers nothing
             if number is not None and number.get(f"{W}val") not in (None, "0"):
                 listed.add(sid)
-    styles["\0listed"] = listed  # type: ignore[assignment]
-    # document first, then headers, footers, notes in name order: what the reader sees on the pages
-    parts = sorted((p for p in members if _STORIES.match(p)), key=lambda p: (p != "word/document.xml", p))
-    for part in parts:
-        tokens.append(f"part:{_STORIES.match(part).group(1).rstrip('0123456789')}")
-        rels = _rels(members, part)
-        _word_block(_parse(members[part]), tokens, styles, rels, members)
-    return tokens
+    styles["\0listed"] = listed
+    return styles, tuple(tokens)
 
 
 _STYLE_LOOK = ("b", "i", "u", "strike", "caps", "smallCaps", "sz", "color", "highlight", "vanish", "jc", "rFonts")
