@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .changes import Snapshot, compare, content_hash, first_build_markdown, render_markdown, snapshot
+from .changes import (Snapshot, compare, content_hash, first_build_markdown, no_comparison, reading_hash,
+                      render_markdown, snapshot)
 from .errors import BuildStopped, TemplateProblem
 from .findings import SEVERITY_WORDS, Finding, Severity
 from .i18n import _, n_
@@ -50,6 +51,7 @@ class Document:
     job: Job
     data: bytes
     cells: list[str]
+    reading: str | None = None  # what a reader sees (changes.reading_hash), computed where it was rendered
 
 
 @dataclass
@@ -61,6 +63,7 @@ class BuildResult:
     archived: Path | None = None  # where the previous set was archived (relative to out), if it was
     snapshot: object = None  # changes.Snapshot of this build
     changes: object = None  # changes.ChangeReport against the previous build, if there was one
+    no_comparison: str | None = None  # why there is no ChangeReport though the folder held something (see changes)
     template_findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -232,7 +235,7 @@ def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | Non
     rendered = map_ordered(lambda job: _rendered(job, properties_time(job.context["dokument"]["datum"])), jobs,
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))),
                            workers=_workers(jobs))
-    return [Document(job, data, cells) for job, (data, cells) in zip(jobs, rendered)]
+    return [Document(job, data, cells, reading) for job, (data, cells, reading) in zip(jobs, rendered)]
 
 
 def properties_time(date: dt.date) -> dt.datetime:
@@ -240,10 +243,11 @@ def properties_time(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, 8, 0, 0)
 
 
-def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str]]:
-    """What a worker process sends back: the document's bytes and cells, not the job's large context."""
+def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str], str]:
+    """What a worker process sends back: the document's bytes, cells and reading fingerprint (made on every core),
+    not the job's large context."""
     document = render_job(job, when)
-    return document.data, document.cells
+    return document.data, document.cells, reading_hash(document.data)
 
 
 def build(
@@ -277,8 +281,15 @@ def build(
         documents = dated_documents(checked, plan.jobs, previous, progress)
         result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(plan.jobs))
         result.snapshot = snapshot(checked, documents, plan.report_data)
+        if previous is None:
+            result.no_comparison = _why_no_comparison(out, stored)
         if previous is not None:
             result.changes = compare(previous, result.snapshot)
+            listed = {d.path for d in result.changes.documents}
+            restored = [path for path in result.snapshot.documents if path in previous.documents
+                        and path not in listed and not (out / path).exists()]
+            if restored:  # the user deleted them from the output folder: say they came back, unchanged
+                result.changes.notes.append(("restored", restored))
         with staged_output(out) as staging:
             _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
     return result
@@ -302,11 +313,11 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
             before = previous.documents.get(str(job.output)) if previous is not None else None
             date = dt.date.fromisoformat(before["date"]) if before and before.get("date") else today
             if date != today:
-                kept[str(job.output)] = before["content"]
+                kept[str(job.output)] = before
         job.context = {**job.context, "dokument": {**job.context.get("dokument", {}), "datum": date}}
     documents = render_jobs(jobs, progress)
-    stale = [i for i, doc in enumerate(documents)
-             if str(doc.job.output) in kept and content_hash(doc.data) != kept[str(doc.job.output)]]
+    stale = [i for i, doc in enumerate(documents) if str(doc.job.output) in kept
+             and _reads_differently(kept[str(doc.job.output)], doc)]
     if stale:
         for i in stale:
             job = documents[i].job
@@ -314,6 +325,14 @@ def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None
         for i, doc in zip(stale, render_jobs([documents[i].job for i in stale])):
             documents[i] = doc
     return documents
+
+
+def _reads_differently(before: dict, doc: Document) -> bool:
+    """Whether `doc` reads differently from the previous build's (its snapshot entry `before`)."""
+    reading = doc.reading or reading_hash(doc.data)
+    if before.get("reading", "").partition(":")[0] == reading.partition(":")[0]:
+        return reading != before["reading"]
+    return content_hash(doc.data) != before.get("content")
 
 
 REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eight other documents
@@ -337,14 +356,44 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
         from .render.pdf import convert_to_pdf
 
         result.pdfs = convert_to_pdf([staging / d.job.output for d in result.documents], staging)
+    result.snapshot.pdfs = sorted(p.relative_to(staging).as_posix() for p in result.pdfs)
+    _note_pdfs(result)
     write_bytes(staging / "rapport.txt", _report(result.checked).encode("utf-8"))
-    changes_text = render_markdown(result.changes) if result.changes is not None else first_build_markdown()
+    changes_text = render_markdown(result.changes) if result.changes is not None else \
+        first_build_markdown(result.no_comparison)
     write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
     new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
     archived = archive_previous(result.out, staging, new_files, keep)
     result.archived = archived.relative_to(staging) if archived else None
     text = manifest(result.checked, result.documents, result.pdfs, result.snapshot.to_json(), staging, templates_dir)
     write_bytes(staging / "manifest.json", text.encode("utf-8"))
+
+
+def _why_no_comparison(out: Path, stored: dict | None) -> str | None:
+    """'old_manifest', 'no_manifest' or None (an empty or new folder): see changes.no_comparison."""
+    if stored is not None or (out / "manifest.json").exists():
+        return "old_manifest"
+    if out.is_dir() and any(p.suffix.lower() in TEMPLATE_SUFFIXES for p in out.rglob("*")
+                            if "arkiv" not in p.relative_to(out).parts):
+        return "no_manifest"
+    return None
+
+
+def first_build_line(result: BuildResult):
+    """What the console says when there was nothing to compare with though the folder held something, or None."""
+    return no_comparison(result.no_comparison)
+
+
+def _note_pdfs(result: BuildResult) -> None:
+    """Say when this build writes PDFs the previous did not, or none where the previous wrote some."""
+    stored = previous_snapshot(result.out)
+    before = (stored or {}).get("pdfs")
+    if result.changes is None or before is None:
+        return
+    if result.pdfs and not before:
+        result.changes.notes.append(("pdfs_new", len(result.pdfs)))
+    elif before and not result.pdfs:
+        result.changes.notes.append(("pdfs_gone", len(before)))
 
 
 def _report(checked: Checked) -> str:

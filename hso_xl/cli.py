@@ -374,7 +374,7 @@ def _render_in_memory(jobs) -> list:
                      ' ends it.'))
 @option("--input-dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder to watch [default: input, or hso.toml]."))
-@option("--out", "out", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
+@option("--out", "-o", "out", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder the documents are written to [default: output, or hso.toml]."))
 @option("--templates", "templates_dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml]."))
@@ -466,7 +466,7 @@ class _Progress:
                      'An error finding stops the build before anything is written. Documents, a report (rapport.txt) '
                      'and manifest.json replace the previous output folder only when all are written.'))
 @argument("workbook", required=False, type=_Path(path_type=Path), metavar=WORKBOOK)
-@option("--out", "out", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
+@option("--out", "-o", "out", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER, default=None,
               help=_("Folder the documents are written to, replaced as a whole [default: output, or hso.toml]."))
 @option("--templates", "templates_dir", type=_Path(path_type=Path, file_okay=False), metavar=FOLDER,
               default=None, help=_("Folder holding kommun/, projekt/, finansiar/ [default: templates, or hso.toml]."))
@@ -508,6 +508,10 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
             from .changes import render_summary
 
             click.echo(render_summary(result.changes))
+        elif result.no_comparison is not None:
+            from .build import first_build_line
+
+            click.echo(first_build_line(result))
         if result.archived is not None:
             click.echo(_("The previous documents were kept in {folder}/", folder=out / result.archived))
         documents = n_("{n} document", "{n} documents", len(result.documents))

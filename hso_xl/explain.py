@@ -82,7 +82,7 @@ def explain(workbook: Workbook, query: str, load_checked: Callable[[], Checked],
                 _("'{query}' is a figure of one municipality", query=query) if prefix == "kommun." else
                 _("'{query}' is a figure of one financier", query=query),
                 hint=_("Say which, for example: hso-xl explain {query} --kommun Ånge", query=query))
-    value, cell_names = _figure(load_checked(), path)
+    value, cell_names = _figure(load_checked(), path, query if path == query else f"{query} --kommun {municipality}")
     refs = []
     for name in cell_names:
         found = _as_cells(workbook, name) or []
@@ -144,7 +144,8 @@ def _row_col(area: str) -> tuple[int, int]:
     return coordinate_to_tuple(area.replace("$", "").upper())
 
 
-def _figure(checked: Checked, query: str):
+def _figure(checked: Checked, query: str, shown: str | None = None):
+    """The figure at the path `query` and its cells; errors name it as the user wrote it (`shown`)."""
     from .render.context import build_context, document_date
 
     context = build_context(checked, document_date(checked))
@@ -159,7 +160,7 @@ def _figure(checked: Checked, query: str):
             if key is None and part.isdigit():
                 key = next((k for k in node if str(k) == part), None)
             if key is None:
-                raise _unknown(query, path, sorted(map(str, node)))
+                raise _unknown(shown or query, path, sorted(map(str, node)), part)
             node = node[key]
         elif isinstance(node, list):
             match = next((item for item in node if isinstance(item, dict) and part.casefold() in (
@@ -171,10 +172,11 @@ def _figure(checked: Checked, query: str):
                 continue
             if match is None:
                 names = [str(i.get("namn")) for i in node if isinstance(i, dict)]
-                raise _unknown(query, path, names)
+                short = [str(i.get("kortnamn")) for i in node if isinstance(i, dict) and i.get("kortnamn")]
+                raise _unknown(shown or query, path, names + [n for n in short if n not in names], part)
             node = match
         else:
-            raise _unknown(query, path, [])
+            raise _unknown(shown or query, path, [])
         path.append(part)
     if isinstance(node, dict):
         cells = node.get("celler", cells)
@@ -219,13 +221,30 @@ def _key(node: dict, part: str):
     return None
 
 
-def _unknown(query: str, path: list[str], options: list[str]) -> UnknownReference:
+INTERNAL_KEYS = ("celler", "celler_per_falt")  # where figures come from, not figures
+
+
+def _unknown(query: str, path: list[str], options: list[str], part: str = "") -> UnknownReference:
+    import difflib
+
     where = ".".join(path) or _("the top level")
-    listed = ", ".join(o for o in options if o != "celler")[:400]
+    shown = [o for o in options if o not in INTERNAL_KEYS]
+    listed = ", ".join(shown)[:400]
+    close = difflib.get_close_matches(part.casefold(), [o.casefold() for o in shown], n=1, cutoff=0.6) if part else []
+    guess = next((o for o in shown if close and o.casefold() == close[0]), None)
+    if guess is not None:
+        full = guess if "--kommun" in query else ".".join([*path, guess])  # --kommun takes the name alone
+        hint = _("Did you mean {guess}? Under {where} there is: {listed}", guess=full,
+                 where=where, listed=listed)
+    elif listed:
+        hint = _("Under {where} there is: {listed}", where=where, listed=listed)
+    else:
+        hint = _("Give a cell such as Finansiering!G9")
     return UnknownReference(
-        _("'{query}' is not a cell, a defined name or a figure of the template context", query=query),
-        hint=_("Under {where} there is: {listed}", where=where, listed=listed) if listed else
-        _("Give a cell such as Finansiering!G9"),
+        _("'{query}' is not a cell, a defined name or a figure the templates know ('{part}' is not found under "
+          "{where})", query=query, part=part, where=where) if part else
+        _("'{query}' is not a cell, a defined name or a figure the templates know", query=query),
+        hint=hint,
     )
 
 

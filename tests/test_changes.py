@@ -283,14 +283,14 @@ def test_the_summary_speaks_swedish(sundsvall_report):
         "  nyckeltal   Sundsvalls kommun 2027: 661 270 → 700 000",
     ]
     assert ("  skicka igen finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (visar ändrade uppgifter: "
-            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; Finansiering!E11 [Sundsvalls kommun · "
-            "2028] 661 270 → 700 000; … 1 till)") in lines
+            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; 2 belopp som räknas fram ur ändrade "
+            "uppgifter)") in lines
     with speaking("en"):
         english = render_summary(sundsvall_report).splitlines()
     assert english[1] == "  input  Finansiering!D11 [Sundsvalls kommun · 2027]: 661 270 → 700 000"
     assert ("  resend finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (shows changed inputs: "
-            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; Finansiering!E11 [Sundsvalls kommun · "
-            "2028] 661 270 → 700 000; … 1 more)") in english
+            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; 2 figures computed from changed "
+            "inputs)") in english
 
 
 def test_the_change_file_is_swedish_whatever_the_user_speaks(sundsvall_report):
@@ -307,8 +307,9 @@ def test_the_change_file_is_swedish_whatever_the_user_speaks(sundsvall_report):
                          "Arbetsbok: HSO_finansiering_2027-2029.xlsx → HSO_finansiering_ny.xlsx", ""]
     assert "## Dokument att skicka igen" in lines and "## Ändrade indata" in lines
     assert ("- finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (visar ändrade uppgifter: "
-            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; Finansiering!E11 [Sundsvalls kommun · "
-            "2028] 661 270 → 700 000; Finansiering!F11 [Sundsvalls kommun · 2029] 661 270 → 700 000)") in lines
+            "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; belopp som räknas fram ur dem: "
+            "Finansiering!E11 [Sundsvalls kommun · 2028] 661 270 → 700 000; Finansiering!F11 [Sundsvalls "
+            "kommun · 2029] 661 270 → 700 000)") in lines
     assert "| cell | rad och kolumn | före | efter |" in lines
     assert "| nyckeltal | före | efter |" in lines
     assert swedish[1] == "# Ändringar\n\nFörsta bygget i den här mappen: det finns inget tidigare att jämföra med.\n"
