@@ -58,8 +58,12 @@ class _Meanings:
         self._headers: dict = {}
         self._row_keys: dict[tuple[int, str, int], str] = {}  # (workbook id, sheet, row) -> row key
 
-    def rows(self, workbook: Workbook, qualifier: str) -> dict[str, dict]:
-        """Every row of typed-in cells of `workbook`, by row key (sheet and row label)."""
+    def rows(self, workbook: Workbook, qualifier: str, role: str = "") -> dict[str, dict]:
+        """Every row of typed-in cells of `workbook`, by row key (its role, sheet and row label).
+
+        `qualifier` starts the addresses shown (`[Rapportdata_2025.xlsx]`); `role` starts the keys
+        (`[rapportdata]`), so a companion workbook saved under next year's name is the same rows.
+        """
         out: dict[str, dict] = {}
         for sheet in workbook.sheets:
             by_row: dict[int, list] = {}
@@ -70,7 +74,7 @@ class _Meanings:
             for row in sorted(by_row):
                 cells = sorted(by_row[row], key=lambda c: c.col)
                 label, label_cell = labels[row]
-                key = f"{qualifier}{sheet.name}|{label}"
+                key = f"{role}{sheet.name}|{label}"
                 self._row_keys[(id(workbook), sheet.name, row)] = key
                 entry = {"address": qualifier + ref(sheet.name, row, (label_cell or cells[0]).col),
                          "cells": {}, "refs": {}, "row": row,
@@ -93,7 +97,7 @@ class _Meanings:
             column = f"{column} ({letter})" if column else letter
         return column
 
-    def of_cell(self, workbook: Workbook, qualifier: str, reference: str) -> str:
+    def of_cell(self, workbook: Workbook, qualifier: str, reference: str, role: str = "") -> str:
         """The meaning of one cell (a typed-in or a formula cell) as 'row key|column'."""
         sheet_name, _bang, coordinate = reference.removeprefix(qualifier).rpartition("!")
         from openpyxl.utils.cell import coordinate_to_tuple
@@ -102,7 +106,7 @@ class _Meanings:
         row, col = coordinate_to_tuple(coordinate)
         key = self._row_keys.get((id(workbook), sheet_name, row))
         if key is None:  # a row of formulas only
-            key = f"{qualifier}{sheet_name}|rad {row}"
+            key = f"{role}{sheet_name}|rad {row}"
         return f"{key}|{self.column(workbook, sheet_name, row, col)}"
 
 
@@ -163,14 +167,15 @@ def snapshot(checked: Checked, documents=(), report_data=None) -> Snapshot:
     are named with its file (`[Rapportdata_2025.xlsx]Nyckeltal!D5`).
     """
     meanings = _Meanings()
-    books = [(checked.workbook, "")]
+    # (workbook, what starts its cells' addresses, what starts its rows' keys: its role, not its file name)
+    books = [(checked.workbook, "", "")]
     if checked.facts_workbook is not None:
-        books.append((checked.facts_workbook, f"[{checked.facts_workbook.path.name}]"))
+        books.append((checked.facts_workbook, f"[{checked.facts_workbook.path.name}]", "[facts]"))
     if report_data is not None:
-        books.append((report_data.workbook, f"[{report_data.workbook.path.name}]"))
+        books.append((report_data.workbook, f"[{report_data.workbook.path.name}]", "[report_data]"))
     rows: dict[str, dict] = {}
-    for workbook, qualifier in books:
-        rows.update(meanings.rows(workbook, qualifier))
+    for workbook, qualifier, role in books:
+        rows.update(meanings.rows(workbook, qualifier, role))
     docs = {str(doc.job.output): document_entry(doc, books, meanings) for doc in documents}
     return Snapshot(checked.workbook.path.name, rows, key_figures(checked), docs, checked.settings.fingerprint())
 
@@ -181,9 +186,9 @@ def document_entry(doc, books, meanings: _Meanings) -> dict:
     refs: dict[str, str] = {}
     computed: list[str] = []
     for reference in doc.cells:
-        workbook, qualifier = next(((w, q) for w, q in reversed(books) if q and reference.startswith(q)), books[0])
+        workbook, qualifier, role = next((b for b in reversed(books) if b[1] and reference.startswith(b[1])), books[0])
         try:
-            meaning = meanings.of_cell(workbook, qualifier, reference)
+            meaning = meanings.of_cell(workbook, qualifier, reference, role)
             value = _value_at(workbook, qualifier, reference)
         except (KeyError, ValueError):
             continue
@@ -634,9 +639,9 @@ def _why(resend: Resend, limit: int = 6) -> str:
             parts.append(_("shows rows that stand in another order in the workbook: {rows}",
                            rows=", ".join(f"'{r}'" for r in rest[0])))
         elif kind == "settings":
-            parts.append(_("the settings in hso.toml changed ({what})", what=", ".join(rest[0])))
+            parts.append(_("the settings in hso.toml changed: {what}", what=", ".join(rest[0])))
         elif kind == "date":
-            parts.append(_("the document date changed ({old} → {new})", old=rest[0], new=rest[1]))
+            parts.append(_("the document date changed from {old} to {new}", old=rest[0], new=rest[1]))
         elif kind == "template":
             parts.append(_("the template changed"))
         else:

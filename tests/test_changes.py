@@ -209,7 +209,7 @@ def test_a_settings_change_is_named_as_the_reason(tmp_path, monkeypatch):
     build(SAMPLE, out)
     report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
     appendix = next(line for line in report.splitlines() if line.startswith("- projekt/Budgetbilaga Tillväxtverket.docx"))
-    assert "inställningarna i hso.toml har ändrats (rounding_costs)" in appendix
+    assert "inställningarna i hso.toml har ändrats: rounding_costs" in appendix
     assert "| Summa bokförd kostnad 2028 |" not in report  # the totals stay; Personal and OH 2028 move a krona
     assert not any(line.startswith("- finansiarer/") for line in report.splitlines())
 

@@ -344,7 +344,7 @@ def test_a_settings_change_in_hso_toml(tmp_path, out, monkeypatch):
     build(SAMPLE, out)
     listed = resent(out)
     assert sorted(listed) == sorted([*DRAFTS, *APPENDIX])
-    assert set(listed.values()) == {"inställningarna i hso.toml har ändrats (rounding_costs)"}
+    assert set(listed.values()) == {"inställningarna i hso.toml har ändrats: rounding_costs"}
     assert "| Kostnad: Personal 2028 | 6 583 121 | 6 583 120 |" in changes(out)
     # every command prints the same figure under this hso.toml
     explained = CliRunner().invoke(main, ["explain", "budget.kostnader.Personal.ar.2028", str(SAMPLE)]).output
@@ -405,7 +405,7 @@ def test_another_day_without_dokumentdatum_redates_only_changed_documents(tmp_pa
         build(variant(tmp_path / "b", cells(Projekt_B18=None, Kommuner_E6="Dnr KS 2026/99")), out)
         listed = resent(out)
         assert sorted(listed) == ["finansiarer/Ånge kommun – Medfinansieringsintyg.docx", DRAFTS[5]]
-        assert listed[DRAFTS[5]].endswith("dokumentdatumet har ändrats (2026-11-20 → 2026-12-01)")
+        assert listed[DRAFTS[5]].endswith("dokumentdatumet har ändrats från 2026-11-20 till 2026-12-01")
         assert _printed_dates(out / DRAFTS[5]) == {"2026-12-01"}
         assert _printed_dates(out / DRAFTS[4]) == {"2026-11-20"}  # Timrå's draft did not change: its date stays
     finally:
@@ -509,3 +509,22 @@ def test_a_style_sheet_edit_a_reader_sees_lists_the_documents(tmp_path, out):
     doc.save(str(draft))
     build(SAMPLE, out, templates=templates)
     assert resent(out) == {path: "mallen har ändrats" for path in DRAFTS}
+
+
+@pytest.mark.slow
+def test_the_report_data_saved_under_next_years_name_is_the_same_rows(tmp_path, out):
+    """Rapportdata_2025.xlsx saved as Rapportdata_2026.xlsx: rows are known by their role, not the file name."""
+    folder = tmp_path / "v"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    wb = openpyxl.load_workbook(REPORT_DATA)
+    ws = wb["Företagsstöd"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Ånge kommun")
+    ws.cell(row, 3).value = 2_222_222  # one of Ånge's business-support cases
+    wb.save(folder / "Rapportdata_2026.xlsx")
+    build(folder / SAMPLE.name, out)
+    listed = resent(out)
+    assert list(listed) == ["rapporter/Region Västernorrlands arbete i Ånge kommun.docx"], listed
+    assert "[Rapportdata_2026.xlsx]Företagsstöd!C" in listed["rapporter/Region Västernorrlands arbete i Ånge kommun.docx"]
+    assert "2 222 222" in changes(out)
+    assert "borttagna rader" not in changes(out) and "nya rader" not in changes(out)
