@@ -52,6 +52,7 @@ class Document:
     data: bytes
     cells: list[str]
     reading: str | None = None  # what a reader sees (changes.reading_hash), computed where it was rendered
+    blanks: tuple = ()  # (cell, column title) of each empty data-workbook cell the document printed as nothing
 
 
 @dataclass
@@ -194,8 +195,11 @@ def _report_name(template: Path, subject: str) -> Path:
 
 
 def render_job(job: Job, when: dt.datetime) -> Document:
+    from .render.environment import PRINTED_BLANKS
+
     recorder = Recorder()
     context = recorder.wrap(job.context)
+    PRINTED_BLANKS.clear()
     if job.template.suffix.lower() == ".xlsx":
         from .render.xlsx import render_xlsx
 
@@ -204,7 +208,29 @@ def render_job(job: Job, when: dt.datetime) -> Document:
         from .render.docx import render_docx
 
         data = render_docx(job.template, context, when)
-    return Document(job, data, sorted(recorder.cells, key=cell_order))
+    blanks = tuple(dict.fromkeys((blank.cell, blank.column) for blank in PRINTED_BLANKS))
+    return Document(job, data, sorted(recorder.cells, key=cell_order), blanks=blanks)
+
+
+def blank_findings(documents: list[Document]) -> list[Finding]:
+    """Warn, once per template and column, about documents that print an empty data-workbook cell as nothing."""
+    by_column: dict[tuple[Path, str], list[tuple[Document, str]]] = {}
+    for doc in documents:
+        for cell, column in doc.blanks:
+            by_column.setdefault((doc.job.template, column), []).append((doc, cell))
+    findings = []
+    for (template, column), found in by_column.items():
+        cells = list(dict.fromkeys(cell for _doc, cell in found))
+        shown = ", ".join(cells[:3]) + (f" …(+{len(cells) - 3})" if len(cells) > 3 else "")
+        findings.append(Finding(
+            Severity.WARNING, "report_data.blank_printed",
+            n_("prints nothing where '{column}' goes, because the cell is empty ({cells}), in {n} document. "
+               "Fill in the cell in the data workbook, or put the tag inside {{% if %}} in the template",
+               "prints nothing where '{column}' goes, because the cell is empty ({cells}), in {n} documents. "
+               "Fill in the cells in the data workbook, or put the tag inside {{% if %}} in the template",
+               len(found), column=column, cells=shown),
+            str(template), {"column": column, "cells": cells, "documents": [str(d.job.output) for d, _c in found]}))
+    return findings
 
 
 def template_findings(jobs: list[Job]) -> list[Finding]:
@@ -235,7 +261,7 @@ def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | Non
     rendered = map_ordered(lambda job: _rendered(job, properties_time(job.context["dokument"]["datum"])), jobs,
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))),
                            workers=_workers(jobs))
-    return [Document(job, data, cells, reading) for job, (data, cells, reading) in zip(jobs, rendered)]
+    return [Document(job, data, cells, reading, blanks) for job, (data, cells, reading, blanks) in zip(jobs, rendered)]
 
 
 def properties_time(date: dt.date) -> dt.datetime:
@@ -247,7 +273,7 @@ def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str], str]:
     """What a worker process sends back: the document's bytes, cells and reading fingerprint (made on every core),
     not the job's large context."""
     document = render_job(job, when)
-    return document.data, document.cells, reading_hash(document.data)
+    return document.data, document.cells, reading_hash(document.data), document.blanks
 
 
 def build(
@@ -279,7 +305,8 @@ def build(
         previous = Snapshot.from_json(stored) if stored is not None else None
         # All in memory first, on every core: a template error must not leave half a set.
         documents = dated_documents(checked, plan.jobs, previous, progress)
-        result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(plan.jobs))
+        result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(plan.jobs)
+                             + blank_findings(documents))
         result.snapshot = snapshot(checked, documents, plan.report_data)
         if previous is None:
             result.no_comparison = _why_no_comparison(out, stored)
@@ -358,7 +385,7 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
         result.pdfs = convert_to_pdf([staging / d.job.output for d in result.documents], staging)
     result.snapshot.pdfs = sorted(p.relative_to(staging).as_posix() for p in result.pdfs)
     _note_pdfs(result)
-    write_bytes(staging / "rapport.txt", _report(result.checked).encode("utf-8"))
+    write_bytes(staging / "rapport.txt", _report(result).encode("utf-8"))
     changes_text = render_markdown(result.changes) if result.changes is not None else \
         first_build_markdown(result.no_comparison)
     write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
@@ -396,7 +423,13 @@ def _note_pdfs(result: BuildResult) -> None:
         result.changes.notes.append(("pdfs_gone", len(before)))
 
 
-def _report(checked: Checked) -> str:
+def _report(result: BuildResult) -> str:
+    """rapport.txt: what check prints, then what only the build could see (templates, the documents made)."""
     from .report import check_text
 
-    return check_text(checked, None) + "\n"
+    text = check_text(result.checked, None) + "\n"
+    if result.template_findings:
+        lines = [str(_("What the build found in the templates and documents:"))]
+        lines += ["  " + f.line() for f in result.template_findings]
+        text += "\n" + "\n".join(lines) + "\n"
+    return text

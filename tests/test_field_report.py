@@ -297,3 +297,35 @@ def test_a_figure_the_text_prints_without_its_record_stops_naming_the_sheet_and_
     assert "no record on the sheet 'Regionen' has matt='Avsatta medel för uppdraget'" in result.output
     assert "Add the record to the data workbook, or correct what the tag looks for" in result.output
     assert "unknown variable" not in result.output and not (tmp_path / "out").exists()
+
+
+def _header_dnr(path: Path) -> str:
+    header = Document(path).sections[0].header
+    texts = [c.text for t in header.tables for r in t.rows for c in r.cells]
+    return next(line for t in texts for line in t.splitlines() if line.startswith("Dnr"))
+
+
+def test_an_empty_cell_printed_as_nothing_is_a_warning_naming_the_cells_and_documents(tmp_path):
+    """The sample's Dnr is empty (S4 gives none): said, not printed silently as nothing."""
+    def edit(wb):
+        ws = wb["Rapport"]
+        for row in range(2, ws.max_row + 1):
+            ws.cell(row, col_of(ws, "Dnr")).value = "RS 2025/123" if ws.cell(row, 1).value == "Ånge kommun" else None
+
+    out = tmp_path / "out"
+    result = build(data_copy(tmp_path / "v", edit), out)
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if "prints nothing where 'Dnr' goes" in line)
+    assert "because the cell is empty ([Rapportdata_2025.xlsx]Rapport!C3" in warning and "in 6 documents" in warning
+    assert "[Rapportdata_2025.xlsx]Rapport!C2" not in warning  # Ånge's is filled in
+    assert _header_dnr(out / "rapporter" / "Region Västernorrlands arbete i Ånge kommun.docx").endswith("RS 2025/123")
+    assert "prints nothing where 'Dnr' goes" in (out / "rapport.txt").read_text(encoding="utf-8")
+
+    # every Dnr filled in: no warning
+    def filled(wb):
+        ws = wb["Rapport"]
+        for row in range(2, ws.max_row + 1):
+            ws.cell(row, col_of(ws, "Dnr")).value = f"RS 2025/{row}"
+
+    result = build(data_copy(tmp_path / "w", filled), tmp_path / "out2")
+    assert result.exit_code == 0 and "prints nothing" not in result.output, result.output

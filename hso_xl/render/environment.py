@@ -15,7 +15,18 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from ..i18n import SOURCE, Message, _
 from .docx_charts import diagram
 from .filters import FILTERS
-from .report_context import MissingColumn, MissingRecord
+from .report_context import Blank, MissingColumn, MissingRecord
+
+# The empty data-workbook cells the current render printed (render_job clears and reads it): one
+# render at a time per process, so a list here is the render's own.
+PRINTED_BLANKS: list[Blank] = []
+
+
+def _finalize(value):
+    """Jinja's last look at every printed value: note an empty cell printed as nothing."""
+    if type(value) is Blank:
+        PRINTED_BLANKS.append(value)
+    return value
 
 
 class _Undefined(StrictUndefined):
@@ -66,8 +77,8 @@ def shared_environment(kind: str) -> ImmutableSandboxedEnvironment:
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
-    env = _Sandbox(undefined=_Undefined, autoescape=False, keep_trailing_newline=True,
-                                        loader=FunctionLoader(lambda name: None))
+    env = _Sandbox(undefined=_Undefined, autoescape=False, keep_trailing_newline=True, finalize=_finalize,
+                   loader=FunctionLoader(lambda name: None))
     env.filters.update(FILTERS)
     env.filters["diagram"] = diagram
     return env

@@ -17,6 +17,7 @@ from ..errors import ContractError
 from ..i18n import _
 from ..model.budget import Municipality
 from ..model.records import ReportData, Table
+from ..model.sheets import is_blank
 from ..workbook.values import template_value
 from ..model.factsheets import slug
 
@@ -142,9 +143,25 @@ class DataRecord(dict):
                                columns=", ".join(f"{title} ({key})" for title, key in self._titles)))
 
 
+class Blank(str):
+    """An empty cell of a record: prints as nothing (not "None") and is false in `{% if %}`; printed
+    by a `{{ }}`, the build says so (environment.py collects it, build.py warns), so a report never
+    shows an empty 'Dnr' without a word."""
+
+    __slots__ = ("cell", "column")
+
+    def __new__(cls, cell: str, column: str) -> "Blank":
+        blank = super().__new__(cls, "")
+        blank.cell, blank.column = cell, column
+        return blank
+
+    def __reduce__(self):
+        return Blank, (self.cell, self.column)
+
+
 def record_dict(data: ReportData, record, keys: dict[str, str], table: Table | None = None) -> DataRecord:
-    # An empty cell prints as nothing (not "None") and is false in {% if %}.
-    out = DataRecord({keys[title]: "" if value is None else template_value(value)
+    out = DataRecord({keys[title]: (Blank(data.qualified(record.cells[title]), title) if is_blank(value) else
+                                    template_value(value))
                       for title, value in record.values.items()})
     out["celler"] = [data.qualified(ref) for ref in record.cells.values()]
     out._sheet = table.name if table is not None else ""
