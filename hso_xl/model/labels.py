@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..workbook.book import Workbook
 from ..workbook.refs import CellRef
-from .layouts import hso, tillvaxtverket
-from .sheets import norm
+from .layouts import LAYOUTS
+from .sheets import header_word
 
 
 def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> str:
@@ -42,15 +42,14 @@ def row_and_column(workbook: Workbook, ref: CellRef, header_rows: dict | None = 
     return (str(row_label).strip() if row_label else "", column or "")
 
 
-TABLE_HEADERS = (*hso.HEADERS, tillvaxtverket.COST_HEADER, tillvaxtverket.FINANCING_HEADER, "Uppgift", "Parameter",
-                 "Kommun")
+TABLE_HEADERS = (*(word for layout in LAYOUTS for word in layout.HEADERS), "Uppgift", "Parameter", "Kommun")
 
 
 def header_row_of(workbook: Workbook, sheet_name: str) -> int | None:
     """Return the row of the first table header on the sheet, or None."""
-    keys = {norm(h) for h in TABLE_HEADERS}
+    keys = {header_word(h) for h in TABLE_HEADERS}
     sheet = workbook.sheet(sheet_name)
     for (row, _), cell in sorted(sheet.cells.items()):
-        if isinstance(cell.value, str) and norm(cell.value) in keys:
+        if isinstance(cell.value, str) and header_word(cell.value) in keys:
             return row
     return None

@@ -70,6 +70,21 @@ class Header:
 
 
 TOTAL_HEADERS = ("totalt", "total", "summa")
+# A unit written into a header or a line above the table: "KOSTNADER (kr)", "Totalt, kr", "Belopp i kronor".
+_UNIT = r"(?:kr|kronor|sek|tkr|tsek|tkronor|mkr|mnkr|msek|tusen kronor|tusental kronor|miljoner kronor)"
+_UNIT_SUFFIX = re.compile(r"\s*(?:\(\s*(?:i\s+|belopp i\s+)?" + _UNIT + r"\s*\)|,?\s+(?:i\s+)?" + _UNIT + r")\s*$")
+_THOUSANDS = re.compile(r"\b(tkr|tsek|tkronor|tusen kronor|tusental kronor|mkr|mnkr|msek|miljoner kronor)\b")
+
+
+def header_word(text) -> str:
+    """Return a header cell as a key without a unit in kronor: 'KOSTNADER (kr)' -> 'kostnader', 'Totalt, kr' -> 'totalt'."""
+    return _UNIT_SUFFIX.sub("", norm(text)).strip()
+
+
+def thousands_unit(text) -> str | None:
+    """Return the unit when `text` says amounts are in thousands or millions ('Belopp i tkr' -> 'tkr'), else None."""
+    match = _THOUSANDS.search(norm(text)) if isinstance(text, str) else None
+    return match.group(1) if match else None
 _YEAR_TEXT = re.compile(r"\s*((?:19|2[01])\d{2})\s*")
 _RELATIVE_YEAR = re.compile(r"\s*år\s*(\d{1,2})\s*", re.I)
 
@@ -133,7 +148,7 @@ def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_y
         elif isinstance(value, str) and value.strip():
             text = norm(value)
             columns.setdefault(text, col)
-            if text in TOTAL_HEADERS and total_col is None:
+            if header_word(value) in TOTAL_HEADERS and total_col is None:
                 total_col = col
     where = sheet.ref(row, label_col)
     if years and relative:

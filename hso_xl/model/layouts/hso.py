@@ -16,7 +16,7 @@ from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND,
                       CostLine, FinancingLine, Line, Place)
 from ..factsheets import FactSources
 from ..sheets import Header, find_header, find_sheet, is_blank, norm
-from .common import Financier, assemble, is_deducted, row_line, start_year
+from .common import Financier, assemble, is_deducted, refuse_thousands, row_line, start_year
 
 NAME = "hso"
 BUDGET_SHEET, BUDGET_HEADER = "Budget", "Kostnadsslag"
@@ -42,6 +42,12 @@ def recognise(workbook: Workbook) -> list[str]:
     sheet = find_sheet(workbook, BUDGET_SHEET, required=False)
     cell = _header_cell(sheet, BUDGET_HEADER) if sheet is not None else None
     return [cell] if cell else []
+
+
+def complete(workbook: Workbook) -> bool:
+    """True when both tables are there: the Budget sheet's costs and the Finansiering sheet's financiers."""
+    financing = find_sheet(workbook, FINANCING_SHEET, required=False)
+    return bool(recognise(workbook)) and financing is not None and _header_cell(financing, FINANCING_HEADER) is not None
 
 
 def _header_cell(sheet: Sheet, label: str) -> str | None:
@@ -88,6 +94,7 @@ def _place(header: Header, last_row: int, what: str) -> Place:
 def _read_costs(workbook: Workbook, first_year: int | None):
     sheet = find_sheet(workbook, BUDGET_SHEET)
     header = find_header(workbook, sheet, BUDGET_HEADER, with_years=True, start_year=first_year)
+    refuse_thousands(workbook, sheet, header.row, header.label_col)
     costs: list[CostLine] = []
     direct: list[Line] = []
     totals: dict[str, Line] = {}
@@ -128,6 +135,7 @@ def _read_financing(workbook: Workbook, costs: Header):
     sheet = find_sheet(workbook, FINANCING_SHEET)
     first_year = costs.years[0] if costs.years and isinstance(costs.years[0], int) else None
     header = find_header(workbook, sheet, FINANCING_HEADER, with_years=True, start_year=first_year)
+    refuse_thousands(workbook, sheet, header.row, header.label_col)
     if header.years != costs.years:
         raise ContractError(
             _("the years of the financing plan ({plan}) differ from the budget's ({budget})", plan=_span(header.years),
