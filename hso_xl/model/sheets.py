@@ -106,13 +106,25 @@ def relative_year(value) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, with_years: bool = False,
-                start_year: int | None = None) -> Header:
-    """Return the header row of the table whose label column is headed `first_label`."""
-    key = norm(first_label)
-    for (row, col), cell in sorted(sheet.cells.items()):
-        if isinstance(cell.value, str) and norm(cell.value) == key:
+def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, also: tuple[str, ...] = (),
+                with_years: bool = False, start_year: int | None = None) -> Header:
+    """Return the header row of the table whose label column is headed `first_label` (or one of `also`).
+
+    The header cell may carry a unit in kronor ('Kostnadsslag (kr)'). With `with_years`, a cell
+    without year columns right of it (a title 'Kostnader' above the table) is passed over for the
+    next one that has them.
+    """
+    keys = {header_word(label) for label in (first_label, *also)}
+    found = [(row, col) for (row, col), cell in sorted(sheet.cells.items())
+             if isinstance(cell.value, str) and header_word(cell.value) in keys]
+    first_error = None
+    for row, col in found:
+        try:
             return header_at(workbook, sheet, row, col, with_years, start_year)
+        except ContractError as exc:
+            first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
     raise ContractError(
         _("no header cell '{label}' was found on the sheet", label=first_label),
         file=workbook.path,

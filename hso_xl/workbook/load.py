@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
+import tempfile
 import weakref
 import zipfile
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..i18n import Message, _
 from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
+from .tables import engine_copy, read_tables
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -55,7 +57,7 @@ def load_workbook(path: Path) -> Workbook:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        workbook.path, workbook.package = path, converted
+        workbook.path = path
         workbook.keep = weakref.finalize(workbook, shutil.rmtree, folder, True)  # the copy lives as long as the workbook
         return workbook
     ensure_safe_workbook(path)
@@ -63,11 +65,31 @@ def load_workbook(path: Path) -> Workbook:
     try:
         with zipfile.ZipFile(path) as package:
             reader = _PackageReader(path, package)
-            return reader.workbook()
+            workbook = reader.workbook()
+            reader.current = "xl/tables/"
+            workbook.tables = read_tables(package)
     except WorkbookUnusable:
         raise
     except Exception as exc:  # damaged XML or a part missing: the file cannot be trusted
         raise damaged(path, exc, reader.current if reader else None) from None
+    if workbook.tables:
+        _resolve_structured_references(workbook, reader.sheet_parts)
+    return workbook
+
+
+def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, str]) -> None:
+    """Give the engine a copy whose structured references are A1 ranges (workbook/tables.py says why)."""
+    folder = Path(tempfile.mkdtemp(prefix="hso-tables-"))
+    try:
+        copy = engine_copy(workbook.package, workbook.tables, sheet_parts, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if copy is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    workbook.engine_package = copy
+    workbook.keep_engine = weakref.finalize(workbook, shutil.rmtree, folder, True)
 
 
 def damaged(path: Path, exc: Exception, part: str | None) -> WorkbookUnusable:
@@ -96,6 +118,8 @@ _PARTS = {"xl/workbook.xml": _("the list of sheets"), "xl/styles.xml": _("the ce
 def _what_part(name: str | None) -> Message:
     if name and "worksheets/" in name:
         return _("one of the sheets")
+    if name and name.startswith("xl/tables/"):
+        return _("the definition of an Excel table (Insert > Table)")
     return _PARTS[name] if name in _PARTS else _("a part of the workbook")
 
 
@@ -105,6 +129,7 @@ class _PackageReader:
         self.package = package
         self.members = {info.filename for info in package.infolist()}
         self.current: str | None = None  # the part being read, for messages
+        self.sheet_parts: dict[str, str] = {}  # sheet name -> its worksheet part
 
     def workbook(self) -> Workbook:
         root = self._parse("xl/workbook.xml")
@@ -123,6 +148,7 @@ class _PackageReader:
             if not rel_type.endswith(WORKSHEET_REL):
                 continue
             sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
+            self.sheet_parts[name] = target
             try:
                 _SheetReader(sheet, strings, styles).read(self._open(target))
             except etree.XMLSyntaxError as exc:
