@@ -66,6 +66,8 @@ class Sheet:
     # Cells an array formula (or data table) fills beside its first cell: no <f> of their own in the file,
     # but Excel shows the formula in them and computes their values (load.py gives them its formula).
     array_members: set[tuple[int, int]] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)  # rows Excel hides (Format > Hide), read like any other
+    hidden_cols: set[int] = field(default_factory=set)
 
     def get(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))

@@ -34,7 +34,7 @@ EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-prop
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro sheets hold no cells
 
-ROW, CELL, MERGE = MAIN + "row", MAIN + "c", MAIN + "mergeCell"
+ROW, CELL, MERGE, COLUMN = MAIN + "row", MAIN + "c", MAIN + "mergeCell", MAIN + "col"
 VALUE, FORMULA, INLINE = MAIN + "v", MAIN + "f", MAIN + "is"
 TEXT, RUN = MAIN + "t", MAIN + "r"
 # Excel escapes characters XML cannot carry as _xHHHH_ (and a literal "_x" as _x005F_x).
@@ -266,12 +266,19 @@ class _SheetReader:
         row_number = 0
         cells = self.sheet.cells
         with source:
-            for _event, element in etree.iterparse(source, tag=(ROW, MERGE), **_PARSER_OPTIONS):
+            for _event, element in etree.iterparse(source, tag=(ROW, MERGE, COLUMN), **_PARSER_OPTIONS):
                 if element.tag == MERGE:
                     self.sheet.merged.append(element.get("ref"))
                     continue
+                if element.tag == COLUMN:
+                    if _is_true(element.get("hidden")) and (element.get("min") or "").isdigit():
+                        last = int(element.get("max") or element.get("min"))
+                        self.sheet.hidden_cols.update(range(int(element.get("min")), min(last, 16384) + 1))
+                    continue
                 r = element.get("r")
                 row_number = int(r) if r else row_number + 1
+                if _is_true(element.get("hidden")):
+                    self.sheet.hidden_rows.add(row_number)
                 column = 0
                 for c in element.iterchildren(CELL):
                     coordinate = c.get("r")
@@ -403,6 +410,10 @@ def _data_table(f) -> str:
     if two:
         return f"=TABLE({r1},{r2})"
     return f"=TABLE({r1},)" if row_input else f"=TABLE(,{r1})"
+
+
+def _is_true(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true")
 
 
 def _text_of(element) -> str:
