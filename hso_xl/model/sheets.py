@@ -85,15 +85,22 @@ def thousands_unit(text) -> str | None:
     """Return the unit when `text` says amounts are in thousands or millions ('Belopp i tkr' -> 'tkr'), else None."""
     match = _THOUSANDS.search(norm(text)) if isinstance(text, str) else None
     return match.group(1) if match else None
-_YEAR_TEXT = re.compile(r"\s*((?:19|2[01])\d{2})\s*")
-_RELATIVE_YEAR = re.compile(r"\s*år\s*(\d{1,2})\s*", re.I)
+_YEAR = r"((?:19|2[01])\d{2})"
+# '2027', 'År 2027', 'År 1 (2027)', 'År 1 – 2027', '2027 (år 1)': a calendar year, with or without the form's number.
+_YEAR_TEXT = (re.compile(r"(?:år\s*)?" + _YEAR), re.compile(r"år\s*\d{1,2}\s*[(–—:,-]?\s*" + _YEAR + r"\s*\)?"),
+              re.compile(_YEAR + r"\s*[(–—:,-]?\s*år\s*\d{1,2}\s*\)?"))
+_RELATIVE_YEAR = re.compile(r"år\s*(\d{1,2})")
 
 
 def calendar_year(value) -> int | None:
-    """Return the year a header cell holds: 2027 as a number, a formula's value, or the text '2027'."""
+    """Return the year a header cell holds: 2027 as a number, a formula's value, a date shown as its year, or
+    text such as '2027', 'År 2027', 'År 1 (2027)' (a unit in kronor after it is allowed)."""
     if isinstance(value, str):
-        match = _YEAR_TEXT.fullmatch(value)
+        text = header_word(value)
+        match = next((m for m in (p.fullmatch(text) for p in _YEAR_TEXT) if m), None)
         return int(match.group(1)) if match else None
+    if isinstance(value, (dt.date, dt.datetime)):  # a date formatted to show its year ('ÅÅÅÅ')
+        return value.year if value.year in YEAR_RANGE else None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
             and int(value) in YEAR_RANGE:
         return int(value)
@@ -102,7 +109,7 @@ def calendar_year(value) -> int | None:
 
 def relative_year(value) -> int | None:
     """Return N for a header cell 'År N' (Tillväxtverket's budget form), else None."""
-    match = _RELATIVE_YEAR.fullmatch(value) if isinstance(value, str) else None
+    match = _RELATIVE_YEAR.fullmatch(header_word(value)) if isinstance(value, str) else None
     return int(match.group(1)) if match else None
 
 

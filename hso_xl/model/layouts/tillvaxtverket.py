@@ -39,10 +39,13 @@ FIRST_SECTION = "Offentlig finansiering- kontanta medel"
 EU_FINANCIER = "Tillväxtverket"
 COST_TOTALS = {
     "summa bokförd kostnad": BOOKED,
+    "summa bokförda kostnader": BOOKED,
     "summa kostnad från andra offentliga aktörer": DIRECT,
     "summa kostnad från andra aktörer": DIRECT,
     "summa direktfinansiering": DIRECT,
     "summa projektkostnad": PROJECT,
+    "summa projektkostnader": PROJECT,
+    "total projektkostnad": PROJECT,
 }
 FINANCING_TOTALS = {
     "summa bokförd offentlig finansiering": PUBLIC_CASH,
@@ -56,6 +59,11 @@ FINANCING_TOTALS = {
     "summa projektfinansiering": FINANCING,
 }
 TOTAL_PREFIXES = ("summa", "total")
+HEADING_WORDS = ("finansiering", "medel")  # a row without amounts naming these is a section heading
+
+
+def _is_heading_word(key: str) -> bool:
+    return any(word in key for word in HEADING_WORDS)
 
 
 @dataclass
@@ -286,11 +294,15 @@ def _financing_header(workbook: Workbook, settings: Settings, costs: Header, cos
 
 
 def section_of(key: str) -> tuple[str | None, str] | None:
-    """Return (sector or None, kind) for a section heading such as 'offentlig finansiering- kontanta medel'."""
+    """Return (sector or None, kind) for a section heading such as 'offentlig finansiering- kontanta medel'.
+
+    'Offentlig finansiering' and 'Privat finansiering' without a kind are the form's cash sections:
+    its in-kind section always says 'direktfinansiering' (or 'annat än pengar').
+    """
     if key.startswith(TOTAL_PREFIXES):
         return None
     in_kind = "direktfinansiering" in key or "annat än pengar" in key
-    cash = "kontant" in key
+    cash = "kontant" in key or (not in_kind and _is_heading_word(key) and ("offentlig" in key or "privat" in key))
     if not (in_kind or cash):
         return None
     public, private = "offentlig" in key, "privat" in key
@@ -321,7 +333,17 @@ def _read_financing(workbook: Workbook, header: Header, findings: list[Finding])
                 raise ContractError(_("the section heading '{label}' has amounts", label=label), file=workbook.path,
                                     location=line.cells[0], hint=_("Put the amounts on a row of their own below it"))
             continue
-        if key.startswith(TOTAL_PREFIXES) or not has_amounts(header, row):
+        if key.startswith(TOTAL_PREFIXES):
+            continue
+        if not has_amounts(header, row):
+            if _is_heading_word(key):  # a heading hso-xl cannot place: never file the rows below it by guess
+                raise ContractError(
+                    _("'{label}' looks like a section heading but does not say whether the rows below it are cash or "
+                      "in kind, public or private", label=label), file=workbook.path,
+                    location=header.sheet.ref(row, header.label_col),
+                    hint=_("Write the heading as the form does: '{public}', '{private}' or '{direct}'",
+                           public=FIRST_SECTION, private="Privat finansiering - kontanta medel",
+                           direct="Offentlig och privat direktfinansiering"))
             continue
         if section is None:
             raise ContractError(
