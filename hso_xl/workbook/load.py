@@ -26,7 +26,7 @@ from ..i18n import Message, _
 from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
-from .tables import engine_copy, read_tables
+from .tables import DamagedTable, engine_copy, read_tables
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -70,6 +70,8 @@ def load_workbook(path: Path) -> Workbook:
             workbook.tables = read_tables(package)
     except WorkbookUnusable:
         raise
+    except DamagedTable as exc:
+        raise damaged(path, exc, exc.part) from None
     except Exception as exc:  # damaged XML or a part missing: the file cannot be trusted
         raise damaged(path, exc, reader.current if reader else None) from None
     if workbook.tables:
@@ -95,6 +97,9 @@ def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, st
 def damaged(path: Path, exc: Exception, part: str | None) -> WorkbookUnusable:
     """Say in the administrator's words which part of the package is missing or damaged."""
     hint = RESAVE_HINT
+    if isinstance(exc, DamagedTable) and exc.missing:
+        return WorkbookUnusable(_("the part {part} is missing from the file ({what})", part=part,
+                                  what=_what_part(part)), file=path, hint=hint)
     if isinstance(exc, KeyError):
         missing = re.search(r"named '([^']+)'", str(exc))
         name = missing.group(1) if missing else part
@@ -119,7 +124,7 @@ def _what_part(name: str | None) -> Message:
     if name and "worksheets/" in name:
         return _("one of the sheets")
     if name and name.startswith("xl/tables/"):
-        return _("the definition of an Excel table (Insert > Table)")
+        return _("the definition of an Excel table, made with Insert > Table")
     return _PARTS[name] if name in _PARTS else _("a part of the workbook")
 
 

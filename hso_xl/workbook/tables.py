@@ -39,6 +39,15 @@ _NAME_CHAR = re.compile(r"[\w.\\]")
 SPECIFIERS = {"#all": "all", "#data": "data", "#headers": "headers", "#totals": "totals", "#this row": "row"}
 
 
+class DamagedTable(Exception):
+    """A table part that cannot be read (its range or name is missing or not a range), or is not in the package."""
+
+    def __init__(self, part: str, missing: bool = False) -> None:
+        super().__init__(part)
+        self.part = part
+        self.missing = missing
+
+
 @dataclass(frozen=True)
 class Table:
     name: str  # the display name formulas use
@@ -81,7 +90,12 @@ class Table:
 
 
 def read_tables(package: zipfile.ZipFile) -> list[Table]:
-    """Return every table of the package, with the sheet it stands on (sheets by their names in workbook.xml)."""
+    """Return every table of the package, with the sheet it stands on (sheets by their names in workbook.xml).
+
+    Raises DamagedTable for a table part a sheet names that the package lacks or whose range cannot
+    be read: Excel would repair such a file, and its structured references cannot be resolved, so
+    the file is not read.
+    """
     members = {info.filename for info in package.infolist()}
     if not any(m.startswith("xl/tables/") for m in members) or "xl/workbook.xml" not in members:
         return []
@@ -93,10 +107,17 @@ def read_tables(package: zipfile.ZipFile) -> list[Table]:
         if part not in members:
             continue
         for kind, target in _relationships(package, members, part).values():
-            if kind.endswith("/table") and target in members:
+            if not kind.endswith("/table"):
+                continue
+            if target not in members:
+                raise DamagedTable(target, missing=True)
+            try:
                 table = _table(package.read(target), sheet.get("name"))
-                if table is not None:
-                    tables.append(table)
+            except etree.XMLSyntaxError:
+                raise DamagedTable(target) from None
+            if table is None:
+                raise DamagedTable(target)
+            tables.append(table)
     return tables
 
 
