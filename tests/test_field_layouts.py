@@ -513,3 +513,16 @@ def test_a_sample_copy_and_the_form_together_still_ask_which(tmp_path):
     result = check(path)
     assert result.exit_code == 2
     assert "the workbook can be read in two layouts" in result.output and "'TVV-blankett'!A1" in result.output
+
+
+def test_the_eu_row_written_with_more_than_the_name_is_named_not_guessed(tmp_path):
+    form = office_form(tmp_path / "budget.xlsx", names={"Tillväxtverket": "Tillväxtverket (ERUF)"})
+    result = check(form.path)
+    assert result.exit_code == 2
+    assert (f"Budget!A{form.rows['Tillväxtverket (ERUF)']}: the workbook does not say which financier gives the EU "
+            "support: 'Tillväxtverket (ERUF)' is not written as the managing authority's name") in result.output
+    wb = openpyxl.load_workbook(form.path)
+    wb["Parametrar"].append(["EU-finansiär", "Tillväxtverket (ERUF)"])
+    wb.save(form.path)
+    checked = check_workbook(form.path)
+    assert [line.label for line in checked.budget.eu_lines] == ["Tillväxtverket (ERUF)"]

@@ -269,6 +269,16 @@ def _mark_eu(workbook: Workbook, facts: FactSources, settings: Settings, names: 
         chosen = [i for i, (line, match) in enumerate(zip(lines, matches)) if line.kind == KONTANT
                   and match is not None and match.organisation.eu_managing_authority]
         if len(chosen) != 1:
+            authorities = [name_key(o.name) for o in names.organisations if o.eu_managing_authority]
+            near = [line for line in lines if line.kind == KONTANT and not chosen
+                    and any(key in name_key(line.label) for key in authorities)]
+            if near:  # 'Tillväxtverket (ERUF)': the managing authority's name with more to it, never guessed
+                raise ContractError(
+                    _("the workbook does not say which financier gives the EU support: '{label}' is not written as "
+                      "the managing authority's name, so it is not taken for it", label=near[0].label),
+                    file=workbook.path, location=near[0].label_cell,
+                    hint=_("Name it in Parametrar '{parameter}' ('{label}'), or add the alias in an Alias sheet or "
+                           "hso.toml [aliases]. {hint}", parameter="EU-finansiär", label=near[0].label, hint=hint))
             raise ContractError(
                 _("the workbook does not say which financier gives the EU support"),
                 file=workbook.path,
