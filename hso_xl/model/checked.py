@@ -116,19 +116,21 @@ def layout_findings(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
                                    _("merged cells {cells}: only the top-left cell holds a value; the others read as "
                                      "empty", cells=merged),
                                    f"{prefix}{sheet.name}!{merged}"))
-        for row in sorted(sheet.hidden_rows):
-            if area[1] <= row <= area[3] and any(area[0] <= c <= area[2] for (r, c) in sheet.cells if r == row):
-                label = sheet.value(row, area[0])
-                out.append(Finding(Severity.WARNING, "sheet.hidden_row",
-                                   _("row {row} ('{label}') is hidden in Excel; its amounts are read like any other row",
-                                     row=row, label=" ".join(str(label or "").split())),
-                                   f"{prefix}{sheet.ref(row, area[0])}"))
-        for col in sorted(sheet.hidden_cols):
-            if area[0] <= col <= area[2] and any(c == col and area[1] <= r <= area[3] for (r, c) in sheet.cells):
-                out.append(Finding(Severity.WARNING, "sheet.hidden_column",
-                                   _("column {column} is hidden in Excel; what it holds is read like any other column",
-                                     column=get_column_letter(col)),
-                                   f"{prefix}{sheet.ref(area[1], col)}"))
+        hidden_rows = {r for r in sheet.hidden_rows if area[1] <= r <= area[3]}
+        filled = {r for (r, c) in sheet.cells if r in hidden_rows and area[0] <= c <= area[2]} if hidden_rows else set()
+        for row in sorted(filled):
+            label = sheet.value(row, area[0])
+            out.append(Finding(Severity.WARNING, "sheet.hidden_row",
+                               _("row {row} ('{label}') is hidden in Excel; its amounts are read like any other row",
+                                 row=row, label=" ".join(str(label or "").split())),
+                               f"{prefix}{sheet.ref(row, area[0])}"))
+        hidden_cols = {c for c in sheet.hidden_cols if area[0] <= c <= area[2]}
+        used_cols = {c for (r, c) in sheet.cells if c in hidden_cols and area[1] <= r <= area[3]} if hidden_cols else set()
+        for col in sorted(used_cols):
+            out.append(Finding(Severity.WARNING, "sheet.hidden_column",
+                               _("column {column} is hidden in Excel; what it holds is read like any other column",
+                                 column=get_column_letter(col)),
+                               f"{prefix}{sheet.ref(area[1], col)}"))
     return out
 
 

@@ -46,10 +46,12 @@ TABLE_HEADERS = (*(word for layout in LAYOUTS for word in layout.HEADERS), "Uppg
 
 
 def header_row_of(workbook: Workbook, sheet_name: str) -> int | None:
-    """Return the row of the first table header on the sheet, or None."""
+    """Return the row of the first table header on the sheet (a header word with columns beside it), or None."""
     keys = {header_word(h) for h in TABLE_HEADERS}
     sheet = workbook.sheet(sheet_name)
-    for (row, _), cell in sorted(sheet.cells.items()):
-        if isinstance(cell.value, str) and header_word(cell.value) in keys:
+    for (row, col), cell in sorted(sheet.cells.items()):
+        # A title ('Finansieringsplan (kr)') has nothing right of it; a header row has its columns.
+        if isinstance(cell.value, str) and header_word(cell.value) in keys \
+                and any(r == row and c > col for (r, c) in sheet.cells):
             return row
     return None
