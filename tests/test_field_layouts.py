@@ -526,3 +526,14 @@ def test_the_eu_row_written_with_more_than_the_name_is_named_not_guessed(tmp_pat
     wb.save(form.path)
     checked = check_workbook(form.path)
     assert [line.label for line in checked.budget.eu_lines] == ["Tillväxtverket (ERUF)"]
+
+
+def test_cells_are_named_by_their_row_and_the_tables_header_not_the_title(tmp_path):
+    """What messages and the change round call a cell: 'Ånge kommun · 2027', from the header row under the title."""
+    from hso_xl.model.labels import label
+    from hso_xl.workbook.refs import CellRef
+
+    form = office_form(tmp_path / "budget.xlsx", two_sheets=True, title=True, year_style="number")
+    workbook = check_workbook(form.path).workbook
+    assert label(workbook, CellRef("Finansiering", form.rows["Ånge kommun"], 2)) == "Ånge kommun · 2027"
+    assert label(workbook, CellRef("Budget", form.rows["Personal"], 3)) == "Personal · 2028"
