@@ -537,3 +537,18 @@ def test_cells_are_named_by_their_row_and_the_tables_header_not_the_title(tmp_pa
     workbook = check_workbook(form.path).workbook
     assert label(workbook, CellRef("Finansiering", form.rows["Ånge kommun"], 2)) == "Ånge kommun · 2027"
     assert label(workbook, CellRef("Budget", form.rows["Personal"], 3)) == "Personal · 2028"
+
+
+@pytest.mark.parametrize("two_sheets", [False, True])
+def test_a_header_of_two_rows_with_belopp_i_kronor_merged_over_the_years(tmp_path, two_sheets):
+    from hso_xl.model.labels import label
+    from hso_xl.workbook.refs import CellRef
+
+    form = office_form(tmp_path / "budget.xlsx", two_row_header=True, year_style="number", two_sheets=two_sheets)
+    result = check(form.path)
+    assert result.exit_code == 0, result.output
+    assert "costs: Budget!A1:E17" in result.output  # from the label row, not the row of years
+    assert "sheet.merged" not in result.output and "merged cells" not in result.output
+    assert_s0_figures(result.output)
+    workbook = check_workbook(form.path).workbook
+    assert label(workbook, CellRef("Budget", form.rows["Personal"], 3)) == "Personal · 2028"

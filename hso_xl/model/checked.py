@@ -92,7 +92,8 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
 def layout_findings(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
     """Warn about what hides figures from a reader of the tables read: hidden sheets, rows and columns, merged cells.
 
-    Merged cells outside the tables (a title merged across the top) hide nothing that is read.
+    Merged cells outside the tables' rows (a title merged across the top, 'Belopp i kronor' over
+    the years of the header) hide nothing that is read.
     """
     out = []
     seen = set()
@@ -109,8 +110,9 @@ def layout_findings(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
                                _("the sheet '{sheet}' is hidden; it is read like any other", sheet=sheet.name),
                                prefix + sheet.name))
         seen.add((place.workbook, place.sheet))
+        body = (area[0], area[1] + 1, area[2], area[3])  # below the header row, whose merged titles hide no figure
         for merged in sheet.merged:
-            if _overlaps(range_boundaries(merged), area) and (place.workbook, place.sheet, merged) not in seen:
+            if _overlaps(range_boundaries(merged), body) and (place.workbook, place.sheet, merged) not in seen:
                 seen.add((place.workbook, place.sheet, merged))
                 out.append(Finding(Severity.WARNING, "sheet.merged",
                                    _("merged cells {cells}: only the top-left cell holds a value; the others read as "

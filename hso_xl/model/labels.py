@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..workbook.book import Workbook
 from ..workbook.refs import CellRef
 from .layouts import LAYOUTS
-from .sheets import header_word
+from .sheets import calendar_year, header_word, relative_year
 
 
 def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> str:
@@ -53,5 +53,13 @@ def header_row_of(workbook: Workbook, sheet_name: str) -> int | None:
         # A title ('Finansieringsplan (kr)') has nothing right of it; a header row has its columns.
         if isinstance(cell.value, str) and header_word(cell.value) in keys \
                 and any(r == row and c > col for (r, c) in sheet.cells):
-            return row
+            return row + 1 if _years_below(sheet, row, col) else row
     return None
+
+
+def _years_below(sheet, row: int, col: int) -> bool:
+    """A header of two rows: no year beside the label, the years on the row below (sheets.header_at)."""
+    def has_years(r: int) -> bool:
+        return any(calendar_year(v) is not None or relative_year(v) is not None
+                   for (rr, c), v in ((k, cell.value) for k, cell in sheet.cells.items()) if rr == r and c > col)
+    return sheet.value(row + 1, col) is None and not has_years(row) and has_years(row + 1)

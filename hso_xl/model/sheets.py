@@ -53,6 +53,7 @@ class Header:
     year_cols: tuple[int, ...]
     total_col: int | None
     relative: bool = False  # the header says År 1 … År N
+    top: int | None = None  # the first row of a header of two rows (its label's row); `row` is the second
 
     def col(self, *prefixes: str) -> int | None:
         """Return the first column whose header starts with one of `prefixes` (normalised)."""
@@ -147,28 +148,19 @@ def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_y
 
     Year columns hold a year (a number, a formula giving one, or the text "2027", as an Excel
     table stores its headers) or "År 1" … "År N"; those become calendar years from `start_year`,
-    or stay "År 1" … when it is not known.
+    or stay "År 1" … when it is not known. A header of two rows (`KOSTNAD | Belopp i kronor …`
+    above `| År 1 | År 2 …`, the label cell of the second empty) is read as one; the table's
+    rows start below the second.
     """
-    columns: dict[str, int] = {}
-    years: list[int] = []
-    relative: list[int] = []
-    year_cols: list[int] = []
-    total_col = None
-    for col in range(label_col, sheet.max_col + 1):
-        value = sheet.value(row, col)
-        year = calendar_year(value) if col > label_col else None
-        nth = relative_year(value) if col > label_col else None
-        if year is not None:
-            years.append(year)
-            year_cols.append(col)
-        elif nth is not None:
-            relative.append(nth)
-            year_cols.append(col)
-        elif isinstance(value, str) and value.strip():
-            text = norm(value)
-            columns.setdefault(text, col)
-            if header_word(value) in TOTAL_HEADERS and total_col is None:
-                total_col = col
+    columns, years, relative, year_cols, total_col = _scan(sheet, row, label_col)
+    top = None
+    if with_years and not year_cols and is_blank(sheet.value(row + 1, label_col)):
+        below = _scan(sheet, row + 1, label_col)
+        if below[3]:
+            columns = {**below[0], **columns}
+            years, relative, year_cols = below[1], below[2], below[3]
+            total_col = total_col or below[4]
+            top, row = row, row + 1
     where = sheet.ref(row, label_col)
     if years and relative:
         raise ContractError(_("the header row mixes years (2027) and År 1, År 2 …"), file=workbook.path,
@@ -196,7 +188,32 @@ def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_y
         labels = tuple(start_year + n - 1 for n in relative) if start_year else tuple(f"År {n}" for n in relative)
     else:
         labels = tuple(years)
-    return Header(sheet, row, label_col, columns, labels, tuple(year_cols), total_col, relative=bool(relative))
+    return Header(sheet, row, label_col, columns, labels, tuple(year_cols), total_col, relative=bool(relative), top=top)
+
+
+def _scan(sheet: Sheet, row: int, label_col: int):
+    """Return (columns, years, relative years, year columns, total column) of one header row."""
+    columns: dict[str, int] = {}
+    years: list[int] = []
+    relative: list[int] = []
+    year_cols: list[int] = []
+    total_col = None
+    for col in range(label_col, sheet.max_col + 1):
+        value = sheet.value(row, col)
+        year = calendar_year(value) if col > label_col else None
+        nth = relative_year(value) if col > label_col else None
+        if year is not None:
+            years.append(year)
+            year_cols.append(col)
+        elif nth is not None:
+            relative.append(nth)
+            year_cols.append(col)
+        elif isinstance(value, str) and value.strip():
+            text = norm(value)
+            columns.setdefault(text, col)
+            if header_word(value) in TOTAL_HEADERS and total_col is None:
+                total_col = col
+    return columns, years, relative, year_cols, total_col
 
 
 def label_values(workbook: Workbook, sheet: Sheet, header_label: str) -> dict[str, tuple[str, object, str]]:

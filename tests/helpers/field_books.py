@@ -83,11 +83,12 @@ def office_form(path: Path, *, writer: str = "openpyxl", years: int = 3, year_st
                 direct_heading: str = "Offentlig och privat direktfinansiering", summa_style: str = "form",
                 names: dict[str, str] | None = None, text_amounts: dict[str, str] | None = None,
                 zero_financier: str | None = None, facts: str = "sheet", fact_labels: dict[str, str] | None = None,
-                financing_years: bool = False) -> Form:
+                financing_years: bool = False, two_row_header: bool = False) -> Form:
     """Write S0's table in one office's way; return where the rows went.
 
     year_style: "relative" (År 1), "number" (2027), "text" ("2027"). total: "last", "first" or None.
     summa_style: "form" (SUMMA BOKFÖRD KOSTNAD), "lower" (Summa bokförd kostnad:).
+    two_row_header: "Belopp i kronor" merged over the years in the header row, the years on the row below.
     names: label -> how this office writes it. text_amounts: label -> text typed into its first year.
     facts: "sheet", "file" (Fakta.xlsx beside it, labels reworded by `fact_labels`), or "none".
     """
@@ -120,14 +121,21 @@ def office_form(path: Path, *, writer: str = "openpyxl", years: int = 3, year_st
             return label[0] + label[1:].lower() + ":"
         return label
 
-    def header(grid: Grid, row: int, text: str, with_years: bool = True) -> None:
+    def header(grid: Grid, row: int, text: str, with_years: bool = True) -> int:
+        """Write the header at `row`; return its last row (two with `two_row_header`)."""
         grid.put(row, label_col, text)
+        years_row = row
+        if two_row_header:  # 'Belopp i kronor' merged over the years, the years on the row below
+            grid.put(row, year_cols[0], "Belopp i kronor")
+            grid.merged.append((row, year_cols[0], row, year_cols[-1]))
+            years_row = row + 1
         for i, col in enumerate(year_cols):
-            grid.put(row, col, year_header(i) if with_years else 0)
+            grid.put(years_row, col, year_header(i) if with_years else 0)
         if total_col:
             grid.put(row, total_col, total_header)
         if notes_col:
             grid.put(row, notes_col, "Kommentar")
+        return years_row
 
     def line(grid: Grid, row: int, label, values=None, formula=None, note=None) -> None:
         written = names.get(label, label) if label else label
@@ -158,7 +166,7 @@ def office_form(path: Path, *, writer: str = "openpyxl", years: int = 3, year_st
         costs_grid.merged.append((1, 1, 1, last_col))
         costs_grid.put(2, 1, "Belopp i kronor")
         r = 4
-    header(costs_grid, r, cost_header)
+    r = header(costs_grid, r, cost_header)
     first = r + 1
     for label, values in COSTS:
         r += 1
@@ -194,7 +202,7 @@ def office_form(path: Path, *, writer: str = "openpyxl", years: int = 3, year_st
             r = 4
     else:
         r += 3 if spacer_rows else 2
-    header(fin_grid, r, financing_header, with_years=financing_years or two_sheets)
+    r = header(fin_grid, r, financing_header, with_years=financing_years or two_sheets)
     r += 1
     fin_grid.put(r, label_col, cash_heading)
     p_first = r + 1

@@ -90,7 +90,7 @@ def _is_heading(header: Header, row: int, extra_cols: tuple[int | None, ...] = (
 def _place(header: Header, last_row: int, what: str) -> Place:
     sheet = header.sheet
     last_col = max([*header.year_cols, header.total_col or 0, *header.columns.values()])
-    first = sheet.ref(header.row, header.label_col).split("!")[-1]
+    first = sheet.ref(header.top or header.row, header.label_col).split("!")[-1]
     return Place(what, sheet.name, f"{first}:{sheet.ref(last_row, last_col).split('!')[-1]}")
 
 

@@ -159,11 +159,11 @@ def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
               "documents print 'År 1' …; add '{start}' (a date) to a Projekt sheet, '{start_year}' to Parametrar, or "
               "parameters.first_year to hso.toml", first=costs_header.years[0], last=costs_header.years[-1],
               start="Projektstart", start_year="Startår"),
-            sheet.ref(row, costs_header.year_cols[0])))
+            sheet.ref(costs_header.row, costs_header.year_cols[0])))
     elif costs_header.relative:
         findings.append(Finding(Severity.INFO, "years.from_start",
                                 _("År 1 is {year} (from {source})", year=first_year, source=year_source),
-                                sheet.ref(row, costs_header.year_cols[0])))
+                                sheet.ref(costs_header.row, costs_header.year_cols[0])))
     costs, direct, totals, cost_table = _read_costs(workbook, costs_header, findings)
     financing_header = _financing_header(workbook, settings, costs_header, cost_table, first_year)
     financing, fin_totals, fin_table = _read_financing(workbook, financing_header, findings)
@@ -199,7 +199,7 @@ def _place(table: _Table, what: str) -> Place:
     header = table.header
     sheet = header.sheet
     last_col = max([*header.year_cols, header.total_col or 0, header.label_col])
-    first = sheet.ref(header.row, header.label_col).split("!")[-1]
+    first = sheet.ref(header.top or header.row, header.label_col).split("!")[-1]
     return Place(what, sheet.name, f"{first}:{sheet.ref(table.last_row, last_col).split('!')[-1]}")
 
 
