@@ -552,3 +552,19 @@ def test_a_header_of_two_rows_with_belopp_i_kronor_merged_over_the_years(tmp_pat
     assert_s0_figures(result.output)
     workbook = check_workbook(form.path).workbook
     assert label(workbook, CellRef("Budget", form.rows["Personal"], 3)) == "Personal · 2028"
+
+
+@pytest.mark.parametrize("value", ["2027", 2027])
+def test_the_start_year_typed_as_text_or_as_a_year_in_projektstart(tmp_path, value):
+    form = office_form(tmp_path / "budget.xlsx")
+    wb = openpyxl.load_workbook(form.path)
+    wb["Projekt"]["B4"] = None  # no Projektstart date
+    wb["Parametrar"].append(["Startår", value])
+    wb.save(form.path)
+    checked = check_workbook(form.path)
+    assert checked.budget.years == (2027, 2028, 2029)
+    assert "years.relative" not in {f.code for f in checked.findings}  # it does not ask for what is there
+    wb["Projekt"]["B4"] = 2030  # the year alone where a date belongs (a number, not a date)
+    wb["Projekt"]["B4"].number_format = "General"
+    wb.save(form.path)
+    assert check_workbook(form.path).budget.years == (2030, 2031, 2032)

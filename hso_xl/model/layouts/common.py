@@ -7,7 +7,6 @@ and hands the rows to `assemble`, which matches financiers to organisations and 
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -20,7 +19,7 @@ from ...workbook.book import Workbook
 from ..budget import KONTANT, Budget, CostLine, FinancingLine, Line, Municipality, Place
 from ..factsheets import FactSources, MunicipalityRow
 from ..names import Match, Names, Organisation, looks_like_municipality, name_key
-from ..sheets import Header, amount, is_blank, thousands_unit, to_decimal
+from ..sheets import Header, amount, calendar_year, is_blank, thousands_unit, to_decimal
 
 DEDUCTED_PREFIXES = ("intäkt", "projektintäkt")
 
@@ -81,13 +80,12 @@ def all_zero(line: Line) -> bool:
 def start_year(facts: FactSources, settings: Settings) -> tuple[int | None, str | None]:
     """Return the project's first calendar year and where it came from, or (None, None)."""
     start = facts.project.get("projektstart")
-    if start is not None and isinstance(start.value, (dt.date, dt.datetime)):
-        return start.value.year, start.cell
+    if start is not None and calendar_year(start.value) is not None:  # a date, or the year alone
+        return calendar_year(start.value), start.cell
     first = facts.parameters.get("startar")
-    if first is not None and isinstance(first.value, (int, float)) and not isinstance(first.value, bool):
-        return int(first.value), first.cell
-    if first is not None and isinstance(first.value, (dt.date, dt.datetime)):
-        return first.value.year, first.cell
+    year = calendar_year(first.value) if first is not None else None  # 2027, "2027" typed as text, a date
+    if year is not None:
+        return year, first.cell
     if settings.first_year:
         return settings.first_year, "hso.toml parameters.first_year"
     return None, None
