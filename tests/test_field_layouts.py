@@ -568,3 +568,15 @@ def test_the_start_year_typed_as_text_or_as_a_year_in_projektstart(tmp_path, val
     wb["Projekt"]["B4"].number_format = "General"
     wb.save(form.path)
     assert check_workbook(form.path).budget.years == (2030, 2031, 2032)
+
+
+def test_a_figure_resting_on_a_table_reference_is_followed_to_what_it_reads(tmp_path):
+    """Summa bokförd kostnad = Kostnader[[#Totals],[2027]], whose totals cell calls PIVOTBY: the figure rests on it."""
+    path = table_workbook(tmp_path / "tabeller.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Budget"]["B9"] = "=SUBTOTAL(109,Kostnader[2027])+IFERROR(_xlfn.PIVOTBY(A4:A8,B4:B8,B4:B8,_xleta.SUM),0)"
+    wb.save(path)
+    result = check(path)
+    assert result.exit_code == 2  # was: a warning that no figure depends on it, and Result: OK
+    assert (f"Error: {path}: Budget!B10 [Summa bokförd kostnad · 2027] ← Budget!B9 [Summa · 2027]: PIVOTBY is not "
+            "supported by the engine") in result.output
