@@ -456,8 +456,8 @@ def external_workbook_reference(folder: Path) -> Path:
 # -- the workbook contract -----------------------------------------------------------------------------
 
 def missing_sheet(folder: Path) -> Path:
-    """The cost table's header 'Kostnadsslag' (Budget!A3) retyped: no budget in any layout."""
-    return _edited(folder, "utan-budget.xlsx", _set(Budget_A3="Kostnader"))
+    """The cost table's header 'Kostnadsslag' (Budget!A3) retyped as a word no layout heads its costs with."""
+    return _edited(folder, "utan-budget.xlsx", _set(Budget_A3="Poster"))
 
 
 def missing_header_label(folder: Path) -> Path:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter, range_boundaries
+
 from ..discover import find_companion
 from ..errors import ContractError
 from ..findings import Finding, Severity
@@ -88,29 +90,54 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
 
 
 def layout_findings(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
-    """Warn about what hides figures from a reader: hidden sheets, merged cells in the tables read."""
+    """Warn about what hides figures from a reader of the tables read: hidden sheets, rows and columns, merged cells.
+
+    Merged cells outside the tables' rows (a title merged across the top, 'Belopp i kronor' over
+    the years of the header) hide nothing that is read.
+    """
     out = []
     seen = set()
     for place in budget.places:
         workbook = next((w for w in workbooks if (w.path.name if place.workbook else None) == place.workbook
                          or (place.workbook is None and w is workbooks[0])), workbooks[0])
-        if (place.workbook, place.sheet) in seen:
-            continue
-        seen.add((place.workbook, place.sheet))
         sheet = next((s for s in workbook.sheets if s.name == place.sheet), None)
         if sheet is None:
             continue
         prefix = f"[{place.workbook}]" if place.workbook else ""
-        if sheet.state != "visible":
+        area = range_boundaries(place.range)  # (first col, first row, last col, last row)
+        if (place.workbook, place.sheet) not in seen and sheet.state != "visible":
             out.append(Finding(Severity.WARNING, "sheet.hidden",
                                _("the sheet '{sheet}' is hidden; it is read like any other", sheet=sheet.name),
                                prefix + sheet.name))
+        seen.add((place.workbook, place.sheet))
+        body = (area[0], area[1] + 1, area[2], area[3])  # below the header row, whose merged titles hide no figure
         for merged in sheet.merged:
-            out.append(Finding(Severity.WARNING, "sheet.merged",
-                               _("merged cells {cells}: only the top-left cell holds a value; the others read as "
-                                 "empty", cells=merged),
-                               f"{prefix}{sheet.name}!{merged}"))
+            if _overlaps(range_boundaries(merged), body) and (place.workbook, place.sheet, merged) not in seen:
+                seen.add((place.workbook, place.sheet, merged))
+                out.append(Finding(Severity.WARNING, "sheet.merged",
+                                   _("merged cells {cells}: only the top-left cell holds a value; the others read as "
+                                     "empty", cells=merged),
+                                   f"{prefix}{sheet.name}!{merged}"))
+        hidden_rows = {r for r in sheet.hidden_rows if area[1] <= r <= area[3]}
+        filled = {r for (r, c) in sheet.cells if r in hidden_rows and area[0] <= c <= area[2]} if hidden_rows else set()
+        for row in sorted(filled):
+            label = sheet.value(row, area[0])
+            out.append(Finding(Severity.WARNING, "sheet.hidden_row",
+                               _("row {row} ('{label}') is hidden in Excel; its amounts are read like any other row",
+                                 row=row, label=" ".join(str(label or "").split())),
+                               f"{prefix}{sheet.ref(row, area[0])}"))
+        hidden_cols = {c for c in sheet.hidden_cols if area[0] <= c <= area[2]}
+        used_cols = {c for (r, c) in sheet.cells if c in hidden_cols and area[1] <= r <= area[3]} if hidden_cols else set()
+        for col in sorted(used_cols):
+            out.append(Finding(Severity.WARNING, "sheet.hidden_column",
+                               _("column {column} is hidden in Excel; what it holds is read like any other column",
+                                 column=get_column_letter(col)),
+                               f"{prefix}{sheet.ref(area[1], col)}"))
     return out
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
 def _parameter(budget: Budget, key: str) -> str | None:

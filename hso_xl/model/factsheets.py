@@ -17,7 +17,7 @@ from ..errors import ContractError
 from ..findings import Finding, Severity
 from ..i18n import _
 from ..workbook.book import Sheet, Workbook
-from .budget import Fact, Place
+from .budget import PLACE_WORDS, Fact, Place
 from .dates import iso_date
 from .facts import SCOPE_SHEETS, FactSpec, fact_label_key, spec_for, suggestion
 from .sheets import find_sheet, is_blank, norm
@@ -59,21 +59,81 @@ class FactSources:
 
 
 def read_facts(workbooks: list[Workbook]) -> FactSources:
-    """Return the facts of `workbooks` (the master workbook first, then the facts workbook, if any)."""
+    """Return the facts of `workbooks` (the master workbook first, then the facts workbook, if any).
+
+    Each fact sheet is found by its name (Projekt, Kommuner, Parametrar, Alias); when no workbook
+    has a sheet of that name, by what a sheet holds (a header 'Kommun' beside a known municipality
+    fact; two known project facts in one column; a known parameter), with a note naming the sheet,
+    because offices keep facts on 'Blad1' or 'Kommunfakta' as often as on 'Kommuner'.
+    """
     sources = FactSources()
+    used: set[tuple[int, str]] = set()
     for index, workbook in enumerate(workbooks):
         qualify = _qualifier(workbook, index > 0)
         for scope, target in (("projekt", sources.project), ("parametrar", sources.parameters)):
             sheet = find_sheet(workbook, SCOPE_SHEETS[scope], required=False)
             if sheet is not None:
+                used.add((index, sheet.name))
                 _read_label_values(workbook, sheet, scope, target, sources, qualify)
         sheet = find_sheet(workbook, SCOPE_SHEETS["kommun"], required=False)
         if sheet is not None and not sources.has_municipality_table:
+            used.add((index, sheet.name))
             _read_municipalities(workbook, sheet, sources, qualify)
         sheet = find_sheet(workbook, ALIAS_SHEET, required=False)
         if sheet is not None:
+            used.add((index, sheet.name))
             _read_aliases(sheet, sources, qualify)
+    named = {scope for scope in SCOPE_SHEETS
+             if any(find_sheet(w, SCOPE_SHEETS[scope], required=False) is not None for w in workbooks)}
+    for index, workbook in enumerate(workbooks):
+        qualify = _qualifier(workbook, index > 0)
+        for scope in ("kommun", "projekt", "parametrar"):
+            if scope in named:
+                continue
+            sheet = next((s for s in workbook.sheets if (index, s.name) not in used and _holds(s, scope)), None)
+            if sheet is None:
+                continue
+            named.add(scope)
+            used.add((index, sheet.name))
+            sources.findings.append(Finding(
+                Severity.INFO, "facts.sheet_by_content",
+                _("the {what} are read from the sheet '{sheet}', which holds them (no sheet is named '{name}')",
+                  what=PLACE_WORDS[SCOPE_PLACES[scope]], sheet=sheet.name, name=SCOPE_SHEETS[scope]),
+                qualify(sheet.name)))
+            if scope == "kommun":
+                _read_municipalities(workbook, sheet, sources, qualify)
+            else:
+                _read_label_values(workbook, sheet, scope,
+                                   sources.project if scope == "projekt" else sources.parameters, sources, qualify)
+    for index, workbook in enumerate(workbooks[1:], start=1):
+        if not any(i == index for i, _name in used):
+            sources.findings.append(Finding(
+                Severity.WARNING, "facts.workbook_unused",
+                _("the facts workbook {file} holds no sheet hso-xl reads facts from (it has {sheets}); name the sheets "
+                  "{project}, {municipalities} and {parameters} as docs/workbook.md shows", file=workbook.path.name,
+                  sheets=", ".join(f"'{s.name}'" for s in workbook.sheets), project=SCOPE_SHEETS["projekt"],
+                  municipalities=SCOPE_SHEETS["kommun"], parameters=SCOPE_SHEETS["parametrar"]),
+                workbook.path.name))
     return sources
+
+
+SCOPE_PLACES = {"projekt": "project facts", "kommun": "municipality facts", "parametrar": "parameters"}
+
+
+def _holds(sheet: Sheet, scope: str) -> bool:
+    """Whether `sheet` holds the facts of `scope`, judged by its labels (see read_facts)."""
+    if scope == "kommun":
+        header = _header_row(sheet, MUNICIPALITY_LABELS)
+        if header is None:
+            return False
+        row = header[0]
+        return any(isinstance(cell.value, str) and (spec := spec_for("kommun", cell.value)) is not None
+                   and spec.key != "namn" for (r, _c), cell in sheet.cells.items() if r == row)
+    per_column: dict[int, int] = {}
+    for (_r, col), cell in sheet.cells.items():
+        if isinstance(cell.value, str) and spec_for(scope, cell.value) is not None:
+            per_column[col] = per_column.get(col, 0) + 1
+    return max(per_column.values(), default=0) >= (2 if scope == "projekt" else 1)
 
 
 def _qualifier(workbook: Workbook, companion: bool):

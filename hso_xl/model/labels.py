@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..workbook.book import Workbook
 from ..workbook.refs import CellRef
-from .layouts import hso, tillvaxtverket
-from .sheets import norm
+from .layouts import LAYOUTS
+from .sheets import calendar_year, header_word, relative_year
 
 
 def label(workbook: Workbook, ref: CellRef, header_rows: dict | None = None) -> str:
@@ -42,15 +42,24 @@ def row_and_column(workbook: Workbook, ref: CellRef, header_rows: dict | None = 
     return (str(row_label).strip() if row_label else "", column or "")
 
 
-TABLE_HEADERS = (*hso.HEADERS, tillvaxtverket.COST_HEADER, tillvaxtverket.FINANCING_HEADER, "Uppgift", "Parameter",
-                 "Kommun")
+TABLE_HEADERS = (*(word for layout in LAYOUTS for word in layout.HEADERS), "Uppgift", "Parameter", "Kommun")
 
 
 def header_row_of(workbook: Workbook, sheet_name: str) -> int | None:
-    """Return the row of the first table header on the sheet, or None."""
-    keys = {norm(h) for h in TABLE_HEADERS}
+    """Return the row of the first table header on the sheet (a header word with columns beside it), or None."""
+    keys = {header_word(h) for h in TABLE_HEADERS}
     sheet = workbook.sheet(sheet_name)
-    for (row, _), cell in sorted(sheet.cells.items()):
-        if isinstance(cell.value, str) and norm(cell.value) in keys:
-            return row
+    for (row, col), cell in sorted(sheet.cells.items()):
+        # A title ('Finansieringsplan (kr)') has nothing right of it; a header row has its columns.
+        if isinstance(cell.value, str) and header_word(cell.value) in keys \
+                and any(r == row and c > col for (r, c) in sheet.cells):
+            return row + 1 if _years_below(sheet, row, col) else row
     return None
+
+
+def _years_below(sheet, row: int, col: int) -> bool:
+    """A header of two rows: no year beside the label, the years on the row below (sheets.header_at)."""
+    def has_years(r: int) -> bool:
+        return any(calendar_year(v) is not None or relative_year(v) is not None
+                   for (rr, c), v in ((k, cell.value) for k, cell in sheet.cells.items()) if rr == r and c > col)
+    return sheet.value(row + 1, col) is None and not has_years(row) and has_years(row + 1)

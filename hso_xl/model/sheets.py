@@ -53,6 +53,7 @@ class Header:
     year_cols: tuple[int, ...]
     total_col: int | None
     relative: bool = False  # the header says År 1 … År N
+    top: int | None = None  # the first row of a header of two rows (its label's row); `row` is the second
 
     def col(self, *prefixes: str) -> int | None:
         """Return the first column whose header starts with one of `prefixes` (normalised)."""
@@ -70,15 +71,37 @@ class Header:
 
 
 TOTAL_HEADERS = ("totalt", "total", "summa")
-_YEAR_TEXT = re.compile(r"\s*((?:19|2[01])\d{2})\s*")
-_RELATIVE_YEAR = re.compile(r"\s*år\s*(\d{1,2})\s*", re.I)
+# A unit written into a header or a line above the table: "KOSTNADER (kr)", "Totalt, kr", "Belopp i kronor".
+_UNIT = r"(?:kr|kronor|sek|tkr|tsek|tkronor|mkr|mnkr|msek|tusen kronor|tusental kronor|miljoner kronor)"
+_UNIT_SUFFIX = re.compile(r"\s*(?:\(\s*(?:i\s+|belopp i\s+)?" + _UNIT + r"\s*\)|,?\s+(?:i\s+)?" + _UNIT + r")\s*$")
+_THOUSANDS = re.compile(r"\b(tkr|tsek|tkronor|tusen kronor|tusental kronor|mkr|mnkr|msek|miljoner kronor)\b")
+
+
+def header_word(text) -> str:
+    """Return a header cell as a key without a unit in kronor: 'KOSTNADER (kr)' -> 'kostnader', 'Totalt, kr' -> 'totalt'."""
+    return _UNIT_SUFFIX.sub("", norm(text)).strip()
+
+
+def thousands_unit(text) -> str | None:
+    """Return the unit when `text` says amounts are in thousands or millions ('Belopp i tkr' -> 'tkr'), else None."""
+    match = _THOUSANDS.search(norm(text)) if isinstance(text, str) else None
+    return match.group(1) if match else None
+_YEAR = r"((?:19|2[01])\d{2})"
+# '2027', 'År 2027', 'År 1 (2027)', 'År 1 – 2027', '2027 (år 1)': a calendar year, with or without the form's number.
+_YEAR_TEXT = (re.compile(r"(?:år\s*)?" + _YEAR), re.compile(r"år\s*\d{1,2}\s*[(–—:,-]?\s*" + _YEAR + r"\s*\)?"),
+              re.compile(_YEAR + r"\s*[(–—:,-]?\s*år\s*\d{1,2}\s*\)?"))
+_RELATIVE_YEAR = re.compile(r"år\s*(\d{1,2})")
 
 
 def calendar_year(value) -> int | None:
-    """Return the year a header cell holds: 2027 as a number, a formula's value, or the text '2027'."""
+    """Return the year a header cell holds: 2027 as a number, a formula's value, a date shown as its year, or
+    text such as '2027', 'År 2027', 'År 1 (2027)' (a unit in kronor after it is allowed)."""
     if isinstance(value, str):
-        match = _YEAR_TEXT.fullmatch(value)
+        text = header_word(value)
+        match = next((m for m in (p.fullmatch(text) for p in _YEAR_TEXT) if m), None)
         return int(match.group(1)) if match else None
+    if isinstance(value, (dt.date, dt.datetime)):  # a date formatted to show its year ('ÅÅÅÅ')
+        return value.year if value.year in YEAR_RANGE else None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
             and int(value) in YEAR_RANGE:
         return int(value)
@@ -87,17 +110,29 @@ def calendar_year(value) -> int | None:
 
 def relative_year(value) -> int | None:
     """Return N for a header cell 'År N' (Tillväxtverket's budget form), else None."""
-    match = _RELATIVE_YEAR.fullmatch(value) if isinstance(value, str) else None
+    match = _RELATIVE_YEAR.fullmatch(header_word(value)) if isinstance(value, str) else None
     return int(match.group(1)) if match else None
 
 
-def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, with_years: bool = False,
-                start_year: int | None = None) -> Header:
-    """Return the header row of the table whose label column is headed `first_label`."""
-    key = norm(first_label)
-    for (row, col), cell in sorted(sheet.cells.items()):
-        if isinstance(cell.value, str) and norm(cell.value) == key:
+def find_header(workbook: Workbook, sheet: Sheet, first_label: str, *, also: tuple[str, ...] = (),
+                with_years: bool = False, start_year: int | None = None) -> Header:
+    """Return the header row of the table whose label column is headed `first_label` (or one of `also`).
+
+    The header cell may carry a unit in kronor ('Kostnadsslag (kr)'). With `with_years`, a cell
+    without year columns right of it (a title 'Kostnader' above the table) is passed over for the
+    next one that has them.
+    """
+    keys = {header_word(label) for label in (first_label, *also)}
+    found = [(row, col) for (row, col), cell in sorted(sheet.cells.items())
+             if isinstance(cell.value, str) and header_word(cell.value) in keys]
+    first_error = None
+    for row, col in found:
+        try:
             return header_at(workbook, sheet, row, col, with_years, start_year)
+        except ContractError as exc:
+            first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
     raise ContractError(
         _("no header cell '{label}' was found on the sheet", label=first_label),
         file=workbook.path,
@@ -113,28 +148,19 @@ def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_y
 
     Year columns hold a year (a number, a formula giving one, or the text "2027", as an Excel
     table stores its headers) or "År 1" … "År N"; those become calendar years from `start_year`,
-    or stay "År 1" … when it is not known.
+    or stay "År 1" … when it is not known. A header of two rows (`KOSTNAD | Belopp i kronor …`
+    above `| År 1 | År 2 …`, the label cell of the second empty) is read as one; the table's
+    rows start below the second.
     """
-    columns: dict[str, int] = {}
-    years: list[int] = []
-    relative: list[int] = []
-    year_cols: list[int] = []
-    total_col = None
-    for col in range(label_col, sheet.max_col + 1):
-        value = sheet.value(row, col)
-        year = calendar_year(value) if col > label_col else None
-        nth = relative_year(value) if col > label_col else None
-        if year is not None:
-            years.append(year)
-            year_cols.append(col)
-        elif nth is not None:
-            relative.append(nth)
-            year_cols.append(col)
-        elif isinstance(value, str) and value.strip():
-            text = norm(value)
-            columns.setdefault(text, col)
-            if text in TOTAL_HEADERS and total_col is None:
-                total_col = col
+    columns, years, relative, year_cols, total_col = _scan(sheet, row, label_col)
+    top = None
+    if with_years and not year_cols and is_blank(sheet.value(row + 1, label_col)):
+        below = _scan(sheet, row + 1, label_col)
+        if below[3]:
+            columns = {**below[0], **columns}
+            years, relative, year_cols = below[1], below[2], below[3]
+            total_col = total_col or below[4]
+            top, row = row, row + 1
     where = sheet.ref(row, label_col)
     if years and relative:
         raise ContractError(_("the header row mixes years (2027) and År 1, År 2 …"), file=workbook.path,
@@ -162,7 +188,32 @@ def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_y
         labels = tuple(start_year + n - 1 for n in relative) if start_year else tuple(f"År {n}" for n in relative)
     else:
         labels = tuple(years)
-    return Header(sheet, row, label_col, columns, labels, tuple(year_cols), total_col, relative=bool(relative))
+    return Header(sheet, row, label_col, columns, labels, tuple(year_cols), total_col, relative=bool(relative), top=top)
+
+
+def _scan(sheet: Sheet, row: int, label_col: int):
+    """Return (columns, years, relative years, year columns, total column) of one header row."""
+    columns: dict[str, int] = {}
+    years: list[int] = []
+    relative: list[int] = []
+    year_cols: list[int] = []
+    total_col = None
+    for col in range(label_col, sheet.max_col + 1):
+        value = sheet.value(row, col)
+        year = calendar_year(value) if col > label_col else None
+        nth = relative_year(value) if col > label_col else None
+        if year is not None:
+            years.append(year)
+            year_cols.append(col)
+        elif nth is not None:
+            relative.append(nth)
+            year_cols.append(col)
+        elif isinstance(value, str) and value.strip():
+            text = norm(value)
+            columns.setdefault(text, col)
+            if header_word(value) in TOTAL_HEADERS and total_col is None:
+                total_col = col
+    return columns, years, relative, year_cols, total_col
 
 
 def label_values(workbook: Workbook, sheet: Sheet, header_label: str) -> dict[str, tuple[str, object, str]]:

@@ -66,6 +66,8 @@ class Sheet:
     # Cells an array formula (or data table) fills beside its first cell: no <f> of their own in the file,
     # but Excel shows the formula in them and computes their values (load.py gives them its formula).
     array_members: set[tuple[int, int]] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)  # rows Excel hides (Format > Hide), read like any other
+    hidden_cols: set[int] = field(default_factory=set)
 
     def get(self, row: int, col: int) -> Cell | None:
         return self.cells.get((row, col))
@@ -95,6 +97,11 @@ class Workbook:
     keep: object = field(default=None, repr=False)  # keeps a converted copy's folder alive as long as the workbook
     iterative: bool = False  # the file lets Excel iterate circular references (calcPr iterate="1")
     application: str = ""  # the program that saved the file (docProps/app.xml), "" when it does not say
+    # What the calculation engine reads: `package`, or a copy with the Excel tables' structured
+    # references written as A1 ranges (workbook/tables.py); formulas shown to the user stay as written.
+    engine_package: Path | None = None
+    tables: list = field(default_factory=list)  # the Excel tables (workbook/tables.py Table)
+    keep_engine: object = field(default=None, repr=False)  # keeps the engine copy's folder alive
 
     @property
     def saved_by_excel(self) -> bool:
@@ -104,6 +111,8 @@ class Workbook:
     def __post_init__(self) -> None:
         if self.package is None:
             self.package = self.path
+        if self.engine_package is None:
+            self.engine_package = self.package
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:

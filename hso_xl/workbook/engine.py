@@ -152,15 +152,16 @@ def _probe(name: str) -> bool:
 def _without_data_tables(workbook: Workbook):
     """Yield the package to give the engine: the workbook's own, or, when it holds data tables (which
     IronCalc 0.9 refuses to load at all), a temporary copy whose data tables keep only their cached values."""
+    package = workbook.engine_package or workbook.package  # with Excel tables: the copy of workbook/tables.py
     if not any(sheet.data_tables for sheet in workbook.sheets):
-        yield workbook.package
+        yield package
         return
     import tempfile
     import zipfile
 
     from ..package import write_package
 
-    with zipfile.ZipFile(workbook.package) as zin:
+    with zipfile.ZipFile(package) as zin:
         members = [(info.filename, zin.read(info)) for info in zin.infolist()]
     stripped = [(name, _DATA_TABLE_F.sub(b"", data) if name.startswith("xl/worksheets/") and b"dataTable" in data
                  else data) for name, data in members]

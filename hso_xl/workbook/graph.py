@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 from .book import Workbook, ref as a1
 from .dynamic import dynamic_areas, has_dynamic
 from .refs import _COLUMN_CACHE, _REFERENCE, MAX_COL, Area, Scanner, _column, without_strings
+from .tables import resolve
 
 Node = tuple[str, int, int]  # (sheet name, row, column)
 
@@ -28,6 +29,13 @@ class Dependencies:
         self.workbook = workbook
         self._formulas: dict[str, dict[tuple[int, int], str]] = {
             s.name: {key: c.formula for key, c in s.cells.items() if c.formula is not None} for s in workbook.sheets}
+        # Excel tables: a structured reference is followed as the A1 range it means (tables.py).
+        self._read_as: dict[Node, str] = {}
+        for sheet in workbook.sheets if workbook.tables else ():
+            for (r, c), formula in self._formulas[sheet.name].items():
+                resolved = resolve(formula, workbook.tables, sheet.name, r, c)
+                if resolved != formula:
+                    self._read_as[(sheet.name, r, c)] = resolved
         self._by_column: dict[str, dict[int, list[int]]] | None = None
         self._precedents: dict[Node, tuple[Node, ...]] = {}
         self._dependents: dict[Node, list[Node]] | None = None
@@ -50,7 +58,7 @@ class Dependencies:
         sheet = node[0]
         formulas = self._formulas
         cells = formulas.get(sheet, {})
-        formula = cells.get((node[1], node[2]))
+        formula = self._read_as.get(node) or cells.get((node[1], node[2]))
         out: dict[Node, None] = {}
         if formula is not None:
             text = without_strings(formula) if '"' in formula else formula

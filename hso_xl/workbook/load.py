@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
+import tempfile
 import weakref
 import zipfile
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..i18n import Message, _
 from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
+from .tables import DamagedTable, engine_copy, read_tables
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -32,7 +34,7 @@ EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-prop
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro sheets hold no cells
 
-ROW, CELL, MERGE = MAIN + "row", MAIN + "c", MAIN + "mergeCell"
+ROW, CELL, MERGE, COLUMN = MAIN + "row", MAIN + "c", MAIN + "mergeCell", MAIN + "col"
 VALUE, FORMULA, INLINE = MAIN + "v", MAIN + "f", MAIN + "is"
 TEXT, RUN = MAIN + "t", MAIN + "r"
 # Excel escapes characters XML cannot carry as _xHHHH_ (and a literal "_x" as _x005F_x).
@@ -55,7 +57,7 @@ def load_workbook(path: Path) -> Workbook:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        workbook.path, workbook.package = path, converted
+        workbook.path = path
         workbook.keep = weakref.finalize(workbook, shutil.rmtree, folder, True)  # the copy lives as long as the workbook
         return workbook
     ensure_safe_workbook(path)
@@ -63,16 +65,41 @@ def load_workbook(path: Path) -> Workbook:
     try:
         with zipfile.ZipFile(path) as package:
             reader = _PackageReader(path, package)
-            return reader.workbook()
+            workbook = reader.workbook()
+            reader.current = "xl/tables/"
+            workbook.tables = read_tables(package)
     except WorkbookUnusable:
         raise
+    except DamagedTable as exc:
+        raise damaged(path, exc, exc.part) from None
     except Exception as exc:  # damaged XML or a part missing: the file cannot be trusted
         raise damaged(path, exc, reader.current if reader else None) from None
+    if workbook.tables:
+        _resolve_structured_references(workbook, reader.sheet_parts)
+    return workbook
+
+
+def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, str]) -> None:
+    """Give the engine a copy whose structured references are A1 ranges (workbook/tables.py says why)."""
+    folder = Path(tempfile.mkdtemp(prefix="hso-tables-"))
+    try:
+        copy = engine_copy(workbook.package, workbook.tables, sheet_parts, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if copy is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    workbook.engine_package = copy
+    workbook.keep_engine = weakref.finalize(workbook, shutil.rmtree, folder, True)
 
 
 def damaged(path: Path, exc: Exception, part: str | None) -> WorkbookUnusable:
     """Say in the administrator's words which part of the package is missing or damaged."""
     hint = RESAVE_HINT
+    if isinstance(exc, DamagedTable) and exc.missing:
+        return WorkbookUnusable(_("the part {part} is missing from the file ({what})", part=part,
+                                  what=_what_part(part)), file=path, hint=hint)
     if isinstance(exc, KeyError):
         missing = re.search(r"named '([^']+)'", str(exc))
         name = missing.group(1) if missing else part
@@ -96,6 +123,8 @@ _PARTS = {"xl/workbook.xml": _("the list of sheets"), "xl/styles.xml": _("the ce
 def _what_part(name: str | None) -> Message:
     if name and "worksheets/" in name:
         return _("one of the sheets")
+    if name and name.startswith("xl/tables/"):
+        return _("the definition of an Excel table, made with Insert > Table")
     return _PARTS[name] if name in _PARTS else _("a part of the workbook")
 
 
@@ -105,6 +134,7 @@ class _PackageReader:
         self.package = package
         self.members = {info.filename for info in package.infolist()}
         self.current: str | None = None  # the part being read, for messages
+        self.sheet_parts: dict[str, str] = {}  # sheet name -> its worksheet part
 
     def workbook(self) -> Workbook:
         root = self._parse("xl/workbook.xml")
@@ -123,6 +153,7 @@ class _PackageReader:
             if not rel_type.endswith(WORKSHEET_REL):
                 continue
             sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
+            self.sheet_parts[name] = target
             try:
                 _SheetReader(sheet, strings, styles).read(self._open(target))
             except etree.XMLSyntaxError as exc:
@@ -240,12 +271,19 @@ class _SheetReader:
         row_number = 0
         cells = self.sheet.cells
         with source:
-            for _event, element in etree.iterparse(source, tag=(ROW, MERGE), **_PARSER_OPTIONS):
+            for _event, element in etree.iterparse(source, tag=(ROW, MERGE, COLUMN), **_PARSER_OPTIONS):
                 if element.tag == MERGE:
                     self.sheet.merged.append(element.get("ref"))
                     continue
+                if element.tag == COLUMN:
+                    if _is_true(element.get("hidden")) and (element.get("min") or "").isdigit():
+                        last = int(element.get("max") or element.get("min"))
+                        self.sheet.hidden_cols.update(range(int(element.get("min")), min(last, 16384) + 1))
+                    continue
                 r = element.get("r")
                 row_number = int(r) if r else row_number + 1
+                if _is_true(element.get("hidden")):
+                    self.sheet.hidden_rows.add(row_number)
                 column = 0
                 for c in element.iterchildren(CELL):
                     coordinate = c.get("r")
@@ -377,6 +415,10 @@ def _data_table(f) -> str:
     if two:
         return f"=TABLE({r1},{r2})"
     return f"=TABLE({r1},)" if row_input else f"=TABLE(,{r1})"
+
+
+def _is_true(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true")
 
 
 def _text_of(element) -> str:

@@ -1,9 +1,12 @@
 """The layouts a budget workbook may be in, recognised by what the workbook holds.
 
 Each layout is one module beside this one, with its own labels: `NAME`, `TITLE`,
-`recognise(workbook) -> [where its tables are]` and `read(workbook, facts, settings) -> Budget`.
-A third layout is a third module added to LAYOUTS. When more than one layout fits, the reading
-stops and names both places; hso.toml's `layout = "…"` pins the choice.
+`HEADERS` (the words its tables are headed with), `recognise(workbook) -> [where its tables are]`,
+`complete(workbook) -> bool` (every table it needs is there) and `read(workbook, facts, settings)
+-> Budget`. A third layout is a third module added to LAYOUTS. When more than one layout fits, the
+one that finds all its tables is read (hso-xl's own cost table, with the Finansiering sheet beside
+it, is not also read as the form); the same table that no layout can read whole is read in the
+first (its message says what is missing); otherwise the reading stops and names both places; hso.toml's `layout = "…"` pins the choice.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ def read_budget(workbook: Workbook, facts: FactSources, settings: Settings) -> B
         return layout.read(workbook, facts, settings)
     fits = [(layout, layout.recognise(workbook)) for layout in LAYOUTS]
     fits = [(layout, places) for layout, places in fits if places]
+    if len(fits) > 1:
+        whole = [(layout, places) for layout, places in fits if layout.complete(workbook)]
+        if len(whole) == 1:
+            fits = whole
+        elif not whole and len({tuple(places) for _layout, places in fits}) == 1:
+            # One table that each layout could start from and none can finish: read it in the first
+            # layout (hso-xl's own), whose message says what is missing.
+            fits = fits[:1]
     if len(fits) > 1:
         described = joined((_("{layout} at {places}", layout=layout.TITLE, places=", ".join(places))
                             for layout, places in fits), "; ")

@@ -7,7 +7,7 @@ and hands the rows to `assemble`, which matches financiers to organisations and 
 
 from __future__ import annotations
 
-import datetime as dt
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -19,7 +19,7 @@ from ...workbook.book import Workbook
 from ..budget import KONTANT, Budget, CostLine, FinancingLine, Line, Municipality, Place
 from ..factsheets import FactSources, MunicipalityRow
 from ..names import Match, Names, Organisation, looks_like_municipality, name_key
-from ..sheets import Header, amount, is_blank, to_decimal
+from ..sheets import Header, amount, calendar_year, is_blank, thousands_unit, to_decimal
 
 DEDUCTED_PREFIXES = ("intäkt", "projektintäkt")
 
@@ -45,6 +45,30 @@ def row_line(cls, workbook: Workbook, header: Header, row: int, label: str, **ex
     )
 
 
+UNIT_ROWS_ABOVE = 4  # a "Belopp i tkr" line stands just above the table, with the title
+
+
+def refuse_thousands(workbook: Workbook, sheet, row: int, col: int) -> None:
+    """Stop when the table says its amounts are in thousands (or millions) of kronor.
+
+    The documents print kronor; reading 1 363 as 1 363 kr where the economist meant 1 363 tkr would
+    print every figure a thousand times too small, so this is never guessed at. The header row
+    and the few lines above it (the title, "Belopp i tkr") are read.
+    """
+    for r in range(max(1, row - UNIT_ROWS_ABOVE), row + 1):
+        for c in range(1, sheet.max_col + 1):
+            text = sheet.value(r, c)
+            unit = thousands_unit(text)
+            if unit is None or (r < row and c > col + 8):
+                continue
+            raise ContractError(
+                _("the table says its amounts are in {unit} ('{text}'), and hso-xl reads every amount as kronor",
+                  unit=unit, text=" ".join(str(text).split())),
+                file=workbook.path, location=sheet.ref(r, c),
+                hint=_("Type the amounts in whole kronor (Excel: multiply them by 1 000 with Paste Special > "
+                       "Multiply) and change the text to say kr; documents print kronor"))
+
+
 def has_amounts(header: Header, row: int) -> bool:
     return any(not is_blank(header.sheet.value(row, col)) for col in header.year_cols)
 
@@ -56,13 +80,12 @@ def all_zero(line: Line) -> bool:
 def start_year(facts: FactSources, settings: Settings) -> tuple[int | None, str | None]:
     """Return the project's first calendar year and where it came from, or (None, None)."""
     start = facts.project.get("projektstart")
-    if start is not None and isinstance(start.value, (dt.date, dt.datetime)):
-        return start.value.year, start.cell
+    if start is not None and calendar_year(start.value) is not None:  # a date, or the year alone
+        return calendar_year(start.value), start.cell
     first = facts.parameters.get("startar")
-    if first is not None and isinstance(first.value, (int, float)) and not isinstance(first.value, bool):
-        return int(first.value), first.cell
-    if first is not None and isinstance(first.value, (dt.date, dt.datetime)):
-        return first.value.year, first.cell
+    year = calendar_year(first.value) if first is not None else None  # 2027, "2027" typed as text, a date
+    if year is not None:
+        return year, first.cell
     if settings.first_year:
         return settings.first_year, "hso.toml parameters.first_year"
     return None, None
@@ -119,7 +142,9 @@ def recognise_name(line: Line, names: Names, findings: list[Finding]) -> tuple[L
                                 _("'{name}' is read as {official} (alias from {source})", name=line.label,
                                   official=official, source=match.alias_source),
                                 line.label_cell))
-    elif name_key(line.label) != name_key(official) or line.label.strip() != official:
+    elif " ".join(unicodedata.normalize("NFC", line.label).split()) != official:
+        # (A name that differs only in how its letters are encoded, Å as one or two code points, looks
+        # the same in the workbook and in print: nothing to say.)
         findings.append(Finding(Severity.INFO, "name.official",
                                 _("'{name}' is printed as {official}, the official name", name=line.label,
                                   official=official), line.label_cell))
@@ -242,6 +267,16 @@ def _mark_eu(workbook: Workbook, facts: FactSources, settings: Settings, names: 
         chosen = [i for i, (line, match) in enumerate(zip(lines, matches)) if line.kind == KONTANT
                   and match is not None and match.organisation.eu_managing_authority]
         if len(chosen) != 1:
+            authorities = [name_key(o.name) for o in names.organisations if o.eu_managing_authority]
+            near = [line for line in lines if line.kind == KONTANT and not chosen
+                    and any(key in name_key(line.label) for key in authorities)]
+            if near:  # 'Tillväxtverket (ERUF)': the managing authority's name with more to it, never guessed
+                raise ContractError(
+                    _("the workbook does not say which financier gives the EU support: '{label}' is not written as "
+                      "the managing authority's name, so it is not taken for it", label=near[0].label),
+                    file=workbook.path, location=near[0].label_cell,
+                    hint=_("Name it in Parametrar '{parameter}' ('{label}'), or add the alias in an Alias sheet or "
+                           "hso.toml [aliases]. {hint}", parameter="EU-finansiär", label=near[0].label, hint=hint))
             raise ContractError(
                 _("the workbook does not say which financier gives the EU support"),
                 file=workbook.path,

@@ -15,8 +15,8 @@ from ...workbook.book import Sheet, Workbook
 from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT, PROJECT, Budget,
                       CostLine, FinancingLine, Line, Place)
 from ..factsheets import FactSources
-from ..sheets import Header, find_header, find_sheet, is_blank, norm
-from .common import Financier, assemble, is_deducted, row_line, start_year
+from ..sheets import Header, find_header, find_sheet, header_word, is_blank, norm
+from .common import Financier, assemble, is_deducted, refuse_thousands, row_line, start_year
 
 NAME = "hso"
 BUDGET_SHEET, BUDGET_HEADER = "Budget", "Kostnadsslag"
@@ -30,7 +30,10 @@ FINANCING_SUBTOTALS = {"summa kontant finansiering": CASH, "summa direktfinansie
 SECTORS = {"offentlig": OFFENTLIG, "privat": PRIVAT}
 KINDS = {"kontant": KONTANT, "kontanta medel": KONTANT, "annat än pengar": ANNAT_AN_PENGAR,
          "i annat än pengar": ANNAT_AN_PENGAR, "direktfinansiering": ANNAT_AN_PENGAR}
-HEADERS = (BUDGET_HEADER, FINANCING_HEADER)
+# Other words the same headers are written with (a unit in kronor after them is allowed).
+BUDGET_HEADERS = (BUDGET_HEADER, "Kostnader", "Kostnad")
+FINANCING_HEADERS = (FINANCING_HEADER, "Finansiärer")
+HEADERS = (*BUDGET_HEADERS, *FINANCING_HEADERS)
 
 
 def recognise(workbook: Workbook) -> list[str]:
@@ -40,14 +43,20 @@ def recognise(workbook: Workbook) -> list[str]:
     told exactly what is missing.
     """
     sheet = find_sheet(workbook, BUDGET_SHEET, required=False)
-    cell = _header_cell(sheet, BUDGET_HEADER) if sheet is not None else None
+    cell = _header_cell(sheet, BUDGET_HEADERS) if sheet is not None else None
     return [cell] if cell else []
 
 
-def _header_cell(sheet: Sheet, label: str) -> str | None:
-    key = norm(label)
+def complete(workbook: Workbook) -> bool:
+    """True when both tables are there: the Budget sheet's costs and the Finansiering sheet's financiers."""
+    financing = find_sheet(workbook, FINANCING_SHEET, required=False)
+    return bool(recognise(workbook)) and financing is not None and _header_cell(financing, FINANCING_HEADERS) is not None
+
+
+def _header_cell(sheet: Sheet, labels: tuple[str, ...]) -> str | None:
+    keys = {header_word(label) for label in labels}
     return next((sheet.ref(r, c) for (r, c), cell in sorted(sheet.cells.items())
-                 if isinstance(cell.value, str) and norm(cell.value) == key), None)
+                 if isinstance(cell.value, str) and header_word(cell.value) in keys), None)
 
 
 def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
@@ -81,13 +90,14 @@ def _is_heading(header: Header, row: int, extra_cols: tuple[int | None, ...] = (
 def _place(header: Header, last_row: int, what: str) -> Place:
     sheet = header.sheet
     last_col = max([*header.year_cols, header.total_col or 0, *header.columns.values()])
-    first = sheet.ref(header.row, header.label_col).split("!")[-1]
+    first = sheet.ref(header.top or header.row, header.label_col).split("!")[-1]
     return Place(what, sheet.name, f"{first}:{sheet.ref(last_row, last_col).split('!')[-1]}")
 
 
 def _read_costs(workbook: Workbook, first_year: int | None):
     sheet = find_sheet(workbook, BUDGET_SHEET)
-    header = find_header(workbook, sheet, BUDGET_HEADER, with_years=True, start_year=first_year)
+    header = find_header(workbook, sheet, BUDGET_HEADER, also=BUDGET_HEADERS, with_years=True, start_year=first_year)
+    refuse_thousands(workbook, sheet, header.row, header.label_col)
     costs: list[CostLine] = []
     direct: list[Line] = []
     totals: dict[str, Line] = {}
@@ -127,7 +137,8 @@ def _read_costs(workbook: Workbook, first_year: int | None):
 def _read_financing(workbook: Workbook, costs: Header):
     sheet = find_sheet(workbook, FINANCING_SHEET)
     first_year = costs.years[0] if costs.years and isinstance(costs.years[0], int) else None
-    header = find_header(workbook, sheet, FINANCING_HEADER, with_years=True, start_year=first_year)
+    header = find_header(workbook, sheet, FINANCING_HEADER, also=FINANCING_HEADERS, with_years=True, start_year=first_year)
+    refuse_thousands(workbook, sheet, header.row, header.label_col)
     if header.years != costs.years:
         raise ContractError(
             _("the years of the financing plan ({plan}) differ from the budget's ({budget})", plan=_span(header.years),
