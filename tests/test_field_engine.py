@@ -447,3 +447,23 @@ def test_build_with_a_data_table_and_odd_notes_builds_and_with_a_chain_writes_no
     assert result.exit_code == 2
     assert "Finansiering!D9 [Ånge kommun · 2027] ← Anteckningar!M3: a data table" in result.output
     assert not stopped.exists()
+
+
+def test_a_file_whose_formulas_are_all_cached_as_0_is_one_warning_not_one_per_formula(tmp_path):
+    """xlsxwriter (and other programs that compute nothing) save 0 for every formula."""
+    from hso_xl.model.checked import check_workbook
+    from hso_xl.settings import Settings
+    from tests.helpers.field_books import office_form
+
+    path = tmp_path / "skript.xlsx"
+    office_form(path, writer="xlsxwriter")
+    checked = check_workbook(path, Settings())
+    zeros = [f for f in checked.findings if f.code == "recalc.cached_zeros"]
+    assert [f.code for f in checked.findings if f.code == "recalc.differs"] == []
+    assert len(zeros) == 1 and len(zeros[0].details["cells"]) == len(checked.verification.differences) == 46
+    assert str(zeros[0].message).startswith("46 formulas have 0 as their saved value but compute to something else")
+    # and a file with a few real differences still names each of them
+    from hso_xl.workbook.verify import Difference, Verification
+
+    few = Verification(differences=[Difference("Budget!B2", 0, 5, "=A1")] * 2)
+    assert [f.code for f in few.difference_findings()] == ["recalc.differs", "recalc.differs"]

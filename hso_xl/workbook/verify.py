@@ -72,6 +72,9 @@ class NotComputed:
                 "formula": self.formula, "cached": json_value(self.cached)}
 
 
+ZEROS_GROUPED = 5  # this many formulas cached as 0 but computing to something else are told as one
+
+
 @dataclass
 class Verification:
     """What recomputing found, cell by cell: every formula cell agrees with its cached value, differs
@@ -116,8 +119,26 @@ class Verification:
         return [p.ref for p in self.problems.values() if p.code == DEPENDS and p.cause == cause]
 
     def difference_findings(self) -> list[Finding]:
-        """A warning for each computed cell whose cached value differs from the recomputed one."""
-        return [
+        """A warning for each computed cell whose cached value differs from the recomputed one.
+
+        Many formulas cached as 0 are one warning: a file written by a program that stores no results
+        (a script with xlsxwriter, an export), whose every formula "differs", would bury what matters.
+        """
+        zeros = [d for d in self.differences if d.cached == 0 and not isinstance(d.cached, bool)]
+        grouped = len(zeros) >= ZEROS_GROUPED
+        told = {id(d) for d in zeros} if grouped else set()
+        out = []
+        if grouped:
+            cells = [d.ref for d in zeros]
+            out.append(Finding(
+                Severity.WARNING, "recalc.cached_zeros",
+                _("{n} formulas have 0 as their saved value but compute to something else ({cells}): the file was "
+                  "most likely written by a program that saves no results (a script, an export), not by Excel. "
+                  "hso-xl uses the computed values; to store them in the file, open and save it in Excel or "
+                  "LibreOffice (or run hso-xl recalc)", n=len(zeros),
+                  cells=", ".join(cells[:3]) + (f" …(+{len(cells) - 3})" if len(cells) > 3 else "")),
+                cells[0], {"cells": cells}))
+        out += [
             Finding(
                 Severity.WARNING,
                 "recalc.differs",
@@ -126,8 +147,9 @@ class Verification:
                 d.ref,
                 {"cached": json_value(d.cached), "recomputed": json_value(d.recomputed), "formula": d.formula},
             )
-            for d in self.differences
+            for d in self.differences if id(d) not in told
         ]
+        return out
 
     def findings(self) -> list[Finding]:
         """Every cause of a cell not computed and every error value as an error, then the differences.
