@@ -178,6 +178,7 @@ def _consistent(out: Path) -> bool:
     return all(sha256(out / d["path"]) == d["sha256"] for d in manifest["documents"])
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path, templates):
     out = tmp_path / "output"
     first, second = _start_build(out, templates), _start_build(out, templates)

@@ -71,6 +71,7 @@ def test_changed_contribution_is_reported_with_cell_figures_and_documents(tmp_pa
     assert not any("Region Västernorrland" in line for line in resend)
 
 
+@pytest.mark.slow
 def test_diff_json(new_sundsvall):
     result = CliRunner().invoke(main, ["diff", str(SAMPLE), str(new_sundsvall), "--json",
                                        "--templates", str(ROOT / "templates")])
@@ -271,6 +272,7 @@ def sundsvall_report(tmp_path_factory):
     return compare(*snapshots)
 
 
+@pytest.mark.slow
 def test_the_summary_speaks_swedish(sundsvall_report):
     from hso_xl.changes import render_summary
     from hso_xl.i18n import speaking
