@@ -492,7 +492,8 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
         finally:
             progress.done()
         checked = result.checked
-        counts = {sev: sum(1 for f in checked.findings if f.severity.value == sev) for sev in ("warning", "info")}
+        found = checked.findings + result.template_findings  # the check's and the build's own (templates, documents)
+        counts = {sev: sum(1 for f in found if f.severity.value == sev) for sev in ("warning", "info")}
         click.echo(_("Checked {path}: {formulas} recomputed, no errors, {warnings}, {notes} (see {report}).",
                      path=path,
                      formulas=n_("{n} formula", "{n} formulas", checked.verification.formula_count),

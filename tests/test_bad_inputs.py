@@ -89,7 +89,7 @@ CONTRACT_CASES = [
     Case(corpus.missing_sheet, ("no budget was found", "'Budget'"), "hso-xl reads two layouts"),
     Case(corpus.missing_header_label, ("no header cell 'Finansiär'",), "header row", "Finansiering"),
     Case(corpus.missing_total_label, ("'Summa projektkostnad'",), "ends with a row", "Budget!A3"),
-    Case(corpus.text_amount, ('"454 407 kr"', "Ånge kommun", "2027"), "Type the number alone", "Finansiering!D9"),
+    Case(corpus.text_amount, ('"454 407 kr"', "Ånge kommun", "2027"), "Type the number again with digits only", "Finansiering!D9"),
     Case(corpus.duplicate_municipality, ("listed twice", "Kommuner!B10"), "Remove the duplicate row", "Kommuner!B11"),
     Case(corpus.invalid_sector, ("'kommunal'", "'offentlig' or 'privat'"), "Type 'offentlig' or 'privat'",
          "Finansiering!B9"),

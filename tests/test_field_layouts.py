@@ -278,8 +278,8 @@ def test_an_amount_typed_as_text_is_one_paragraph_naming_the_cell(tmp_path, text
     assert result.exit_code == 2
     paragraph = result.output.strip()
     assert paragraph == (f"Error: {form.path}: Budget!B{form.rows['Ånge kommun']}: 'Ånge kommun' 2027 should be an "
-                         f"amount, but the cell holds the text \"{text}\". Type the number alone (no spaces, 'kr' or "
-                         "letters), or format the cell as Number in Excel.")
+                         f"amount, but the cell holds the text \"{text}\". Type the number again with digits only "
+                         "(no spaces, 'kr' or letters); Excel shows it as 1 363 221 when the cell is formatted as Number.")
     assert sha(form.path) == before
 
 

@@ -102,11 +102,11 @@ def test_an_amount_typed_as_text_is_told_in_swedish(tmp_path):
     with speaking("sv"):
         assert raised.value.paragraph() == (
             f"{path}: Finansiering!D9: 'Ånge kommun' 2027 ska vara ett belopp, men cellen innehåller texten "
-            "\"454 407 kr\". Skriv bara talet (utan mellanslag, 'kr' eller bokstäver), eller formatera cellen som Tal "
-            "i Excel.")
+            "\"454 407 kr\". Skriv talet igen med bara siffror (utan mellanslag, 'kr' eller bokstäver); Excel visar "
+            "det som 1 363 221 när cellen har formatet Tal.")
         json = raised.value.to_json()
     assert json["message"] == "'Ånge kommun' 2027 should be an amount, but the cell holds the text \"454 407 kr\""
-    assert json["hint"].endswith("or format the cell as Number in Excel")
+    assert json["hint"].endswith("Excel shows it as 1 363 221 when the cell is formatted as Number")
 
 
 def test_no_budget_names_the_labels_to_look_for_in_swedish(tmp_path):

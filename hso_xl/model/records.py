@@ -249,7 +249,7 @@ def _check_numbers(workbook: Workbook, sheet: Sheet, titles: dict[int, str], rec
                     _("'{title}' should be a number like the rest of its column, but the cell holds the text "
                       "\"{value}\"", title=title, value=value),
                     file=workbook.path, location=where,
-                    hint=_("Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel")
+                    hint=_("Type the number again with digits only (no spaces, 'kr' or letters); Excel shows it as 1 363 221 when the cell is formatted as Number")
                     if _NUMBER_AS_TEXT.fullmatch(value.strip()) else
                     _("Type the number, or move the text to a column of its own"))
             elif mostly_numbers and is_blank(value):

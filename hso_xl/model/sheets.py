@@ -259,7 +259,7 @@ def amount(workbook: Workbook, sheet: Sheet, row: int, col: int, what) -> Decima
             _("{what} should be an amount, but the cell holds the text \"{value}\"", what=what, value=value),
             file=workbook.path,
             location=where,
-            hint=_("Type the number alone (no spaces, 'kr' or letters), or format the cell as Number in Excel"),
+            hint=_("Type the number again with digits only (no spaces, 'kr' or letters); Excel shows it as 1 363 221 when the cell is formatted as Number"),
         )
     return to_decimal(value)
 
