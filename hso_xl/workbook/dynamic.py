@@ -17,7 +17,7 @@ import re
 
 from .book import ExcelError, Workbook
 from .divergences import calls
-from .refs import MAX_COL, MAX_RANGE_CELLS, MAX_ROW, Area, CellRef, Scanner, references
+from .refs import MAX_COL, MAX_ROW, Area, CellRef, Scanner, area_cells, references
 
 DYNAMIC = ("INDIRECT", "OFFSET")
 _HAS_DYNAMIC = re.compile(r"(?<![\w.])(?:INDIRECT|OFFSET)\(", re.IGNORECASE)
@@ -63,14 +63,7 @@ def references_at(formula: str, sheet: str, row: int, col: int, workbook: Workbo
     seen = set(out)
     areas, _known = dynamic_areas(formula, sheet, row, col, workbook, Scanner(workbook))
     for area in areas:
-        target = workbook.sheet(area.sheet)
-        if (area.max_row - area.min_row + 1) * (area.max_col - area.min_col + 1) > MAX_RANGE_CELLS:
-            found = [CellRef(area.sheet, r, c) for (r, c) in sorted(target.cells)
-                     if area.min_row <= r <= area.max_row and area.min_col <= c <= area.max_col]
-        else:
-            found = [CellRef(area.sheet, r, c) for r in range(area.min_row, area.max_row + 1)
-                     for c in range(area.min_col, area.max_col + 1) if (r, c) in target.cells]
-        for ref in found:
+        for ref in area_cells(workbook, area):
             if ref not in seen:
                 seen.add(ref)
                 out.append(ref)

@@ -177,19 +177,21 @@ def references(formula: str, sheet: str, workbook: Workbook) -> list[CellRef]:
     out: list[CellRef] = []
     seen: set[CellRef] = set()
     for area in formula_areas(formula, sheet, workbook):
-        target = workbook.sheet(area.sheet)
-        size = (area.max_row - area.min_row + 1) * (area.max_col - area.min_col + 1)
-        if size > MAX_RANGE_CELLS:
-            found = [CellRef(area.sheet, r, c) for (r, c) in sorted(target.cells)
-                     if area.min_row <= r <= area.max_row and area.min_col <= c <= area.max_col]
-        else:
-            found = [CellRef(area.sheet, r, c) for r in range(area.min_row, area.max_row + 1)
-                     for c in range(area.min_col, area.max_col + 1) if (r, c) in target.cells]
-        for ref in found:
+        for ref in area_cells(workbook, area):
             if ref not in seen:
                 seen.add(ref)
                 out.append(ref)
     return out
+
+
+def area_cells(workbook: Workbook, area) -> list[CellRef]:
+    """The cells of `area` that hold something, in row order (a whole column is walked by its filled cells)."""
+    target = workbook.sheet(area.sheet)
+    if (area.max_row - area.min_row + 1) * (area.max_col - area.min_col + 1) > MAX_RANGE_CELLS:
+        return [CellRef(area.sheet, r, c) for (r, c) in sorted(target.cells)
+                if area.min_row <= r <= area.max_row and area.min_col <= c <= area.max_col]
+    return [CellRef(area.sheet, r, c) for r in range(area.min_row, area.max_row + 1)
+            for c in range(area.min_col, area.max_col + 1) if (r, c) in target.cells]
 
 
 def resolve(text: str, sheet: str, workbook: Workbook, depth: int) -> list[CellRef]:

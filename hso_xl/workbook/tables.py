@@ -156,6 +156,19 @@ def _relationships(package: zipfile.ZipFile, members: set[str], part: str) -> di
 
 # -- resolving references ------------------------------------------------------------------------
 
+def _closing_quote(formula: str, start: int) -> int:
+    """Where the quote opened at `start` closes (a doubled quote is one quote inside); the end if never."""
+    quote, j = formula[start], start + 1
+    while j < len(formula):
+        if formula[j] == quote:
+            if formula[j + 1:j + 2] == quote:
+                j += 2
+                continue
+            return j
+        j += 1
+    return len(formula)
+
+
 def resolve(formula: str, tables: list[Table], sheet: str, row: int | None, col: int | None = None) -> str:
     """Return `formula` with every structured reference replaced by the A1 reference Excel resolves it to.
 
@@ -171,27 +184,8 @@ def resolve(formula: str, tables: list[Table], sheet: str, row: int | None, col:
     i, n = 0, len(formula)
     while i < n:
         ch = formula[i]
-        if ch == '"':  # a text constant: copied as it is
-            j = i + 1
-            while j < n:
-                if formula[j] == '"':
-                    if j + 1 < n and formula[j + 1] == '"':
-                        j += 2
-                        continue
-                    break
-                j += 1
-            out.append(formula[i:j + 1])
-            i = j + 1
-            continue
-        if ch == "'":  # a quoted sheet name
-            j = i + 1
-            while j < n:
-                if formula[j] == "'":
-                    if j + 1 < n and formula[j + 1] == "'":
-                        j += 2
-                        continue
-                    break
-                j += 1
+        if ch in "\"'":  # a text constant or a quoted sheet name: copied as it is
+            j = _closing_quote(formula, i)
             out.append(formula[i:j + 1])
             i = j + 1
             continue
