@@ -39,18 +39,13 @@ def dynamic_areas(formula: str, sheet: str, row: int, col: int, workbook: Workbo
     areas: list[Area] = []
     known = True
     evaluator = _Evaluator(sheet, row, col, workbook, scanner)
-    for arguments in calls(formula, ("INDIRECT",)):
-        found = evaluator.indirect(arguments)
-        if found is None:
-            known = False
-        else:
-            areas.extend(found)
-    for arguments in calls(formula, ("OFFSET",)):
-        found = evaluator.offset(arguments)
-        if found is None:
-            known = False
-        else:
-            areas.extend(found)
+    for name, target in (("INDIRECT", evaluator.indirect), ("OFFSET", evaluator.offset)):
+        for arguments in calls(formula, (name,)):
+            found = target(arguments)
+            if found is None:
+                known = False
+            else:
+                areas.extend(found)
     return areas, known
 
 

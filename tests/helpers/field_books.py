@@ -19,27 +19,10 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter as col_letter
 
-COSTS = [
-    ("Personal", [6_428_829, 6_583_121, 6_741_116]),
-    ("OH", [1_394_630, 1_428_101, 1_462_376]),
-    ("Lönebikostnad", [2_868_707, 2_937_556, 3_008_057]),
-    ("Externa tjänster", [1_960_000, 930_000, 680_000]),
-    ("Investeringar, materiel och externa lokaler", [0, 0, 0]),
-    ("Resor och logi", [627_702, 223_331, 223_331]),
-    ("Intäkter", [0, 0, 0]),
-]
-DIRECT = [("Rvn", [695_300] * 3), ("Länsstyrelsen", [204_500] * 3), ("Miun", [0] * 3), ("Bizmaker", [0] * 3)]
-PUBLIC_CASH = [
-    ("Söks från REGION VÄSTERNORRLAND", [3_970_576, 3_640_535, 3_644_110]),
-    ("Tillväxtverket", [5_921_581, 5_073_864, 5_083_058]),
-    ("Härnösands kommun", [454_407] * 3),
-    ("Kramfors kommun", [454_407] * 3),
-    ("Ånge kommun", [454_407] * 3),
-    ("Sollefteå kommun", [454_407] * 3),
-    ("Sundsvall kommun", [661_270] * 3),
-    ("Timrå kommun", [454_407] * 3),
-    ("Örnsköldsviks kommun", [454_407] * 3),
-]
+from .tvv_form import S0_COSTS, S0_DIRECT, S0_PUBLIC_CASH
+
+# S0's table (tests/helpers/tvv_form.py keeps it once)
+COSTS, DIRECT, PUBLIC_CASH = S0_COSTS, S0_DIRECT, S0_PUBLIC_CASH
 # What S0 prints: the figures a check of any of these workbooks must give.
 S0_BOOKED = [13_279_868, 12_102_109, 12_114_880]
 S0_PROJECT = [14_179_668, 13_001_909, 13_014_680]
