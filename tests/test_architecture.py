@@ -39,7 +39,7 @@ def module_name(path: Path) -> str:
 def layer(module: str) -> str | None:
     if module in BASE:
         return "base"
-    if module in COMMANDS:
+    if module in COMMANDS or module.startswith("hso_xl.changes."):
         return "commands"
     if module in TOP:
         return "cli"
@@ -111,6 +111,26 @@ def test_no_import_cycle():
     for module in sorted(GRAPH):
         if module not in state and (cycle := visit(module)):
             pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+# The change round's package: each module imports only those before it (and none imports the package itself).
+CHANGES_ORDER = ["snapshot", "rows", "reasons", "register", "sent", "pending", "words", "outbox"]
+
+
+def test_the_change_round_imports_one_way():
+    modules = {m for m in GRAPH if m.startswith("hso_xl.changes.")}
+    assert modules <= {f"hso_xl.changes.{name}" for name in CHANGES_ORDER}, "a new module: place it in CHANGES_ORDER"
+    for module in modules:
+        own = CHANGES_ORDER.index(module.rsplit(".", 1)[1])
+        later = sorted(m for m in GRAPH[module] if m.startswith("hso_xl.changes")
+                       and (m == "hso_xl.changes" or CHANGES_ORDER.index(m.rsplit(".", 1)[1]) >= own)
+                       and m != module)
+        assert later == [], f"{module} imports {later}"
+
+
+def test_no_module_of_the_change_round_is_long():
+    long = {p.name: n for p in (PACKAGE / "changes").glob("*.py") if (n := len(p.read_text().splitlines())) >= 400}
+    assert long == {}
 
 
 def test_the_checker_sees_an_upward_import(tmp_path):

@@ -17,7 +17,7 @@ def manifest(checked, documents, pdfs: list[Path], snapshot: dict, staging: Path
     """Return manifest.json: hashes of workbook, templates and outputs, versions, and source cells.
 
     `documents` are the build's rendered documents (job, data, cells); `snapshot` is what the next
-    build compares itself with (see changes.py).
+    build compares itself with (see changes/snapshot.py).
     """
     templates = sorted({d.job.template for d in documents}, key=lambda p: str(p))
     data = {
