@@ -1,6 +1,6 @@
 """The errors hso_xl raises. Each one knows where the problem is and what to do about it.
 
-The core raises these; only `cli.py` turns them into exit codes and printed text.
+The core raises these; only the command line (`cli/`) turns them into exit codes and printed text.
 """
 
 from __future__ import annotations

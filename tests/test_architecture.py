@@ -28,7 +28,7 @@ BASE = {"hso_xl", "hso_xl.errors", "hso_xl.findings", "hso_xl.swedish", "hso_xl.
         "hso_xl.parallel", "hso_xl.package", "hso_xl.libreoffice", "hso_xl.i18n", "hso_xl.text"}
 COMMANDS = {"hso_xl.build", "hso_xl.changes", "hso_xl.explain", "hso_xl.missing", "hso_xl.report", "hso_xl.watch",
             "hso_xl.sample", "hso_xl.reports", "hso_xl.report_sample"}
-TOP = {"hso_xl.cli", "hso_xl.__main__"}
+TOP = {"hso_xl.cli", "hso_xl.__main__"}  # and every module of the package hso_xl.cli
 
 
 def module_name(path: Path) -> str:
@@ -41,7 +41,7 @@ def layer(module: str) -> str | None:
         return "base"
     if module in COMMANDS or module.startswith("hso_xl.changes."):
         return "commands"
-    if module in TOP:
+    if module in TOP or module.startswith("hso_xl.cli."):
         return "cli"
     sub = module.split(".")[1] if module.count(".") >= 1 else None
     return sub if sub in ("workbook", "model", "render", "output") else None
