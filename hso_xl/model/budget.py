@@ -49,6 +49,7 @@ class Line:
     total_cell: str | None = None  # the workbook's own row total, if the table has a Totalt column
     empty_cells: tuple[str, ...] = ()  # year cells left empty, counted as 0
     written: str | None = None  # the label as the workbook writes it, when `label` is the official name
+    unit: int = 1  # the cells' values × unit = the amounts in kronor (1 000 for a table in tkr, model/units.py)
 
     @property
     def total(self) -> Decimal:

@@ -28,6 +28,7 @@ from .factsheets import read_facts
 from .layouts import read_budget
 from .rounding import PrintedBudget, printed_budget
 from .sheets import is_blank
+from .units import in_kronor
 from .used import figure_cells, labeller, sheet_cells
 
 
@@ -70,7 +71,7 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
     workbooks = [workbook] + ([companion.workbook] if companion else [])
     try:
         facts = read_facts(workbooks)
-        budget = read_budget(workbook, facts, settings)
+        budget = in_kronor(workbook, read_budget(workbook, facts, settings))
     except ContractError as exc:  # e.g. an amount that is #N/IMPL!: name the cell it comes from instead
         if exc.location and figures.blocking([exc.location]) is not None:
             figures.labeller = labeller(workbook, sheets={exc.location.rpartition("!")[0].strip("'").replace("''", "'")})

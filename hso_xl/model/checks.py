@@ -172,7 +172,7 @@ def _row_totals(budget: Budget, workbook: Workbook | None):
         value = cell.value if cell is not None else None
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             continue
-        shown = to_decimal(value)
+        shown = to_decimal(value) * line.unit
         diff = shown - line.total
         if abs(diff) < HALF_ORE:
             continue

@@ -48,6 +48,7 @@ class Cell:
     formula: str | None = None  # "=..." exactly as stored in the file
     cached: Value = None  # what the file carried as the formula's value
     is_date: bool = False
+    number_format: str = ""  # the cell's number format code, "" for General (workbook/formats.py reads it)
 
     @property
     def coordinate(self) -> str:

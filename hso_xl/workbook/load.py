@@ -24,6 +24,7 @@ from lxml import etree
 from ..errors import WorkbookUnusable
 from ..i18n import Message, _
 from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
+from .formats import builtin_code
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
 from .tables import DamagedTable, engine_copy, read_tables
@@ -234,13 +235,16 @@ class _Styles:
         self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
         self.dates: set[int] = set()
         self.durations: set[int] = set()
+        self.codes: dict[int, str] = {}  # style index -> its number format, when not General (workbook/formats.py)
         if root is None:
             return
         custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(MAIN + "numFmt")}
         cell_xfs = root.find(MAIN + "cellXfs")
         for index, xf in enumerate(cell_xfs if cell_xfs is not None else ()):
             number_format = int(xf.get("numFmtId", 0))
-            code = custom.get(number_format, BUILTIN_FORMATS.get(number_format, "General"))
+            code = custom.get(number_format) or builtin_code(number_format, BUILTIN_FORMATS.get(number_format, "General"))
+            if code != "General":
+                self.codes[index] = code
             if is_date_format(code):
                 self.dates.add(index)
             if is_timedelta_format(code):
@@ -329,12 +333,13 @@ class _SheetReader:
             value = self._value(value_text, kind, style_index)
         if formula is None and self.spans:
             formula = self._member_of(row, column)
+        number_format = self.styles.codes.get(style_index, "")
         if formula is not None:
-            return Cell(row=row, col=column, value=None, formula=formula, cached=value)
+            return Cell(row=row, col=column, value=None, formula=formula, cached=value, number_format=number_format)
         if value is None:
             return None
         is_date = kind == "d" or (kind == "n" and style_index in self.styles.dates)
-        return Cell(row=row, col=column, value=value, is_date=is_date)
+        return Cell(row=row, col=column, value=value, is_date=is_date, number_format=number_format)
 
     def _value(self, text: str | None, kind: str, style: int):
         if text is None:

@@ -19,7 +19,7 @@ from ...workbook.book import Workbook
 from ..budget import KONTANT, Budget, CostLine, FinancingLine, Line, Municipality, Place
 from ..factsheets import FactSources, MunicipalityRow
 from ..names import Match, Names, Organisation, looks_like_municipality, name_key
-from ..sheets import Header, amount, calendar_year, is_blank, thousands_unit, to_decimal
+from ..sheets import Header, amount, calendar_year, is_blank, to_decimal
 
 DEDUCTED_PREFIXES = ("intäkt", "projektintäkt")
 
@@ -43,30 +43,6 @@ def row_line(cls, workbook: Workbook, header: Header, row: int, label: str, **ex
         empty_cells=tuple(sheet.ref(row, col) for col in header.year_cols if is_blank(sheet.value(row, col))),
         **extra,
     )
-
-
-UNIT_ROWS_ABOVE = 4  # a "Belopp i tkr" line stands just above the table, with the title
-
-
-def refuse_thousands(workbook: Workbook, sheet, row: int, col: int) -> None:
-    """Stop when the table says its amounts are in thousands (or millions) of kronor.
-
-    The documents print kronor; reading 1 363 as 1 363 kr where the economist meant 1 363 tkr would
-    print every figure a thousand times too small, so this is never guessed at. The header row
-    and the few lines above it (the title, "Belopp i tkr") are read.
-    """
-    for r in range(max(1, row - UNIT_ROWS_ABOVE), row + 1):
-        for c in range(1, sheet.max_col + 1):
-            text = sheet.value(r, c)
-            unit = thousands_unit(text)
-            if unit is None or (r < row and c > col + 8):
-                continue
-            raise ContractError(
-                _("the table says its amounts are in {unit} ('{text}'), and hso-xl reads every amount as kronor",
-                  unit=unit, text=" ".join(str(text).split())),
-                file=workbook.path, location=sheet.ref(r, c),
-                hint=_("Type the amounts in whole kronor (Excel: multiply them by 1 000 with Paste Special > "
-                       "Multiply) and change the text to say kr; documents print kronor"))
 
 
 def has_amounts(header: Header, row: int) -> bool:

@@ -16,7 +16,7 @@ from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND,
                       CostLine, FinancingLine, Line, Place)
 from ..factsheets import FactSources
 from ..sheets import Header, find_header, find_sheet, header_word, is_blank, norm
-from .common import Financier, assemble, is_deducted, refuse_thousands, row_line, start_year
+from .common import Financier, assemble, is_deducted, row_line, start_year
 
 NAME = "hso"
 BUDGET_SHEET, BUDGET_HEADER = "Budget", "Kostnadsslag"
@@ -97,7 +97,6 @@ def _place(header: Header, last_row: int, what: str) -> Place:
 def _read_costs(workbook: Workbook, first_year: int | None):
     sheet = find_sheet(workbook, BUDGET_SHEET)
     header = find_header(workbook, sheet, BUDGET_HEADER, also=BUDGET_HEADERS, with_years=True, start_year=first_year)
-    refuse_thousands(workbook, sheet, header.row, header.label_col)
     costs: list[CostLine] = []
     direct: list[Line] = []
     totals: dict[str, Line] = {}
@@ -138,7 +137,6 @@ def _read_financing(workbook: Workbook, costs: Header):
     sheet = find_sheet(workbook, FINANCING_SHEET)
     first_year = costs.years[0] if costs.years and isinstance(costs.years[0], int) else None
     header = find_header(workbook, sheet, FINANCING_HEADER, also=FINANCING_HEADERS, with_years=True, start_year=first_year)
-    refuse_thousands(workbook, sheet, header.row, header.label_col)
     if header.years != costs.years:
         raise ContractError(
             _("the years of the financing plan ({plan}) differ from the budget's ({budget})", plan=_span(header.years),

@@ -22,7 +22,7 @@ from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND,
                       PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, CostLine, FinancingLine, Line, Place)
 from ..factsheets import FactSources
 from ..sheets import Header, header_at, header_word, is_blank, norm
-from .common import Financier, all_zero, assemble, has_amounts, is_deducted, refuse_thousands, row_line, start_year
+from .common import Financier, all_zero, assemble, has_amounts, is_deducted, row_line, start_year
 
 NAME = "tillvaxtverket"
 TITLE = _("Tillväxtverket's budget form ({costs} and {financing} tables)", costs="KOSTNAD", financing="FINANSIERING")
@@ -150,7 +150,6 @@ def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
     first_year, year_source = start_year(facts, settings)
     candidates = _cost_candidates(workbook, settings.budget_sheet)
     sheet, row, col = _one(workbook, candidates, "costs")
-    refuse_thousands(workbook, sheet, row, col)
     costs_header = header_at(workbook, sheet, row, col, with_years=True, start_year=first_year)
     if costs_header.relative and first_year is None:
         findings.append(Finding(
@@ -272,8 +271,6 @@ def _financing_header(workbook: Workbook, settings: Settings, costs: Header, cos
     candidates = _financing_tables(workbook, (costs.sheet, costs.row, costs.label_col), cost_sheets,
                                    below_row=cost_table.last_row)
     sheet, row, col = _one(workbook, candidates, "financing")
-    if sheet is not costs.sheet:
-        refuse_thousands(workbook, sheet, row, col)
     try:
         header = header_at(workbook, sheet, row, col, with_years=True, start_year=first_year)
     except ContractError:
