@@ -155,8 +155,15 @@ def missing_fact_findings(checked: Checked, jobs) -> list[Finding]:
         for (scope, key), uses in grouped.items():
             affected = [job for job in its_jobs if _lacks(job, scope, key, uses[0].per_municipality,
                                                            missing_project, missing_params, by_municipality)]
+            # A co-financier that is no municipality (the Region) has no row on the Kommuner sheet: the
+            # facts a certificate reads from it are missing for it, and only a hand can fill them in.
+            others = [job for job in affected if job.kind == "finansiar" and scope == "kommun"
+                      and job.subject not in by_municipality]
+            affected = [job for job in affected if job not in others]
             if affected:
                 findings.append(_finding(template, uses, affected))
+            if others:
+                findings.append(_finding(template, uses, others, no_sheet=True))
     return findings
 
 
@@ -175,12 +182,12 @@ def _lacks(job, scope, key, per_municipality, missing_project, missing_params, b
         return key in missing_params
     if job.kind == "kommun":
         return key in by_municipality.get(job.subject, set())
-    if job.kind == "finansiar":
-        return job.subject in by_municipality and key in by_municipality[job.subject]
+    if job.kind == "finansiar":  # a financier that is no municipality has none of a municipality's facts
+        return job.subject not in by_municipality or key in by_municipality[job.subject]
     return any(key in keys for keys in by_municipality.values())  # a project document listing every municipality
 
 
-def _finding(template: Path, uses: list[Use], jobs) -> Finding:
+def _finding(template: Path, uses: list[Use], jobs, no_sheet: bool = False) -> Finding:
     use = uses[0]
     subjects = sorted({job.subject for job in jobs if job.subject}, key=sort_key)
     sentences: list[Message] = []
@@ -196,7 +203,11 @@ def _finding(template: Path, uses: list[Use], jobs) -> Finding:
     values = {"title": use.spec.title, "variable": _variable(use), "template": template.name,
               "effects": joined(sentences, "; "), "documents": n_("{n} document", "{n} documents", len(jobs)),
               "sheet": SCOPE_SHEETS[use.scope]}
-    if use.per_municipality and subjects:
+    if no_sheet:
+        message = _("the fact '{title}' ({variable}) is not in the workbook for {subjects}, so {template} {effects} "
+                    "({documents}). The workbook holds this fact for municipalities only: fill it in by hand on "
+                    "the printed document", subjects=_listed(subjects), **values)
+    elif use.per_municipality and subjects:
         message = _("the fact '{title}' ({variable}) is not in the workbook for {subjects}, so {template} {effects} "
                     "({documents}). Add it to the {sheet} sheet (or the facts workbook)", subjects=_listed(subjects),
                     **values)
@@ -205,7 +216,7 @@ def _finding(template: Path, uses: list[Use], jobs) -> Finding:
                     "Add it to the {sheet} sheet (or the facts workbook)", **values)
     # The template's own alternative (a line to fill in) is its author's choice: a note. A sentence
     # left out or a marker printed is a warning.
-    severity = Severity.INFO if all(u.alternative for u in uses) else Severity.WARNING
+    severity = Severity.INFO if all(u.alternative for u in uses) and not no_sheet else Severity.WARNING
     return Finding(
         severity, "fact.missing", message,
         str(template),

@@ -60,7 +60,7 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
               folders=where, templates=names))]
     data = read_report_data(path, list(checked.budget.municipalities))
     models = {m.official_name: m for m in checked.budget.municipalities}
-    subjects, missing = [], []
+    subjects, missing, examples = [], [], []
     for kommun in base["kommuner"]:  # in Swedish order
         municipality = models[kommun["namn"]]
         if not data.has_records(municipality):
@@ -75,7 +75,12 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
         if own is not None:  # the report's date, not the financing plan's: header, properties and PDF agree
             context["dokument"] = {**base.get("dokument", {}), OWN_DATE: own}
         subjects.append((municipality.official_name, context))
+        marked = example_cell(data, municipality)
+        if marked:
+            examples.append((municipality.official_name, marked))
     notes = list(data.findings) + unmatched_lookups(templates, subjects, path.name)
+    if examples:
+        notes.append(example_data_finding(examples, names))
     if missing:
         shown = ", ".join(missing[:LISTED])
         if len(missing) > LISTED:
@@ -87,6 +92,38 @@ def read_for_build(checked: Checked, base: dict, templates: list[Path]) -> tuple
                len(missing), file=path.name, names=shown, templates=names)))
     return data, subjects, notes
 
+
+
+# How a data workbook marks invented records (the sample's Källa column says 'EXEMPELDATA (påhittad)')
+_EXAMPLE = re.compile(r"\b(exempeldata|exempeluppgift(er)?|example data)\b", re.I)
+
+
+def example_cell(data: ReportData, municipality) -> str | None:
+    """Return the first cell of `municipality`'s own records marked as example data, or None (a shared
+    table, such as a sheet describing the workbook, speaks of every municipality)."""
+    own = {t.name for t in data.tables if not t.shared}
+    for table, records in data.records_for(municipality).items():
+        for record in records if table in own else ():
+            for title, value in record.values.items():
+                if isinstance(value, str) and _EXAMPLE.search(value):
+                    return data.qualified(record.cells[title])
+    return None
+
+
+def example_data_finding(examples: list[tuple[str, str]], templates: str) -> Finding:
+    """A warning naming the reports built from records marked as example data: the documents say so,
+    and the console must too, so nobody sends one by mistake."""
+    shown = ", ".join(name for name, _cell in examples[:LISTED])
+    if len(examples) > LISTED:
+        shown = _("{names} and {n} more", names=shown, n=len(examples) - LISTED)
+    return Finding(
+        Severity.WARNING, "report.example_data",
+        n_("the regional report ({templates}) of {names} is built from data marked as example data (e.g. {cell}): "
+           "replace it with real data before sending it",
+           "the regional reports ({templates}) of {names} are built from data marked as example data (e.g. {cell}): "
+           "replace it with real data before sending them",
+           len(examples), templates=templates, names=shown, cell=examples[0][1]),
+        examples[0][1])
 
 
 _LOOKUP = re.compile(r"rapportdata\.(\w+)\s*\|\s*hitta\(([^)]*)\)")

@@ -183,3 +183,31 @@ def test_every_document_opens_in_libreoffice(tmp_path):
     assert "Sida 1(" in flat and "40 196 257" in flat
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["pdfs"]) == 24 == len({p["path"] for p in manifest["pdfs"]})
+
+
+def test_every_document_has_a_footer_with_page_x_of_y(out):
+    for path in sorted(out.glob("*/*.docx")):
+        footer = Document(str(path)).sections[0].footer._element
+        assert "Sida" in "".join(footer.xpath(".//w:t/text()")), path.name
+        instr = " ".join(footer.xpath(".//w:instrText/text()"))
+        assert "PAGE" in instr.split() and "NUMPAGES" in instr.split(), path.name
+
+
+def test_the_owners_draft_reads_as_its_own(out, checked):
+    owner = checked.budget.project["agare"].value
+    assert owner == "Härnösands kommun"
+    own = body_text(draft(out, owner))
+    assert f"{owner}, projektägare" not in own  # the decision is not sent to the municipality itself
+    assert "med kommunen som projektägare" in own and f"med {owner} som projektägare" not in own
+    other = body_text(draft(out, "Ånge kommun"))
+    assert f"{owner}, projektägare" in other and f"med {owner} som projektägare" in other
+
+
+def test_every_table_row_keeps_together_and_data_tables_repeat_their_header(out):
+    for path in sorted(out.glob("*/*.docx")):
+        body = Document(str(path)).element.body
+        for table in body.iterchildren("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tbl"):
+            rows = table.xpath("./w:tr")
+            assert all(row.xpath("./w:trPr/w:cantSplit") for row in rows), path.name
+            if table.xpath("./w:tblPr/w:tblLook[@w:firstRow='1']"):
+                assert rows[0].xpath("./w:trPr/w:tblHeader"), path.name

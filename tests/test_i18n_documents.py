@@ -62,7 +62,7 @@ Medfinansiering per kommun (kr):
   Ånge kommun              454 407 / 454 407 / 454 407  totalt 1 363 221
   Örnsköldsviks kommun     454 407 / 454 407 / 454 407  totalt 1 363 221
 
-Kontrollen hittade 0 fel, 1 varning och 4 noteringar
+Kontrollen hittade 0 fel, 3 varningar och 4 noteringar
 """
 
 
@@ -70,7 +70,7 @@ def test_the_check_summary_of_the_sample_in_swedish():
     out = hso_xl("--lang", "sv", "check", str(SAMPLE))
     assert out.startswith(SWEDISH_CHECK)
     findings = out[len(SWEDISH_CHECK):].splitlines()
-    assert [line.split(":")[0] for line in findings] == ["  varning"] + ["  notering"] * 4 + ["Resultat"]
+    assert [line.split(":")[0] for line in findings] == ["  varning"] * 3 + ["  notering"] * 4 + ["Resultat"]
     assert findings[-1] == "Resultat: OK"
 
 
@@ -82,10 +82,10 @@ def test_no_english_is_left_in_the_swedish_summary():
 
 
 @pytest.mark.parametrize("cells, english, swedish", [
-    ({}, "Findings: 0 errors, 1 warning, 4 notes", "Kontrollen hittade 0 fel, 1 varning och 4 noteringar"),
-    ({"C7": -1}, "Findings: 1 error, 1 warning, 4 notes", "Kontrollen hittade 1 fel, 1 varning och 4 noteringar"),
-    ({"B7": -1, "C7": -1, "D7": None}, "Findings: 2 errors, 2 warnings, 4 notes",
-     "Kontrollen hittade 2 fel, 2 varningar och 4 noteringar"),
+    ({}, "Findings: 0 errors, 3 warnings, 4 notes", "Kontrollen hittade 0 fel, 3 varningar och 4 noteringar"),
+    ({"C7": -1}, "Findings: 1 error, 3 warnings, 4 notes", "Kontrollen hittade 1 fel, 3 varningar och 4 noteringar"),
+    ({"B7": -1, "C7": -1, "D7": None}, "Findings: 2 errors, 4 warnings, 4 notes",
+     "Kontrollen hittade 2 fel, 4 varningar och 4 noteringar"),
 ], ids=["sample", "one-error", "two-of-each"])
 def test_the_findings_are_counted_with_real_plurals(sample, cells, english, swedish):
     wb = openpyxl.load_workbook(sample)

@@ -69,3 +69,19 @@ def test_check_outside_the_project_folder_says_it_could_not_look_at_the_template
     assert done.returncode == 0, done.stderr
     assert ("info: there is no templates folder templates here, so this check could not tell which facts the "
             "documents need or which sentences they would leave out. Run hso-xl in the project folder") in done.stdout
+
+
+def test_a_co_financier_that_is_no_municipality_is_named_with_its_missing_facts():
+    from hso_xl.build import plan_jobs
+    from hso_xl.missing import missing_fact_findings
+    from hso_xl.model.checked import check_workbook
+
+    from .conftest import ROOT, SAMPLE
+
+    checked = check_workbook(SAMPLE)
+    findings = missing_fact_findings(checked, plan_jobs(checked, ROOT / "templates"))
+    region = [f for f in findings if "Region Västernorrland" in str(f.message)]
+    assert sorted(f.details["fact"] for f in region) == ["kommun.diarienummer", "kommun.organisationsnummer"]
+    assert all(f.severity.value == "warning" for f in region)
+    assert all(d.endswith("Region Västernorrland – Medfinansieringsintyg.docx") for f in region
+               for d in f.details["documents"])

@@ -360,7 +360,14 @@ def test_the_notes_on_reports_not_written_speak_swedish(tmp_path, monkeypatch):
                 ws.delete_rows(row)
     wb.save(inbox / "Rapportdata_utan_två.xlsx")
     without_two = notes_on_reports(workbook)
+    examples = [n for n in without_two if n.code == "report.example_data"]
+    without_two = [n for n in without_two if n.code != "report.example_data"]
     with speaking("sv"):
+        assert [str(n.message) for n in examples] == [  # Ånge's records are S4's, the others invented
+            "regionrapporterna (rapport/Region Västernorrlands arbete i {kommun}.docx) för Härnösands kommun, "
+            "Sollefteå kommun, Sundsvalls kommun, Timrå kommun, Örnsköldsviks kommun bygger på uppgifter märkta "
+            "som exempeldata (t.ex. [Rapportdata_utan_två.xlsx]Rapport!D2): byt ut dem mot riktiga uppgifter innan "
+            "de skickas"]
         assert [str(n.message) for n in without_data] == [
             "det finns ingen arbetsbok med rapportdata (Rapportdata*.xlsx i alone/ eller input/, eller report_data i "
             "hso.toml): regionrapporterna (rapport/Region Västernorrlands arbete i {kommun}.docx) skrevs inte"]

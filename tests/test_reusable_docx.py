@@ -22,6 +22,7 @@ from hso_xl.model.checked import check_workbook
 from hso_xl.render.docx import _fix_properties, render_docx
 from hso_xl.render.docx_charts import rendering_into
 from hso_xl.render.environment import make_environment
+from hso_xl.render.pagination import paginate
 
 from .conftest import ROOT, SAMPLE
 
@@ -32,6 +33,7 @@ def fresh_render(template: Path, context: dict) -> bytes:
     tpl = DocxTemplate(str(template))
     with rendering_into(tpl):  # a chart's picture goes into this fresh template
         tpl.render(context, jinja_env=make_environment(), autoescape=True)
+    paginate(tpl.docx)
     _fix_properties(tpl.docx, context, WHEN)
     buffer = io.BytesIO()
     tpl.save(buffer)

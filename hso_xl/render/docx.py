@@ -18,6 +18,7 @@ from ..errors import TemplateProblem
 from ..i18n import _
 from ..text import short
 from .environment import TEMPLATE_ERRORS, describe_error, shared_environment
+from .pagination import paginate
 from .properties import APPLICATION
 
 _TAG = re.compile(r"\{[{%].*?[%}]\}", re.S)
@@ -35,6 +36,7 @@ def render_docx(template: Path, context: dict, properties_date: dt.datetime) -> 
             tpl.render(context, jinja_env=shared_environment("docx"), autoescape=True)
     except TEMPLATE_ERRORS as exc:
         raise template_problem(template, exc, context) from None
+    paginate(tpl.docx)
     left_out = _fix_properties(tpl.docx, context, properties_date)
     try:
         return tpl.package_bytes()

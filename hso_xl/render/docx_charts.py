@@ -146,7 +146,9 @@ def data_table(chart: Chart) -> str:
         f'w:noHBand="1" w:noVBand="1"/><w:tblCaption w:val={caption}/></w:tblPr>'
         f'<w:tblGrid><w:gridCol w:w="{label_width}"/><w:gridCol w:w="{value_width}"/></w:tblGrid>'
         + "".join(rows).replace("LABEL_WIDTH", str(label_width)).replace("VALUE_WIDTH", str(value_width))
-        + '</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>'
+        # the paragraph after the table keeps with the next one too: the chart, its numbers and the
+        # caption the template writes under them stay on one page (render/pagination.py)
+        + '</w:tbl><w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>'
     )
 
 
@@ -156,8 +158,9 @@ def _row(label: str, value: str, header: bool = False) -> str:
 
 
 def _cell(text: str, width: str, align: str, header: bool) -> str:
+    """A cell whose paragraph keeps with the next: the whole table stays with its chart and caption."""
     shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEAD_FILL}"/>' if header else ""
     bold = "<w:b/>" if header else ""
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr>'
-            f'<w:p><w:pPr>{"<w:keepNext/>" if header else ""}<w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>'
+            f'<w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>'
             f'<w:r><w:rPr>{bold}<w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">{escape(str(text))}</w:t></w:r></w:p></w:tc>')
