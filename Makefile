@@ -10,7 +10,7 @@ SAMPLE := input/HSO_finansiering_2027-2029.xlsx
 # Carlito and Liberation are metric-compatible with Calibri and Arial, so PDFs keep the templates' layout.
 DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito fonts-liberation2
 
-.PHONY: run test test-fast install libreoffice sample clean bench oracle-report
+.PHONY: run test test-fast install libreoffice sample clean bench oracle-report wheel
 
 # The newest workbook in input/ (the shipped sample when it is the only one); it says which it took.
 run: install
@@ -58,5 +58,13 @@ sample: install
 	$(BIN)/python scripts/make_sample_workbook.py $(SAMPLE)
 	$(BIN)/python scripts/make_report_data.py input/Rapportdata_2025.xlsx
 
+# The wheel and sdist an administrator installs with `uv tool install dist/hso_xl-….whl` (README: Kom igång);
+# setup.py copies templates/ and the sample workbooks into it.
+wheel: install
+	rm -rf dist build
+	$(BIN)/python -m pip wheel --quiet --no-deps . -w dist
+	$(BIN)/python -c "from setuptools import build_meta as b; b.build_sdist('dist')"
+	@ls dist
+
 clean:
-	rm -rf output build *.egg-info .pytest_cache
+	rm -rf output build dist *.egg-info .pytest_cache

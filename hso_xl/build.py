@@ -18,6 +18,7 @@ from .changes import (Snapshot, compare, content_hash, first_build_markdown, no_
 from .errors import BuildStopped, TemplateProblem
 from .findings import SEVERITY_WORDS, Finding, Severity
 from .i18n import _, n_
+from .longpaths import check_lengths
 from .missing import missing_fact_findings
 from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
@@ -299,6 +300,7 @@ def build(
             hint=_("Put .docx or .xlsx templates in templates/kommun, templates/projekt, templates/finansiar or "
                    "templates/rapport"),
         )
+    check_lengths(out, [job.output for job in plan.jobs])  # Windows: refused now, not half-way through writing
     waiting = _("waiting for another build to finish")
     with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
         stored = previous_snapshot(out)

@@ -53,7 +53,8 @@ def newest_workbook(folder: Path) -> Path:
         raise NoWorkbookFound(
             _("the input folder does not exist"),
             file=folder,
-            hint=_("Create it and put the master workbook (.xlsx) in it, or name the workbook on the command line"),
+            hint=_("Run hso-xl in the project folder or name it with --project; hso-xl init FOLDER makes a new one. "
+                   "Or name the workbook on the command line"),
         )
     candidates = [p for p in _workbooks(folder) if companion_kind(p.name) is None]
     if not candidates:

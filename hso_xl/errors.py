@@ -115,3 +115,7 @@ def _restore(cls: type[HsoError], message: str) -> HsoError:
     error = cls.__new__(cls)
     Exception.__init__(error, message)
     return error
+
+
+class ProjectProblem(HsoError):
+    """A project folder cannot be made (hso-xl init) or is not there (--project)."""

@@ -12,6 +12,7 @@ Every key is optional; an unknown key is an error, so a misspelt setting never g
     language = "sv"            # the language of messages: "sv" (the default) or "en"; --lang overrides
     layout = "tillvaxtverket"  # pin the layout ("hso" or "tillvaxtverket") when a workbook could be read both ways
     budget_sheet = "Budget"    # pin the sheet that holds the budget, when two sheets could
+    libreoffice = 'C:\\Program Files\\LibreOffice\\program\\soffice.exe'  # when not in its usual place
 
     [rounding]
     costs = "OH (indirekta kostnader)"   # overrides Parametrar's "Avrundning kostnader"
@@ -59,6 +60,7 @@ class Settings:
     eu_financier: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     language: str | None = None
+    libreoffice: Path | None = None
     source: Path | None = None
 
     def fingerprint(self) -> dict:
@@ -71,7 +73,7 @@ class Settings:
 
 _TOP = {"input": str, "output": str, "templates": str, "facts": str, "report_data": str, "keep_archives": int,
         "strict": bool, "layout": str, "budget_sheet": str, "rounding": dict, "parameters": dict, "aliases": dict,
-        "language": str}
+        "language": str, "libreoffice": str}
 _ROUNDING = {"costs": str, "financing": str}
 _PARAMETERS = {"first_year": int, "eu_cap": (int, float), "eu_financier": str}
 # The kinds of value a setting takes, as messages name them (in English by their Python names).
@@ -89,10 +91,14 @@ def _toml_problem(text: str):
 
 
 def load_settings(folder: Path = Path(".")) -> Settings:
-    """Return the settings of `folder`/hso.toml, or the defaults when there is none."""
+    """Return the settings of the project folder `folder` (its hso.toml, or the defaults when there is none).
+
+    Folders are relative to `folder`: input/, templates/ and output/ are its own wherever the command runs.
+    """
     path = Path(folder) / FILE_NAME
     if not path.exists():
-        return Settings()
+        base = Path(folder)
+        return Settings(input=base / "input", output=base / "output", templates=base / "templates")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -140,6 +146,7 @@ def load_settings(folder: Path = Path(".")) -> Settings:
         eu_financier=parameters.get("eu_financier"),
         aliases=dict(aliases),
         language=data.get("language"),
+        libreoffice=base / data["libreoffice"] if "libreoffice" in data else None,
         source=path,
     )
 

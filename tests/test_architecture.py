@@ -25,7 +25,8 @@ LAYERS = {
     "cli": 6,
 }
 BASE = {"hso_xl", "hso_xl.errors", "hso_xl.findings", "hso_xl.swedish", "hso_xl.settings", "hso_xl.discover",
-        "hso_xl.parallel", "hso_xl.package", "hso_xl.libreoffice", "hso_xl.i18n", "hso_xl.text"}
+        "hso_xl.parallel", "hso_xl.package", "hso_xl.libreoffice", "hso_xl.i18n", "hso_xl.text",
+        "hso_xl.project", "hso_xl.console", "hso_xl.longpaths"}
 COMMANDS = {"hso_xl.build", "hso_xl.changes", "hso_xl.explain", "hso_xl.missing", "hso_xl.report", "hso_xl.watch",
             "hso_xl.sample", "hso_xl.reports", "hso_xl.report_sample"}
 TOP = {"hso_xl.cli", "hso_xl.__main__"}  # and every module of the package hso_xl.cli

@@ -17,7 +17,9 @@ from .conftest import ROOT, SAMPLE
 
 def test_defaults_without_file(tmp_path):
     settings = load_settings(tmp_path)
-    assert settings.output == Path("output") and settings.keep_archives == 10 and not settings.strict
+    assert settings.output == tmp_path / "output" and settings.keep_archives == 10 and not settings.strict
+    assert (settings.input, settings.templates) == (tmp_path / "input", tmp_path / "templates")
+    assert load_settings(Path(".")).output == Path("output")  # the working folder: paths print as before
 
 
 def test_values_are_read_relative_to_the_file(tmp_path):

@@ -17,11 +17,17 @@ import click
 from .. import __version__
 from ..errors import HsoError
 from ..i18n import LANGUAGES, SOURCE, _, from_environment, set_language, speaking
-from .speak import Command, Option, click_gettext, option, translated_help_option
+from .speak import FOLDER, Command, Option, PathType, click_gettext, option, translated_help_option
 
 
 class Group(click.Group):
     command_class = Command
+
+    def main(self, *args, **kwargs):
+        from ..console import use_utf8
+
+        use_utf8()  # a redirected Windows console writes cp1252 otherwise, and stops at the first '→'
+        return super().main(*args, **kwargs)
 
     def make_context(self, info_name, args, parent=None, **extra):
         # A mistake on the command line is reported before --lang's callback runs: speak the
@@ -50,12 +56,32 @@ def _settings_language() -> str | None:
         return None
 
 
+_project: Path | None = None  # --project, for this invocation
+
+
+def _choose_project(ctx, param, value):
+    """--project FOLDER: the project folder every command works on (eager: its hso.toml may set the language)."""
+    global _project
+    _project = value
+    if value is not None:
+        from ..project import folder
+
+        try:
+            folder(value)
+        except HsoError as exc:
+            fail(exc, False)
+    return value
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
              help=_("Reports from the HSO master financing workbook, with every formula recomputed.\n\n"
                     "Drop the workbook in input/, then run `hso-xl check` to see its totals and findings."))
 @option("--lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, expose_value=False,
               callback=_choose_language,
               help=_("The language of messages: sv (Swedish, the default) or en (English)."))
+@option("--project", type=PathType(path_type=Path, file_okay=False), default=None, is_eager=True, expose_value=False,
+        callback=_choose_project, metavar=FOLDER,
+        help=_("The project folder (input/, templates/, output/, hso.toml) [default: the working folder]."))
 @click.version_option(__version__, prog_name="hso-xl", cls=Option, help=_("Show the version and exit."))
 def main() -> None:
     pass
@@ -106,9 +132,14 @@ def fail(exc: HsoError, as_json: bool) -> None:
 
 
 def project_settings():
+    """The settings of the project folder (--project, else the working folder); LibreOffice as they name it."""
+    from .. import libreoffice
+    from ..project import folder
     from ..settings import load_settings
 
-    return load_settings(Path("."))
+    settings = load_settings(folder(_project))
+    libreoffice.use(settings)
+    return settings
 
 
 def using_line(path: Path, folder: Path):

@@ -56,8 +56,7 @@ def soffice() -> str:
         return found
     raise OutputProblem(
         _("LibreOffice is needed for --pdf but was not found"),
-        hint=_("Install it (make test does: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui) "
-               "or build without --pdf"),
+        hint=_("{install}; or build without --pdf", install=libreoffice.install_hint()),
     )
 
 

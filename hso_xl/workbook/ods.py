@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import WorkbookUnusable
 from ..i18n import _
-from ..libreoffice import convert, program, write_profile
+from ..libreoffice import convert, install_hint, program, write_profile
 
 ODS_SUFFIX = ".ods"
 CONVERT_SECONDS = 120
@@ -31,8 +31,7 @@ def converted_copy(path: Path) -> tuple[Path, Path]:
         raise WorkbookUnusable(
             _("an .ods workbook is read by converting it with LibreOffice, and LibreOffice is not installed"),
             file=path,
-            hint=_("Install LibreOffice (Debian: apt-get install libreoffice-calc-nogui), or save the workbook from "
-                   "Calc as 'Excel 2007-365 (.xlsx)'"),
+            hint=_("{install}; or save the workbook from Calc as 'Excel 2007-365 (.xlsx)'", install=install_hint()),
         )
     work = Path(tempfile.mkdtemp(prefix="hso-ods-"))
     source = work / "in" / "workbook.ods"
