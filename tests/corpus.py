@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import struct
 import tempfile
 import warnings
@@ -509,3 +510,71 @@ def financing_years_differ(folder: Path) -> Path:
 def openpyxl_roundtrip(folder: Path) -> Path:
     """Control: the valid workbook saved by openpyxl with no change is still valid."""
     return _edited(folder, "oforandrad.xlsx", lambda wb: None)
+
+
+# -- damaged parts and values: what Excel would offer to repair ---------------------------------------
+# The sample's sheets: sheet3.xml is Budget, sheet4.xml Finansiering (Finansiering!D9 holds 454407).
+
+def _value_of_d9(folder: Path, name: str, text: bytes) -> Path:
+    def edit(data: bytes) -> bytes:
+        new = data.replace(b'<c r="D9" s="10"><v>454407</v></c>', b'<c r="D9" s="10"><v>' + text + b"</v></c>")
+        assert new != data
+        return new
+
+    return _replace_part(folder, name, "xl/worksheets/sheet4.xml", edit)
+
+
+def damaged_number(folder: Path) -> Path:
+    """A number cell holding '1.2.3' (Python's Decimal once said InvalidOperation)."""
+    return _value_of_d9(folder, "skadat-tal.xlsx", b"1.2.3")
+
+
+def number_beyond_excel(folder: Path) -> Path:
+    """A number no Excel cell can hold (1e400 is infinity to Python)."""
+    return _value_of_d9(folder, "for-stort-tal.xlsx", b"1e400")
+
+
+def damaged_sheet_xml(folder: Path) -> Path:
+    """A sheet's XML whose tags do not match (the parser says 'line 2, column 773')."""
+    return _replace_part(folder, "skadat-blad.xlsx", "xl/worksheets/sheet4.xml",
+                         lambda data: data.replace(b"</row>", b"</rw>", 1))
+
+
+def damaged_shared_strings(folder: Path) -> Path:
+    """The list of texts cut off in the middle."""
+    return _replace_part(folder, "skadade-texter.xlsx", "xl/sharedStrings.xml", lambda data: data[: len(data) // 2])
+
+
+def damaged_workbook_xml(folder: Path) -> Path:
+    return _replace_part(folder, "skadad-arbetsbok.xlsx", "xl/workbook.xml",
+                         lambda data: data.replace(b"</sheets>", b"</shets>", 1))
+
+
+def damaged_relationships(folder: Path) -> Path:
+    return _replace_part(folder, "skadade-relationer.xlsx", "xl/_rels/workbook.xml.rels",
+                         lambda data: data.replace(b"</Relationships>", b"", 1))
+
+
+def sheet_without_relationship(folder: Path) -> Path:
+    """A sheet whose r:id names no relationship (IronCalc panics: 'no entry found for key')."""
+    return _replace_part(folder, "blad-utan-del.xlsx", "xl/workbook.xml",
+                         lambda data: data.replace(b'r:id="rId2"', b'r:id="rId42"', 1))
+
+
+def unknown_sheet_state(folder: Path) -> Path:
+    return _replace_part(folder, "okant-lage.xlsx", "xl/workbook.xml",
+                         lambda data: data.replace(b"<sheet ", b'<sheet state="weird" ', 1))
+
+
+def text_index_out_of_range(folder: Path) -> Path:
+    def edit(data: bytes) -> bytes:
+        new, count = re.subn(rb'(<c r="A4"[^>]*t="s"[^>]*>)<v>\d+</v>', rb"\g<1><v>99999</v>", data, count=1)
+        assert count == 1
+        return new
+
+    return _replace_part(folder, "text-saknas.xlsx", "xl/worksheets/sheet3.xml", edit)
+
+
+def missing_sheet_part(folder: Path) -> Path:
+    members = [(n, d) for n, d in _members(valid_bytes()) if n != "xl/worksheets/sheet4.xml"]
+    return _rezip(Path(folder) / "del-saknas.xlsx", members)

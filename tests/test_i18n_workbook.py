@@ -68,13 +68,13 @@ def test_an_encrypted_workbook_in_swedish(tmp_path):
                                        "and save it")
 
 
-def test_a_file_cut_off_says_what_the_zip_reader_found_in_swedish(tmp_path):
+def test_a_file_cut_off_says_what_is_wrong_in_swedish(tmp_path):
     path = corpus.truncated(tmp_path)
     error = _refusal(path)
     assert _swedish(error) == (
-        f"{path}: filen är skadad eller ofullständig (innehållsförteckningen i zip-paketet saknas). Den kan ha "
+        f"{path}: filen är skadad eller ofullständig: innehållsförteckningen i zip-paketet kan inte läsas. Den kan ha "
         "kapats när den kopierades eller skickades med e-post; spara den igen från Excel.")
-    assert error.to_json()["message"] == "the file is damaged or incomplete (File is not a zip file)"
+    assert error.to_json()["message"] == "the file is damaged or incomplete: its table of contents cannot be read"
 
 
 def test_a_formula_that_cannot_be_computed_names_its_chain_in_swedish(sample):

@@ -93,7 +93,8 @@ class Workbook:
     path: Path
     sheets: list[Sheet]
     defined_names: dict[str, str]  # name -> formula text ("Parametrar!$B$3"); sheet-scoped as "Sheet!name"
-    # The .xlsx package actually read: `path` itself, or LibreOffice's .xlsx copy of an .ods (messages name `path`).
+    # The .xlsx package actually read: `path` itself, LibreOffice's .xlsx copy of an .ods, or the copy
+    # workbook/normalise.py writes of a file in a form the engine cannot read (messages name `path`).
     package: Path | None = None
     keep: object = field(default=None, repr=False)  # keeps a converted copy's folder alive as long as the workbook
     iterative: bool = False  # the file lets Excel iterate circular references (calcPr iterate="1")
@@ -103,6 +104,7 @@ class Workbook:
     engine_package: Path | None = None
     tables: list = field(default_factory=list)  # the Excel tables (workbook/tables.py Table)
     keep_engine: object = field(default=None, repr=False)  # keeps the engine copy's folder alive
+    keep_package: object = field(default=None, repr=False)  # keeps the normalised copy's folder alive (normalise.py)
 
     @property
     def saved_by_excel(self) -> bool:

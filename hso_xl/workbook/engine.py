@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -55,26 +56,51 @@ def recompute(workbook: Workbook) -> EngineReport:
     import ironcalc
 
     tables = {sheet.ref(r, c) for sheet in workbook.sheets for r, c in sheet.data_tables}
+    output = _EngineOutput()
+    computed = False
     try:
-        with _stdout_to_stderr(), _without_data_tables(workbook) as package:  # IronCalc prints parse warnings on stdout
+        with output, _without_data_tables(workbook) as package:
             model = ironcalc.load_from_xlsx(str(package), "en", "UTC")
             model.evaluate()
+            computed = True
+            return _results(workbook, model, tables)
     except BaseException as exc:  # pyo3 panics derive from BaseException
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        odd = [sheet.name for sheet in workbook.sheets if "!" in sheet.name]
-        if odd:  # IronCalc 0.9 cannot read a sheet name holding "!" (Excel allows it)
-            raise WorkbookUnusable(
-                _("the calculation engine cannot read a workbook with a sheet named {sheet}: the engine does not "
-                  "allow \"!\" in a sheet name ({detail})", sheet=quote_sheet(odd[0]), detail=str(exc)),
-                file=workbook.path, location=quote_sheet(odd[0]),
-                hint=_("Rename the sheet without \"!\" (formulas referring to it follow) and save the workbook again"),
-            ) from None
-        raise WorkbookUnusable(
-            _("the calculation engine could not read the workbook ({detail})", detail=str(exc)),
-            file=workbook.path,
-            hint=_("Open it in Excel, check that it opens without a repair prompt, and save it again"),
-        ) from None
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)) or (computed and not _panicked(exc, output.text)):
+            raise  # hso-xl's own mistake reading the results: a bug, reported as one
+        raise _refusal(workbook, exc, output.text) from None
+
+
+def _panicked(exc: BaseException, printed: str) -> bool:
+    return type(exc).__name__ == "PanicException" or "panicked at" in printed
+
+
+def _refusal(workbook: Workbook, exc: BaseException, printed: str) -> WorkbookUnusable:
+    """The engine's failure in the administrator's words; what it said or printed is for HSO_XL_DEBUG only."""
+    if os.environ.get("HSO_XL_DEBUG"):
+        sys.stderr.write(printed + f"\n{type(exc).__name__}: {exc}\n")
+    odd = [sheet.name for sheet in workbook.sheets if "!" in sheet.name]
+    if odd:  # IronCalc 0.9 cannot read a sheet name holding "!" (Excel allows it)
+        return WorkbookUnusable(
+            _("the calculation engine cannot read a workbook with a sheet named {sheet}: the engine does not "
+              "allow \"!\" in a sheet name", sheet=quote_sheet(odd[0])),
+            file=workbook.path, location=quote_sheet(odd[0]),
+            hint=_("Rename the sheet without \"!\" (formulas referring to it follow) and save the workbook again"),
+        )
+    panicked = _panicked(exc, printed)
+    return WorkbookUnusable(
+        _("the calculation engine ({engine}) stopped on something in the workbook it cannot handle, so no formula "
+          "was computed", engine=ENGINE_NAME) if panicked else
+        _("the calculation engine ({engine}) cannot read the workbook, although hso-xl could read every part of it",
+          engine=ENGINE_NAME),
+        file=workbook.path,
+        hint=_("Open the workbook in Excel, check that it opens without a repair prompt, and save it again; if this "
+               "message remains, send the workbook to the people who maintain hso-xl"),
+    )
+
+
+def _results(workbook: Workbook, model, tables: set[str]) -> EngineReport:
+    """Each formula cell's value as the engine computed it, and what the engine could not do."""
+    import ironcalc
 
     from .divergences import FUNCTIONS as divergent
 
@@ -172,18 +198,40 @@ def _without_data_tables(workbook: Workbook):
         yield copy
 
 
-@contextmanager
-def _stdout_to_stderr():
-    """Send what native code writes to file descriptor 1 to stderr instead, for the duration."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no real stdout (embedded use): nothing to protect
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+class _EngineOutput:
+    """Send what native code writes to file descriptors 1 and 2 to a temporary file for the duration.
+
+    IronCalc prints parse warnings on stdout and, when it panics, Rust's panic message on stderr
+    before raising: neither is for the administrator, whose one paragraph says what happened.
+    What was printed is kept in `text` (shown with HSO_XL_DEBUG=1).
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.saved: tuple[int, int] | None = None
+        self.sink = None
+
+    def __enter__(self) -> "_EngineOutput":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            saved = os.dup(1), os.dup(2)
+        except OSError:  # no real stdout or stderr (embedded use): nothing to protect
+            return self
+        self.saved = saved
+        self.sink = tempfile.TemporaryFile()
+        os.dup2(self.sink.fileno(), 1)
+        os.dup2(self.sink.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.saved is None:
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, saved in zip((1, 2), self.saved):
+            os.dup2(saved, fd)
+            os.close(saved)
+        self.sink.seek(0)
+        self.text = self.sink.read(1 << 16).decode("utf-8", "replace")
+        self.sink.close()

@@ -25,6 +25,7 @@ from ..errors import WorkbookUnusable
 from ..i18n import Message, _
 from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
 from .formats import builtin_code
+from .normalise import engine_dates, normalised_copy
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
 from .tables import DamagedTable, engine_copy, read_tables
@@ -33,6 +34,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+SHEET_STATES = ("visible", "hidden", "veryHidden")
 WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro sheets hold no cells
 
 ROW, CELL, MERGE, COLUMN = MAIN + "row", MAIN + "c", MAIN + "mergeCell", MAIN + "col"
@@ -62,22 +64,42 @@ def load_workbook(path: Path) -> Workbook:
         workbook.keep = weakref.finalize(workbook, shutil.rmtree, folder, True)  # the copy lives as long as the workbook
         return workbook
     ensure_safe_workbook(path)
+    folder = Path(tempfile.mkdtemp(prefix="hso-package-"))
+    try:
+        workbook, sheet_parts = _read(path, folder)
+        if workbook.tables:
+            _resolve_structured_references(workbook, sheet_parts)
+        dated = engine_dates(workbook.engine_package, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if dated is not None:
+        workbook.engine_package = dated
+    if any(folder.iterdir()):  # the copies normalise.py wrote live as long as the workbook
+        workbook.keep_package = weakref.finalize(workbook, shutil.rmtree, folder, True)
+    else:
+        folder.rmdir()
+    return workbook
+
+
+def _read(path: Path, folder: Path) -> tuple[Workbook, dict[str, str]]:
+    """Read the package at `path` (through the copy normalise.py writes when it needs one)."""
     reader = None
     try:
-        with zipfile.ZipFile(path) as package:
-            reader = _PackageReader(path, package)
+        package = normalised_copy(path, folder) or path
+        with zipfile.ZipFile(package) as opened:
+            reader = _PackageReader(path, opened)
             workbook = reader.workbook()
             reader.current = "xl/tables/"
-            workbook.tables = read_tables(package)
+            workbook.tables = read_tables(opened)
     except WorkbookUnusable:
         raise
     except DamagedTable as exc:
         raise damaged(path, exc, exc.part) from None
     except Exception as exc:  # damaged XML or a part missing: the file cannot be trusted
         raise damaged(path, exc, reader.current if reader else None) from None
-    if workbook.tables:
-        _resolve_structured_references(workbook, reader.sheet_parts)
-    return workbook
+    workbook.package = workbook.engine_package = package
+    return workbook, reader.sheet_parts
 
 
 def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, str]) -> None:
@@ -116,7 +138,26 @@ def damaged(path: Path, exc: Exception, part: str | None) -> WorkbookUnusable:
     return WorkbookUnusable(_("the workbook is damaged: its structure cannot be read"), file=path, hint=hint)
 
 
+def damaged_sheet(path: Path, sheet: str, part: str) -> WorkbookUnusable:
+    """The sheet's part is not well-formed XML (what the XML parser says is no help to the administrator)."""
+    return WorkbookUnusable(_("the sheet '{sheet}' ({part}) is damaged", sheet=sheet, part=part), file=path,
+                            hint=RESAVE_OR_RESTORE)
+
+
+class DamagedValue(Exception):
+    """A cell whose value is not what its type says (a number cell holding '1.2.3'); load.py names the cell."""
+
+    def __init__(self, cell: tuple[int, int], text: str, text_index: bool = False) -> None:
+        super().__init__(text)
+        self.cell, self.text, self.text_index = cell, text, text_index
+
+
 RESAVE_HINT = _("Open it in Excel, check that it opens without a repair prompt, and save it again")
+RESAVE_OR_RESTORE = _("Open it in Excel and save it again (Excel repairs what it can), or restore a copy saved "
+                      "before it was damaged")
+# A number as the file format writes one (xsd:double); Python's float() would also take ' 1_0', 'nan', 'inf'.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_LARGEST = 1.7976931348623157e308
 _PARTS = {"xl/workbook.xml": _("the list of sheets"), "xl/styles.xml": _("the cell formats"),
           "xl/sharedStrings.xml": _("the texts of the cells")}
 
@@ -150,17 +191,34 @@ class _PackageReader:
         for element in root.iter(MAIN + "sheet"):
             name = element.get("name")
             sheet_names.append(name)
-            rel_type, target = targets.get(element.get(REL + "id"), ("", ""))
+            relationship = targets.get(element.get(REL + "id"))
+            if relationship is None:  # Excel would repair the file; the engine stops on it
+                raise WorkbookUnusable(
+                    _("the sheet '{sheet}' is in the workbook's list of sheets (xl/workbook.xml), but the file "
+                      "does not say which part holds it", sheet=name), file=self.path, hint=RESAVE_HINT)
+            rel_type, target = relationship
+            if element.get("state", "visible") not in SHEET_STATES:
+                raise WorkbookUnusable(
+                    _("the sheet '{sheet}' is marked '{state}' in the workbook's list of sheets (xl/workbook.xml), "
+                      "neither visible nor hidden: the list is damaged", sheet=name, state=element.get("state")[:20]),
+                    file=self.path, hint=RESAVE_HINT)
             if not rel_type.endswith(WORKSHEET_REL):
                 continue
             sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
             self.sheet_parts[name] = target
             try:
                 _SheetReader(sheet, strings, styles).read(self._open(target))
-            except etree.XMLSyntaxError as exc:
+            except etree.XMLSyntaxError:
+                raise damaged_sheet(self.path, name, target) from None
+            except DamagedValue as exc:
                 raise WorkbookUnusable(
-                    _("the sheet's part {part} is damaged ({detail})", part=target, detail=exc.msg), file=self.path,
-                    location=quote_sheet(name), hint=RESAVE_HINT,
+                    _("the cell refers to text number {n}, which the file's list of texts (xl/sharedStrings.xml) "
+                      "does not hold: the file is damaged", n=exc.text) if exc.text_index else
+                    _("the cell holds '{text}' where the file must hold a number: the file is damaged",
+                      text=exc.text[:40]),
+                    file=self.path, location=sheet.ref(*exc.cell),
+                    hint=_("Type the value in the cell again in Excel and save the workbook, or restore a copy "
+                           "saved before it was damaged"),
                 ) from None
             sheets.append(sheet)
 
@@ -270,6 +328,7 @@ class _SheetReader:
         self.styles = styles
         self.shared: dict[str, object] = {}  # shared formula index -> Translator of its first cell
         self.spans: list[tuple] = []  # array formulas and data tables over more than one cell (see _span)
+        self.cell = (0, 0)  # the cell being read, for messages
 
     def read(self, source) -> None:
         row_number = 0
@@ -314,6 +373,7 @@ class _SheetReader:
                             self.sheet.data_tables.append((row, column))
 
     def _cell(self, c, row: int, column: int, coordinate: str | None) -> Cell | None:
+        self.cell = (row, column)
         kind = c.get("t", "n")
         style = c.get("s")
         value_text = formula = None
@@ -345,7 +405,7 @@ class _SheetReader:
         if text is None:
             return None
         if kind == "n":
-            number = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+            number = _number(text, self.cell)
             if style in self.styles.dates:
                 try:
                     if style in self.styles.durations:
@@ -355,17 +415,26 @@ class _SheetReader:
                     return ExcelError("#VALUE!")  # a date style on a number no date can have
             return number
         if kind == "s":
+            if not text.strip().isdigit():
+                raise DamagedValue(self.cell, text)
+            if int(text) >= len(self.strings):
+                raise DamagedValue(self.cell, text.strip(), text_index=True)
             return self.strings[int(text)]
         if kind == "str":
             return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
         if kind == "b":
-            return bool(int(text))
+            if text.strip() not in ("0", "1"):
+                raise DamagedValue(self.cell, text)
+            return text.strip() == "1"
         if kind == "e":
             return ExcelError(text)
         if kind == "d":
             from openpyxl.utils.datetime import from_ISO8601
 
-            return from_ISO8601(text)
+            try:
+                return from_ISO8601(text)
+            except ValueError:
+                raise DamagedValue(self.cell, text) from None
         return text
 
     def _formula(self, f, coordinate: str) -> str:
@@ -410,6 +479,17 @@ class _SheetReader:
                 self.sheet.array_members.add((row, column))
                 return formula
         return None
+
+
+def _number(text: str, cell: tuple[int, int]) -> float | int:
+    """The number a value cell holds; DamagedValue for anything else ('1.2.3', 'NaN', '1e400')."""
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        raise DamagedValue(cell, text)
+    number = float(text)
+    if not abs(number) <= _LARGEST:
+        raise DamagedValue(cell, text)
+    return number if ("." in text or "E" in text or "e" in text) else int(text)
 
 
 def _data_table(f) -> str:

@@ -7,6 +7,8 @@ XML parser is ever handed a DTD.
 
 from __future__ import annotations
 
+import codecs
+import re
 import struct
 import zipfile
 import zlib
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from ..errors import WorkbookUnusable
 from ..i18n import Message, _, n_
+from .normalise import utf16_encoding
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -41,15 +44,6 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 SAVE_AS_XLSX = _("Open it in Excel and save it as 'Excel Workbook (*.xlsx)'")
 CUT_OFF_HINT = _("It may have been cut off while copying or e-mailing; save it again from Excel")
 RESAVE_OR_ASK = _("Open the workbook in Excel and save it again, or ask the sender for the original")
-# What Python's zip reader says of a package whose table of contents it cannot read, shown in the user's language.
-ZIP_READER_WORDS = {
-    "File is not a zip file": _("File is not a zip file"),
-    "Bad offset for central directory": _("Bad offset for central directory"),
-    "Truncated central directory": _("Truncated central directory"),
-    "Bad magic number for central directory": _("Bad magic number for central directory"),
-    "zipfiles that span multiple disks are not supported": _("zipfiles that span multiple disks are not supported"),
-}
-
 
 def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS, opendocument: bool = False) -> None:
     """Raise WorkbookUnusable unless `path` is an .xlsx/.xlsm zip (or, with `opendocument`, an .ods) safe to parse."""
@@ -79,11 +73,12 @@ def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS, opendocume
     try:
         with zipfile.ZipFile(path) as zf:
             _check_members(path, zf, limits, opendocument)
-    except zipfile.BadZipFile as exc:
-        raise _cut_off(path, ZIP_READER_WORDS.get(str(exc), str(exc))) from None
-    except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError) as exc:
+    except zipfile.BadZipFile:  # its table of contents cannot be read: what zipfile says of it is no help
+        raise WorkbookUnusable(_("the file is damaged or incomplete: its table of contents cannot be read"),
+                               file=path, hint=CUT_OFF_HINT) from None
+    except (EOFError, OSError, zipfile.LargeZipFile, NotImplementedError):
         raise WorkbookUnusable(
-            _("the file is damaged or uses an unsupported zip feature ({detail})", detail=str(exc)),
+            _("the file is damaged or uses a zip feature Excel never writes"),
             file=path,
             hint=_("Save it again from Excel as 'Excel Workbook (*.xlsx)'"),
         ) from None
@@ -236,39 +231,78 @@ def _raw_reader(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 class _XmlScanner:
-    """Refuse DTDs and entity declarations anywhere in a part that is XML, whatever its name."""
+    """Refuse DTDs and entity declarations anywhere in a part that is XML, whatever its name.
 
-    MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+    XML in UTF-16 (Excel writes a Power Query's customXml part so) is decoded as it streams and
+    scanned as text; an encoding that would hide a DTD from a byte scan (UTF-32, UTF-7, EBCDIC ...)
+    is refused.
+    """
+
+    MARKERS = ("<!DOCTYPE", "<!ENTITY")
+    # Encodings whose text keeps "<!DOCTYPE" as its ASCII bytes, so the byte scan sees it.
+    ASCII_BASED = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1", "windows-1252",
+                   "cp1252", "iso-8859-15"}
 
     def __init__(self, path: Path, name: str) -> None:
         self.path, self.name = path, name
         self.first = True
         self.is_xml = False
-        self.carry = b""
+        self.decoder = None  # for a part in UTF-16
+        self.carry = ""
 
     def feed(self, chunk: bytes) -> None:
         if self.first:
             self.first = False
-            start = chunk.lstrip()
-            if start.startswith((b"\xff\xfe", b"\xfe\xff")) or start[:2] in (b"<\x00", b"\x00<"):
-                raise WorkbookUnusable(
-                    _("the part {part} is XML in UTF-16, which Excel never writes; the file may be crafted "
-                      "to attack the reader, so it was not parsed", part=self.name),
-                    file=self.path,
-                    hint=RESAVE_OR_ASK,
-                )
-            self.is_xml = start.startswith((b"<", b"\xef\xbb\xbf<"))
+            self._start(chunk)
         if not self.is_xml:
             return
-        window = self.carry + chunk
-        if any(marker in window.upper() for marker in self.MARKERS):
-            raise WorkbookUnusable(
-                _("the part {part} declares a DTD or XML entities, which Excel never writes; "
-                  "the file may be crafted to attack the reader, so it was not parsed", part=self.name),
-                file=self.path,
-                hint=RESAVE_OR_ASK,
-            )
+        if self.decoder is not None:
+            try:
+                text = self.decoder.decode(chunk)
+            except UnicodeDecodeError:
+                raise self._refuse(_("the part {part} claims to be UTF-16 text but is not", part=self.name)) from None
+            if "\x00" in text:  # XML never holds NUL: UTF-32 read as UTF-16
+                raise self._refuse(self._odd_encoding("UTF-32"))
+        else:
+            text = chunk.decode("latin-1")
+        window = self.carry + text.upper()
+        if any(marker in window for marker in self.MARKERS):
+            raise self._refuse(_("the part {part} declares a DTD or XML entities, which Excel never writes",
+                                 part=self.name))
         self.carry = window[-16:]
+
+    def _start(self, chunk: bytes) -> None:
+        if chunk.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"<\x00\x00\x00", b"\x00\x00\x00<")):
+            raise self._refuse(self._odd_encoding("UTF-32"))
+        start = chunk.lstrip()
+        encoding = utf16_encoding(start if start[:1] == b"<" else chunk)
+        if encoding is not None:
+            self.is_xml = True
+            self.decoder = codecs.getincrementaldecoder(encoding)("strict")
+            head = chunk[:400].decode(encoding, "ignore")
+        else:
+            self.is_xml = start.startswith((b"<", b"\xef\xbb\xbf<"))
+            head = start.removeprefix(b"\xef\xbb\xbf")[:400].decode("latin-1")
+        declared = _DECLARED_ENCODING.match(head.lstrip("\ufeff \t\r\n"))
+        if self.is_xml and declared:
+            name = declared.group(1).lower()
+            allowed = name.startswith("utf-16") if encoding else name in self.ASCII_BASED
+            if not allowed:
+                raise self._refuse(self._odd_encoding(declared.group(1)))
+
+    def _odd_encoding(self, encoding: str) -> Message:
+        return _("the part {part} is written in the text encoding {encoding}, which Excel never uses",
+                 part=self.name, encoding=encoding)
+
+    def _refuse(self, why: Message) -> WorkbookUnusable:
+        return WorkbookUnusable(
+            _("{why}; the file may be crafted to attack the reader, so it was not parsed", why=why),
+            file=self.path,
+            hint=RESAVE_OR_ASK,
+        )
+
+
+_DECLARED_ENCODING = re.compile(r"""<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 def _bomb(path: Path, why: Message) -> WorkbookUnusable:

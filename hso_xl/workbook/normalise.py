@@ -1,0 +1,317 @@
+"""Rewrite a package the standard allows into the one form both readers accept, in a private copy.
+
+Excel, LibreOffice and the libraries offices use write packages the standard allows but IronCalc
+0.9 (and partly hso-xl's own reader) does not read: XML parts in UTF-16 (Excel writes a Power
+Query's customXml/item1.xml so), Strict Open XML (other namespace URIs; File > Save As > "Strict
+Open XML Spreadsheet"), rows and cells without their `r` attribute, relationships with absolute
+targets (openpyxl links comments as /xl/comments/comment1.xml, which IronCalc turns into a path that
+does not exist), inline strings and ISO dates in cells (IronCalc gives #N/IMPL! for both), and a
+defined name scoped to a sheet that does not exist (IronCalc panics). `normalised_copy` writes a
+copy in the Transitional form Excel itself saves, the same cells, values and formulas, so both
+hso-xl's reader and the engine read it; the input is never touched.
+
+Strict is mapped here rather than converted by LibreOffice (as .ods is): the mapping is exact (the
+two differ in namespace URIs and a few relationship type names, ECMA-376 Part 1, 4th ed., Annex
+A), takes milliseconds, needs no LibreOffice, and keeps the cached values Excel saved, which a
+LibreOffice re-save would replace by its own.
+
+The package has passed workbook/safety.py first (no DTD, no entity, no bomb); every parse here uses
+the same safe parser options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..package import write_package
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
+
+_STRICT = "http://purl.oclc.org/ooxml/"
+_TRANSITIONAL = {
+    "spreadsheetml/main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "officeDocument/relationships": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "officeDocument/extendedProperties": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "officeDocument/customProperties": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "officeDocument/docPropsVTypes": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    "officeDocument/sharedTypes": "http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes",
+    "officeDocument/customXml": "http://schemas.openxmlformats.org/officeDocument/2006/customXml",
+    "officeDocument/bibliography": "http://schemas.openxmlformats.org/officeDocument/2006/bibliography",
+    "officeDocument/characteristics": "http://schemas.openxmlformats.org/officeDocument/2006/characteristics",
+    "officeDocument/math": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "schemaLibrary/main": "http://schemas.openxmlformats.org/schemaLibrary/2006/main",
+    "wordprocessingml/main": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "presentationml/main": "http://schemas.openxmlformats.org/presentationml/2006/main",
+}
+_DRAWINGML = ("main", "chart", "chartDrawing", "diagram", "lockedCanvas", "picture", "spreadsheetDrawing",
+              "wordprocessingDrawing", "compatibility")
+_TRANSITIONAL.update({f"drawingml/{n}": f"http://schemas.openxmlformats.org/drawingml/2006/{n}" for n in _DRAWINGML})
+# Relationship types: .../officeDocument/relationships/<kind>, two of them spelt differently in Transitional.
+_RELATIONSHIP_KINDS = {"extendedProperties": "extended-properties", "customProperties": "custom-properties"}
+_STRICT_URI = re.compile(rb"""(["'])http://purl\.oclc\.org/ooxml/([^"'<>\s]*)\1""")
+_CONFORMANCE = re.compile(rb"""\sconformance=(["'])strict\1""")
+
+# A row or cell start tag without an r attribute; `c` and `row` exactly (not cols, cfRule, rowBreaks).
+_NO_R = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s/>])(?![^>]*\sr\s*=)")
+_ISO_DATE = re.compile(rb"""\st\s*=\s*["']d["']""")
+_XML_DECLARATION = re.compile(r"""^\s*<\?xml[^>]*?\?>""")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def normalised_copy(path: Path, folder: Path) -> Path | None:
+    """Write `folder`/workbook.xlsx, the package at `path` in the form Excel itself saves; None if it already is.
+
+    ISO dates stay as they are: hso-xl's reader reads them as dates (as openpyxl does), whatever the
+    cell's format; `engine_dates` writes them as numbers for the engine.
+    """
+    members = _members(path)
+    changed = [(name, _as_utf8(data)) for name, data in members]
+    changed = [(name, _transitional(data) if _is_xml(data) else data) for name, data in changed]
+    relationships = _relationships(dict(changed))
+    changed = [(name, relationships.get(name) or data) for name, data in changed]
+    parts = dict(changed)
+    sheets = _worksheet_parts(parts)
+    changed = [(name, _tolerant(_workbook, data) if name == "xl/workbook.xml"
+                else _tolerant(_worksheet, data) if name in sheets else data) for name, data in changed]
+    if changed == members:
+        return None
+    return _write(Path(folder) / "workbook.xlsx", changed)
+
+
+def engine_dates(package: Path, folder: Path) -> Path | None:
+    """Write `folder`/engine-dates.xlsx, `package` with its ISO date cells (t="d") as the serial numbers Excel
+    stores, which the engine reads (it gives #N/IMPL! for an ISO date); None when it has none."""
+    members = _members(package)
+    parts = dict(members)
+    sheets = _worksheet_parts(parts)
+    if not any(_ISO_DATE.search(parts[name]) for name in sheets if name in parts):
+        return None
+    date1904 = _date1904(parts.get("xl/workbook.xml", b""))
+    changed = [(name, _tolerant(_dates, data, date1904) if name in sheets else data) for name, data in members]
+    return _write(Path(folder) / "engine-dates.xlsx", changed)
+
+
+def _members(path: Path) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(path) as package:
+        return [(info.filename, package.read(info)) for info in package.infolist() if not info.is_dir()]
+
+
+def _write(copy: Path, members: list[tuple[str, bytes]]) -> Path:
+    copy.write_bytes(write_package(members))
+    return copy
+
+
+def _tolerant(change, data: bytes, *args) -> bytes:
+    """`change(data)`, or the part as it is when it is not well-formed (the reader names it, load.py)."""
+    try:
+        return change(data, *args) or data
+    except _Unreadable:
+        return data
+
+
+class _Unreadable(Exception):
+    """A part that is not the XML it should be: left as it is, for the reader to name it (load.py)."""
+
+
+def _parse(data: bytes):
+    try:
+        return etree.fromstring(data, etree.XMLParser(**_PARSER))
+    except etree.XMLSyntaxError:
+        raise _Unreadable from None
+
+
+# -- encodings and namespaces ---------------------------------------------------------------------
+
+def _is_xml(data: bytes) -> bool:
+    return data.lstrip()[:1] == b"<"
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """An XML part in UTF-16 (with or without a byte-order mark) or with a UTF-8 BOM, as plain UTF-8."""
+    if data.startswith(_UTF8_BOM):
+        return data[len(_UTF8_BOM):]
+    encoding = utf16_encoding(data)
+    if encoding is None:
+        return data
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return data
+    declaration = _XML_DECLARATION.match(text)
+    if declaration:
+        fixed = re.sub(r"""encoding\s*=\s*["'][^"']*["']""", 'encoding="UTF-8"', declaration.group(0))
+        text = fixed + text[declaration.end():]
+    return text.encode("utf-8")
+
+
+def utf16_encoding(data: bytes) -> str | None:
+    """The codec of an XML part in UTF-16 (byte-order mark, or none and '<' as its first character); else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return {b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}.get(data[:2])
+
+
+def _transitional(data: bytes) -> bytes:
+    """Strict Open XML's namespace URIs and relationship types written as Transitional ones."""
+    if b"purl.oclc.org/ooxml/" not in data:
+        return data
+
+    def mapped(match: re.Match) -> bytes:
+        quote, rest = match.group(1), match.group(2).decode("ascii", "replace")
+        uri = _TRANSITIONAL.get(rest)
+        if uri is None and rest.startswith("officeDocument/relationships/"):
+            kind = rest.rpartition("/")[2]
+            uri = _TRANSITIONAL["officeDocument/relationships"] + "/" + _RELATIONSHIP_KINDS.get(kind, kind)
+        if uri is None:
+            return match.group(0)  # a URI of no part hso-xl or the engine reads: left as it is
+        return quote + uri.encode("ascii") + quote
+
+    return _CONFORMANCE.sub(b"", _STRICT_URI.sub(mapped, data))
+
+
+# -- relationships --------------------------------------------------------------------------------
+
+def _relationships(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """Every .rels part whose internal targets are not written relative to their source part, rewritten so."""
+    out = {}
+    for name, data in parts.items():
+        if not name.endswith(".rels") or b"Target" not in data:
+            continue
+        try:
+            root = _parse(data)
+        except _Unreadable:
+            continue
+        source_folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels -> xl
+        changed = False
+        for rel in root.iter(PKG_REL + "Relationship"):
+            target = rel.get("Target")
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            canonical = relative_target(target, source_folder)
+            if canonical != target:
+                rel.set("Target", canonical)
+                changed = True
+        if changed:
+            out[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
+
+
+def part_of(target: str, source_folder: str) -> str:
+    """The package member a relationship's target names, from the folder of its source part."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(source_folder, target)) if source_folder else posixpath.normpath(target)
+
+
+def relative_target(target: str, source_folder: str) -> str:
+    """The target written as Excel writes it: relative to the source part's folder, without ./ or /."""
+    member = part_of(target, source_folder)
+    return posixpath.relpath(member, source_folder) if source_folder else member
+
+
+def _worksheet_parts(parts: dict[str, bytes]) -> set[str]:
+    try:
+        root = _parse(parts["xl/_rels/workbook.xml.rels"])
+    except (KeyError, _Unreadable):
+        return set()
+    return {part_of(rel.get("Target", ""), "xl") for rel in root.iter(PKG_REL + "Relationship")
+            if rel.get("Type", "").endswith("/worksheet") and rel.get("TargetMode") != "External"}
+
+
+# -- the workbook part ----------------------------------------------------------------------------
+
+def _workbook(data: bytes) -> bytes | None:
+    """Defined names scoped to a sheet the workbook does not have removed: no formula can use them, and
+    IronCalc stops (panics) on one."""
+    if b"localSheetId" not in data:
+        return None
+    root = _parse(data)
+    count = sum(1 for _sheet in root.iter(MAIN + "sheet"))
+    dropped = False
+    for name in list(root.iter(MAIN + "definedName")):
+        local = name.get("localSheetId")
+        if local is not None and not (local.isdigit() and int(local) < count):
+            name.getparent().remove(name)
+            dropped = True
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if dropped else None
+
+
+def _date1904(workbook: bytes) -> bool:
+    match = re.search(rb"""<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["'](1|true)["']""", workbook)
+    return match is not None
+
+
+# -- worksheets -----------------------------------------------------------------------------------
+
+def _worksheet(data: bytes) -> bytes | None:
+    """Rows and cells given the `r` Excel writes."""
+    if not _NO_R.search(data):
+        return None
+    root = _parse(data)
+    row_number = 0
+    for row in root.iter(MAIN + "row"):
+        r = row.get("r")
+        row_number = int(r) if r and r.isdigit() else row_number + 1
+        row.set("r", str(row_number))
+        column = 0
+        for cell in row.iterchildren(MAIN + "c"):
+            coordinate = cell.get("r")
+            if coordinate:
+                column = _column_number(coordinate.rstrip("0123456789").lstrip("$").upper()) or column + 1
+            else:
+                column += 1
+                cell.set("r", f"{_column_letters(column)}{row_number}")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _dates(data: bytes, date1904: bool) -> bytes | None:
+    if not _ISO_DATE.search(data):
+        return None
+    root = _parse(data)
+    for cell in root.iter(MAIN + "c"):
+        if cell.get("t") == "d":
+            _iso_to_serial(cell, date1904)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _iso_to_serial(cell, date1904: bool) -> None:
+    """<c t="d"><v>2027-01-30T00:00:00</v></c> as the serial number Excel stores (IronCalc does not read ISO dates)."""
+    value = cell.find(MAIN + "v")
+    if value is None or not value.text:
+        return
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_ISO8601, to_excel
+
+    try:
+        when = from_ISO8601(value.text.strip())
+    except ValueError:
+        return  # left for the reader, which names the cell
+    if isinstance(when, dt.timedelta):
+        return
+    value.text = repr(to_excel(when, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900))
+    del cell.attrib["t"]
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        if not "A" <= ch <= "Z":
+            return 0
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
