@@ -214,5 +214,7 @@ def test_a_cell_pointing_past_the_shared_strings_is_a_clear_error(tmp_path):
             zf.writestr(name, data)
     with pytest.raises(WorkbookUnusable) as err:
         load_workbook(path)
-    assert "refers to a text the file does not hold" in err.value.message
+    assert "refers to text number 999, which the file's list of texts (xl/sharedStrings.xml) does not hold" in \
+        err.value.message
+    assert err.value.location and "!" in err.value.location  # the cell, as Sheet!A1
     assert "IndexError" not in err.value.paragraph()

@@ -22,8 +22,9 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import WorkbookUnusable
-from ..i18n import Message, _
-from .book import Cell, ExcelError, Sheet, Workbook, quote_sheet
+from .book import Cell, ExcelError, Sheet, Workbook
+from .damage import (SHEET_STATES, DamagedValue, cell_number, damaged, damaged_sheet, damaged_value,
+                     odd_sheet_state, unlinked_sheet)
 from .formats import builtin_code
 from .normalise import engine_dates, normalised_copy
 from .ods import converted_copy, is_ods
@@ -34,7 +35,6 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-SHEET_STATES = ("visible", "hidden", "veryHidden")
 WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro sheets hold no cells
 
 ROW, CELL, MERGE, COLUMN = MAIN + "row", MAIN + "c", MAIN + "mergeCell", MAIN + "col"
@@ -117,59 +117,6 @@ def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, st
     workbook.keep_engine = weakref.finalize(workbook, shutil.rmtree, folder, True)
 
 
-def damaged(path: Path, exc: Exception, part: str | None) -> WorkbookUnusable:
-    """Say in the administrator's words which part of the package is missing or damaged."""
-    hint = RESAVE_HINT
-    if isinstance(exc, DamagedTable) and exc.missing:
-        return WorkbookUnusable(_("the part {part} is missing from the file ({what})", part=part,
-                                  what=_what_part(part)), file=path, hint=hint)
-    if isinstance(exc, KeyError):
-        missing = re.search(r"named '([^']+)'", str(exc))
-        name = missing.group(1) if missing else part
-        return WorkbookUnusable(_("the part {part} is missing from the file ({what})", part=name,
-                                  what=_what_part(name)), file=path, hint=hint)
-    if isinstance(exc, IndexError) and part and "sheet" in part:
-        return WorkbookUnusable(_("a cell in {what} refers to a text the file does not hold "
-                                  "(its list of texts, xl/sharedStrings.xml, is too short)", what=_what_part(part)),
-                                file=path, hint=hint)
-    if part:
-        return WorkbookUnusable(_("the workbook is damaged: the part {part} ({what}) cannot be read", part=part,
-                                  what=_what_part(part)), file=path, hint=hint)
-    return WorkbookUnusable(_("the workbook is damaged: its structure cannot be read"), file=path, hint=hint)
-
-
-def damaged_sheet(path: Path, sheet: str, part: str) -> WorkbookUnusable:
-    """The sheet's part is not well-formed XML (what the XML parser says is no help to the administrator)."""
-    return WorkbookUnusable(_("the sheet '{sheet}' ({part}) is damaged", sheet=sheet, part=part), file=path,
-                            hint=RESAVE_OR_RESTORE)
-
-
-class DamagedValue(Exception):
-    """A cell whose value is not what its type says (a number cell holding '1.2.3'); load.py names the cell."""
-
-    def __init__(self, cell: tuple[int, int], text: str, text_index: bool = False) -> None:
-        super().__init__(text)
-        self.cell, self.text, self.text_index = cell, text, text_index
-
-
-RESAVE_HINT = _("Open it in Excel, check that it opens without a repair prompt, and save it again")
-RESAVE_OR_RESTORE = _("Open it in Excel and save it again (Excel repairs what it can), or restore a copy saved "
-                      "before it was damaged")
-# A number as the file format writes one (xsd:double); Python's float() would also take ' 1_0', 'nan', 'inf'.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_LARGEST = 1.7976931348623157e308
-_PARTS = {"xl/workbook.xml": _("the list of sheets"), "xl/styles.xml": _("the cell formats"),
-          "xl/sharedStrings.xml": _("the texts of the cells")}
-
-
-def _what_part(name: str | None) -> Message:
-    if name and "worksheets/" in name:
-        return _("one of the sheets")
-    if name and name.startswith("xl/tables/"):
-        return _("the definition of an Excel table, made with Insert > Table")
-    return _PARTS[name] if name in _PARTS else _("a part of the workbook")
-
-
 class _PackageReader:
     def __init__(self, path: Path, package: zipfile.ZipFile) -> None:
         self.path = path
@@ -193,15 +140,10 @@ class _PackageReader:
             sheet_names.append(name)
             relationship = targets.get(element.get(REL + "id"))
             if relationship is None:  # Excel would repair the file; the engine stops on it
-                raise WorkbookUnusable(
-                    _("the sheet '{sheet}' is in the workbook's list of sheets (xl/workbook.xml), but the file "
-                      "does not say which part holds it", sheet=name), file=self.path, hint=RESAVE_HINT)
+                raise unlinked_sheet(self.path, name)
             rel_type, target = relationship
             if element.get("state", "visible") not in SHEET_STATES:
-                raise WorkbookUnusable(
-                    _("the sheet '{sheet}' is marked '{state}' in the workbook's list of sheets (xl/workbook.xml), "
-                      "neither visible nor hidden: the list is damaged", sheet=name, state=element.get("state")[:20]),
-                    file=self.path, hint=RESAVE_HINT)
+                raise odd_sheet_state(self.path, name, element.get("state"))
             if not rel_type.endswith(WORKSHEET_REL):
                 continue
             sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
@@ -211,15 +153,7 @@ class _PackageReader:
             except etree.XMLSyntaxError:
                 raise damaged_sheet(self.path, name, target) from None
             except DamagedValue as exc:
-                raise WorkbookUnusable(
-                    _("the cell refers to text number {n}, which the file's list of texts (xl/sharedStrings.xml) "
-                      "does not hold: the file is damaged", n=exc.text) if exc.text_index else
-                    _("the cell holds '{text}' where the file must hold a number: the file is damaged",
-                      text=exc.text[:40]),
-                    file=self.path, location=sheet.ref(*exc.cell),
-                    hint=_("Type the value in the cell again in Excel and save the workbook, or restore a copy "
-                           "saved before it was damaged"),
-                ) from None
+                raise damaged_value(self.path, sheet.ref(*exc.cell), exc) from None
             sheets.append(sheet)
 
         names: dict[str, str] = {}
@@ -405,7 +339,7 @@ class _SheetReader:
         if text is None:
             return None
         if kind == "n":
-            number = _number(text, self.cell)
+            number = cell_number(text, self.cell)
             if style in self.styles.dates:
                 try:
                     if style in self.styles.durations:
@@ -479,17 +413,6 @@ class _SheetReader:
                 self.sheet.array_members.add((row, column))
                 return formula
         return None
-
-
-def _number(text: str, cell: tuple[int, int]) -> float | int:
-    """The number a value cell holds; DamagedValue for anything else ('1.2.3', 'NaN', '1e400')."""
-    text = text.strip()
-    if not _NUMBER.fullmatch(text):
-        raise DamagedValue(cell, text)
-    number = float(text)
-    if not abs(number) <= _LARGEST:
-        raise DamagedValue(cell, text)
-    return number if ("." in text or "E" in text or "e" in text) else int(text)
 
 
 def _data_table(f) -> str:
