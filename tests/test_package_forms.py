@@ -175,3 +175,16 @@ def test_an_engine_panic_is_one_paragraph_and_its_stderr_is_kept_from_the_user(t
     assert "panic" not in words and "index" not in words, words
     code, out, err = check(path)  # as the administrator runs it: normalise.py leaves the engine nothing to trip on
     assert (code, err) == (0, ""), out + err
+
+
+def test_a_formula_reading_an_iso_date_computes(tmp_path: Path):
+    """The engine gets the ISO date as the serial Excel stores (it gives #N/IMPL! for t="d" itself)."""
+    members = forms.iso_date(forms.members_of(SAMPLE), "xl/worksheets/sheet1.xml", "B18", "2026-01-30T00:00:00")
+    members = forms._edit(members, lambda n: n == "xl/worksheets/sheet1.xml", lambda d: d.replace(
+        b"<v>2026-01-30T00:00:00</v></c>", b"<v>2026-01-30T00:00:00</v></c><c r=\"C18\"><f>YEAR(B18)+B18-B18</f>"
+        b"<v>2026</v></c>", 1))
+    workbook = load_workbook(forms.write(tmp_path / SAMPLE.name, members))
+    assert workbook.engine_package != workbook.package
+    report = recompute(workbook)
+    assert workbook.sheet("Projekt").value(18, 3) == 2026
+    assert not report.failed

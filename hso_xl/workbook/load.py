@@ -66,10 +66,10 @@ def load_workbook(path: Path) -> Workbook:
     ensure_safe_workbook(path)
     folder = Path(tempfile.mkdtemp(prefix="hso-package-"))
     try:
-        workbook, sheet_parts = _read(path, folder)
+        workbook, reader = _read(path, folder)
         if workbook.tables:
-            _resolve_structured_references(workbook, sheet_parts)
-        dated = engine_dates(workbook.engine_package, folder)
+            _resolve_structured_references(workbook, reader.sheet_parts)
+        dated = engine_dates(workbook.engine_package, folder) if reader.iso_dates else None
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -82,7 +82,7 @@ def load_workbook(path: Path) -> Workbook:
     return workbook
 
 
-def _read(path: Path, folder: Path) -> tuple[Workbook, dict[str, str]]:
+def _read(path: Path, folder: Path) -> tuple[Workbook, _PackageReader]:
     """Read the package at `path` (through the copy normalise.py writes when it needs one)."""
     reader = None
     try:
@@ -99,7 +99,7 @@ def _read(path: Path, folder: Path) -> tuple[Workbook, dict[str, str]]:
     except Exception as exc:  # damaged XML or a part missing: the file cannot be trusted
         raise damaged(path, exc, reader.current if reader else None) from None
     workbook.package = workbook.engine_package = package
-    return workbook, reader.sheet_parts
+    return workbook, reader
 
 
 def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, str]) -> None:
@@ -124,6 +124,7 @@ class _PackageReader:
         self.members = {info.filename for info in package.infolist()}
         self.current: str | None = None  # the part being read, for messages
         self.sheet_parts: dict[str, str] = {}  # sheet name -> its worksheet part
+        self.iso_dates = False  # a cell holds an ISO date (t="d"), which the engine gets as a number (normalise.py)
 
     def workbook(self) -> Workbook:
         root = self._parse("xl/workbook.xml")
@@ -149,7 +150,9 @@ class _PackageReader:
             sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
             self.sheet_parts[name] = target
             try:
-                _SheetReader(sheet, strings, styles).read(self._open(target))
+                sheet_reader = _SheetReader(sheet, strings, styles)
+                sheet_reader.read(self._open(target))
+                self.iso_dates |= sheet_reader.iso_dates
             except etree.XMLSyntaxError:
                 raise damaged_sheet(self.path, name, target) from None
             except DamagedValue as exc:
@@ -263,6 +266,7 @@ class _SheetReader:
         self.shared: dict[str, object] = {}  # shared formula index -> Translator of its first cell
         self.spans: list[tuple] = []  # array formulas and data tables over more than one cell (see _span)
         self.cell = (0, 0)  # the cell being read, for messages
+        self.iso_dates = False
 
     def read(self, source) -> None:
         row_number = 0
@@ -363,6 +367,7 @@ class _SheetReader:
         if kind == "e":
             return ExcelError(text)
         if kind == "d":
+            self.iso_dates = True
             from openpyxl.utils.datetime import from_ISO8601
 
             try:

@@ -71,38 +71,56 @@ def normalised_copy(path: Path, folder: Path) -> Path | None:
     """Write `folder`/workbook.xlsx, the package at `path` in the form Excel itself saves; None if it already is.
 
     ISO dates stay as they are: hso-xl's reader reads them as dates (as openpyxl does), whatever the
-    cell's format; `engine_dates` writes them as numbers for the engine.
+    cell's format; `engine_dates` writes them as numbers for the engine. Parts are read one at a
+    time, so a large workbook Excel saved costs one pass and no copy.
     """
-    members = _members(path)
-    changed = [(name, _as_utf8(data)) for name, data in members]
-    changed = [(name, _transitional(data) if _is_xml(data) else data) for name, data in changed]
-    relationships = _relationships(dict(changed))
-    changed = [(name, relationships.get(name) or data) for name, data in changed]
-    parts = dict(changed)
-    sheets = _worksheet_parts(parts)
-    changed = [(name, _tolerant(_workbook, data) if name == "xl/workbook.xml"
-                else _tolerant(_worksheet, data) if name in sheets else data) for name, data in changed]
-    if changed == members:
-        return None
-    return _write(Path(folder) / "workbook.xlsx", changed)
+    with zipfile.ZipFile(path) as package:
+        names = [info.filename for info in package.infolist() if not info.is_dir()]
+        rels = "xl/_rels/workbook.xml.rels"
+        sheets = _worksheet_parts(_encoded(package.read(rels))) if rels in names else set()
+        changes = {}
+        for name in names:
+            data = package.read(name)
+            new = _normalised(name, data, sheets)
+            if new != data:
+                changes[name] = new
+        if not changes:
+            return None
+        members = [(name, changes.get(name) or package.read(name)) for name in names]
+    return _write(Path(folder) / "workbook.xlsx", members)
 
 
 def engine_dates(package: Path, folder: Path) -> Path | None:
     """Write `folder`/engine-dates.xlsx, `package` with its ISO date cells (t="d") as the serial numbers Excel
     stores, which the engine reads (it gives #N/IMPL! for an ISO date); None when it has none."""
-    members = _members(package)
-    parts = dict(members)
-    sheets = _worksheet_parts(parts)
-    if not any(_ISO_DATE.search(parts[name]) for name in sheets if name in parts):
-        return None
-    date1904 = _date1904(parts.get("xl/workbook.xml", b""))
-    changed = [(name, _tolerant(_dates, data, date1904) if name in sheets else data) for name, data in members]
-    return _write(Path(folder) / "engine-dates.xlsx", changed)
+    with zipfile.ZipFile(package) as opened:
+        names = [info.filename for info in opened.infolist() if not info.is_dir()]
+        rels = "xl/_rels/workbook.xml.rels"
+        sheets = _worksheet_parts(opened.read(rels)) if rels in names else set()
+        dated = [name for name in names if name in sheets and _ISO_DATE.search(opened.read(name))]
+        if not dated:
+            return None
+        date1904 = _date1904(opened.read("xl/workbook.xml")) if "xl/workbook.xml" in names else False
+        members = [(name, _tolerant(_dates, opened.read(name), date1904) if name in dated else opened.read(name))
+                   for name in names]
+    return _write(Path(folder) / "engine-dates.xlsx", members)
 
 
-def _members(path: Path) -> list[tuple[str, bytes]]:
-    with zipfile.ZipFile(path) as package:
-        return [(info.filename, package.read(info)) for info in package.infolist() if not info.is_dir()]
+def _normalised(name: str, data: bytes, sheets: set[str]) -> bytes:
+    data = _encoded(data)
+    if name.endswith(".rels"):
+        return _tolerant(_relationships, data, name)
+    if name == "xl/workbook.xml":
+        return _tolerant(_workbook, data)
+    if name in sheets:
+        return _tolerant(_worksheet, data)
+    return data
+
+
+def _encoded(data: bytes) -> bytes:
+    """The part in UTF-8 with Transitional namespaces."""
+    data = _as_utf8(data)
+    return _transitional(data) if _is_xml(data) else data
 
 
 def _write(copy: Path, members: list[tuple[str, bytes]]) -> Path:
@@ -180,29 +198,22 @@ def _transitional(data: bytes) -> bytes:
 
 # -- relationships --------------------------------------------------------------------------------
 
-def _relationships(parts: dict[str, bytes]) -> dict[str, bytes]:
-    """Every .rels part whose internal targets are not written relative to their source part, rewritten so."""
-    out = {}
-    for name, data in parts.items():
-        if not name.endswith(".rels") or b"Target" not in data:
+def _relationships(data: bytes, name: str) -> bytes | None:
+    """A .rels part whose internal targets are not written relative to their source part, rewritten so."""
+    if b"Target" not in data:
+        return None
+    root = _parse(data)
+    source_folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels -> xl
+    changed = False
+    for rel in root.iter(PKG_REL + "Relationship"):
+        target = rel.get("Target")
+        if rel.get("TargetMode") == "External" or not target:
             continue
-        try:
-            root = _parse(data)
-        except _Unreadable:
-            continue
-        source_folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels -> xl
-        changed = False
-        for rel in root.iter(PKG_REL + "Relationship"):
-            target = rel.get("Target")
-            if rel.get("TargetMode") == "External" or not target:
-                continue
-            canonical = relative_target(target, source_folder)
-            if canonical != target:
-                rel.set("Target", canonical)
-                changed = True
-        if changed:
-            out[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return out
+        canonical = relative_target(target, source_folder)
+        if canonical != target:
+            rel.set("Target", canonical)
+            changed = True
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if changed else None
 
 
 def part_of(target: str, source_folder: str) -> str:
@@ -218,10 +229,11 @@ def relative_target(target: str, source_folder: str) -> str:
     return posixpath.relpath(member, source_folder) if source_folder else member
 
 
-def _worksheet_parts(parts: dict[str, bytes]) -> set[str]:
+def _worksheet_parts(rels: bytes) -> set[str]:
+    """The worksheet parts xl/_rels/workbook.xml.rels names."""
     try:
-        root = _parse(parts["xl/_rels/workbook.xml.rels"])
-    except (KeyError, _Unreadable):
+        root = _parse(rels)
+    except _Unreadable:
         return set()
     return {part_of(rel.get("Target", ""), "xl") for rel in root.iter(PKG_REL + "Relationship")
             if rel.get("Type", "").endswith("/worksheet") and rel.get("TargetMode") != "External"}
