@@ -74,10 +74,15 @@ class Settings:
 _TOP = {"input": str, "output": str, "templates": str, "facts": str, "report_data": str, "keep_archives": int,
         "strict": bool, "layout": str, "budget_sheet": str, "rounding": dict, "parameters": dict, "aliases": dict,
         "language": str, "libreoffice": str}
+_PATHS = ("input", "output", "templates", "facts", "report_data", "libreoffice")
 _ROUNDING = {"costs": str, "financing": str}
 _PARAMETERS = {"first_year": int, "eu_cap": (int, float), "eu_financier": str}
 # The kinds of value a setting takes, as messages name them (in English by their Python names).
 _TYPE_WORDS = {str: _("str"), int: _("int"), float: _("float"), bool: _("bool"), dict: _("dict")}
+
+
+# In double quotes a backslash starts an escape (\t a tab); in single quotes it is a backslash.
+WINDOWS_PATH_HINT = _("Write a Windows path in single quotes: output = 'C:\\HSO\\dokument'")
 
 
 def _toml_problem(text: str):
@@ -107,9 +112,15 @@ def load_settings(folder: Path = Path(".")) -> Settings:
         raise SettingsError(_("the settings file cannot be read ({why})", why=why), file=path,
                             hint=_("Save it as UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
+        backslash = str(exc).startswith(("Unescaped '\\'", "Invalid hex value"))  # "C:\HSO": \H starts an escape
         raise SettingsError(_("the settings file is not valid TOML ({problem})", problem=_toml_problem(str(exc))),
-                            file=path, hint=_("Write each setting as key = value; text in quotes")) from None
+                            file=path, hint=WINDOWS_PATH_HINT if backslash else
+                            _("Write each setting as key = value; text in quotes")) from None
     _check(path, data, _TOP, "")
+    for key in _PATHS:
+        if any(ord(c) < 32 for c in data.get(key, "")):  # "C:\temp\new" is valid TOML: a tab and a line break
+            raise SettingsError(_("'{key}' holds a tab or a line break, which no folder name has", key=key),
+                                file=path, location=key, hint=WINDOWS_PATH_HINT)
     _check(path, data.get("rounding", {}), _ROUNDING, "rounding.")
     parameters = data.get("parameters", {})
     _check(path, parameters, _PARAMETERS, "parameters.")

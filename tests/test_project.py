@@ -199,3 +199,18 @@ def test_cli_project_that_does_not_exist(tmp_path):
     result = CliRunner().invoke(main, ["--lang", "sv", "--project", str(tmp_path / "saknas"), "build"])
     assert result.exit_code == 2 and "projektmappen finns inte" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "saknas").exists()
+
+
+@pytest.mark.parametrize("line, says", [
+    ('output = "C:\\HSO\\dokument"\n', "not valid TOML (at line 1, column 15)"),
+    ('input = "C:\\Users\\anna\\input"\n', "not valid TOML"),
+    ('output = "C:\\temp\\new"\n', "'output' holds a tab or a line break"),  # valid TOML: \t and \n
+])
+def test_a_windows_path_in_double_quotes_is_refused_with_how_to_write_it(tmp_path, line, says):
+    (tmp_path / "hso.toml").write_text(line, encoding="utf-8")
+    with pytest.raises(SettingsError) as err:
+        load_settings(tmp_path)
+    assert says in str(err.value) and "Write a Windows path in single quotes: output = 'C:\\HSO\\dokument'" in str(
+        err.value)
+    (tmp_path / "hso.toml").write_text(line.replace('"', "'"), encoding="utf-8")
+    assert "\\" in str(load_settings(tmp_path).input) + str(load_settings(tmp_path).output)
