@@ -20,6 +20,9 @@ PACKAGE = Path(__file__).resolve().parent
 SKELETON = PACKAGE / "skeleton"  # in an installed wheel
 CHECKOUT = PACKAGE.parent  # a source checkout (pip install -e): the repository's own folders
 SAMPLES = ("input/HSO_finansiering_2027-2029.xlsx", "input/Rapportdata_2025.xlsx")  # as in setup.py
+# The newest workbook in input/ is the one used: the samples are dated long ago, so that the project's own
+# workbook is taken before them even when copying it kept its own, older, modification time.
+SAMPLE_TIME = 946_728_000  # 2000-01-01 12:00 UTC
 OWN_FILES = {"hso.toml": "hso.toml", "LÄSMIG.md": "lasmig.md"}  # in the folder: from hso_xl/project_files/
 
 
@@ -73,7 +76,8 @@ def init(target: Path) -> list[Path]:
                         ignore=shutil.ignore_patterns("~$*", ".*", "__pycache__"))
         (staging / "input").mkdir()
         for name in SAMPLES:
-            shutil.copy2(source / name, staging / name)
+            shutil.copyfile(source / name, staging / name)
+            os.utime(staging / name, (SAMPLE_TIME, SAMPLE_TIME))
         for name, packaged in OWN_FILES.items():
             (staging / name).write_bytes((PACKAGE / "project_files" / packaged).read_bytes())
         if target.exists():

@@ -4,6 +4,7 @@ LibreOffice in its usual places, UTF-8 output on a console that is not, paths to
 from __future__ import annotations
 
 import io
+import os
 import tomllib
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def test_init_makes_a_project_folder_with_the_samples_templates_and_commented_se
     folder = tmp_path / "HSO 2027"
     assert {p.as_posix() for p in made} == set(SHIPPED) | {"hso.toml", "LÄSMIG.md"}
     assert all(sha256(folder / name) == sha256(ROOT / name) for name in SHIPPED)
+    assert all((folder / name).stat().st_mtime == project.SAMPLE_TIME for name in project.SAMPLES)
     settings = load_settings(folder)  # every line commented: the defaults, inside the folder
     assert (settings.input, settings.templates, settings.output) == (folder / "input", folder / "templates",
                                                                       folder / "output")
@@ -64,6 +66,21 @@ def test_init_refuses_an_existing_folder_or_file_and_changes_nothing(tmp_path, e
     assert mine.read_text(encoding="utf-8") == "mine" and sorted(tmp_path.iterdir()) == [target]
 
 
+def test_the_projects_own_workbook_is_taken_before_the_samples_even_when_older(tmp_path):
+    from hso_xl.discover import find_companion, newest_workbook
+
+    project.init(tmp_path / "HSO")
+    own = tmp_path / "HSO" / "input" / "Budget 2027.xlsx"
+    own.write_bytes((ROOT / project.SAMPLES[0]).read_bytes())
+    data = tmp_path / "HSO" / "input" / "Rapportdata_2026.xlsx"
+    data.write_bytes((ROOT / project.SAMPLES[1]).read_bytes())
+    saved = 1_600_000_000  # 2020: copied from a share, keeping when it was last saved
+    for path in (own, data):
+        os.utime(path, (saved, saved))
+    assert newest_workbook(tmp_path / "HSO" / "input") == own
+    assert find_companion(tmp_path / "HSO" / "input", "report_data") == data
+
+
 def test_init_fills_an_empty_folder_made_beforehand(tmp_path):
     (tmp_path / "HSO").mkdir()
     project.init(tmp_path / "HSO")
@@ -71,10 +88,10 @@ def test_init_fills_an_empty_folder_made_beforehand(tmp_path):
 
 
 def test_init_failing_half_way_says_so_and_leaves_nothing(tmp_path, monkeypatch):
-    def disk_full(source, target):
+    def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(project.shutil, "copy2", disk_full)
+    monkeypatch.setattr(project.shutil, "copyfile", disk_full)
     with pytest.raises(ProjectProblem) as err:
         project.init(tmp_path / "HSO")
     assert "cannot be created (No space left on device)" in str(err.value) and list(tmp_path.iterdir()) == []
