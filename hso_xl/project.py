@@ -72,8 +72,11 @@ def init(target: Path) -> list[Path]:
     except OSError as exc:
         raise _cannot_write(target, exc) from None
     try:
-        shutil.copytree(source / "templates", staging / "templates",
-                        ignore=shutil.ignore_patterns("~$*", ".*", "__pycache__"))
+        for template in sorted((source / "templates").rglob("*")):  # not copytree: its error hides the OS's words
+            if template.is_file() and not template.name.startswith(("~$", ".")):
+                copy = staging / template.relative_to(source)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(template, copy)
         (staging / "input").mkdir()
         for name in SAMPLES:
             shutil.copyfile(source / name, staging / name)
