@@ -9,14 +9,22 @@ SAMPLE := input/HSO_finansiering_2027-2029.xlsx
 # Debian packages: LibreOffice headless is the independent oracle in the tests (and converts PDFs);
 # Carlito and Liberation are metric-compatible with Calibri and Arial, so PDFs keep the templates' layout.
 DEB_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito fonts-liberation2
+# The web page's tests drive Debian's Chromium with Playwright (no browser download) and scan every page with
+# axe-core, installed from npm into the venv.
+BROWSER_PACKAGES := chromium
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-fast install libreoffice sample clean bench oracle-report wheel
+.PHONY: run serve test test-fast install libreoffice browser sample clean bench oracle-report wheel
 
 # The newest workbook in input/ (the shipped sample when it is the only one); it says which it took.
 run: install
 	$(BIN)/hso-xl build
 
-test: install libreoffice
+# The web page on this computer (127.0.0.1, a free port), in the browser; Ctrl-C stops it.
+serve: install
+	$(BIN)/hso-xl serve
+
+test: install libreoffice browser
 	$(BIN)/python -m pytest
 
 # The fast subset (under a minute): no LibreOffice, nothing slow. CI runs the whole suite (make test).
@@ -41,9 +49,21 @@ libreoffice:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; }
 	@soffice --version
 
+browser: $(AXE)
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Chromium (Debian package) for the web page's browser tests ..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
+	@chromium --version
+
+$(AXE):
+	mkdir -p $(VENV)/axe
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+
 # Benchmark (not part of make test): medians and ratios side by side in one run; see bench/README.md.
 # BENCH_ARGS=--quick for a smoke run.
-bench: install libreoffice
+bench: install libreoffice browser
 	$(BIN)/python -m pip install --quiet formulas python-calamine
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

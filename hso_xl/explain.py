@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from .errors import UnknownReference
@@ -90,6 +91,15 @@ def explain(workbook: Workbook, query: str, load_checked: Callable[[], Checked],
     shown: set[CellRef] = set()
     return Explanation(query, how_made(workbook, path, value, refs), value,
                        [_tree(workbook, r, shown) for r in refs])
+
+
+def explain_workbook(path: Path, query: str, settings, municipality: str | None = None) -> Explanation:
+    """Explain `query` in the workbook at `path`, as `hso-xl explain` and the web page do."""
+    from .model.checked import check_recomputed
+    from .workbook.recalc import recompute_file
+
+    recomputed = recompute_file(path)  # a figure needs the budget too, built from the same recompute
+    return explain(recomputed.workbook, query, lambda: check_recomputed(recomputed, settings), municipality)
 
 
 def how_made(workbook: Workbook, path: str, value, refs: list[CellRef]) -> Message:

@@ -190,12 +190,18 @@ def document_date_text(checked: Checked) -> Message | str:
 
 def map_text(checked: Checked) -> str:
     """Every figure and fact the documents use, beside the cell it came from, to confirm the reading at a glance."""
+    return "\n".join(text for text, _refs in map_lines(checked))
+
+
+def map_lines(checked: Checked) -> list[tuple[str, list[str]]]:
+    """map_text's lines, each with the cells (Sheet!A1) its figures come from, which `explain` takes."""
     from .model.facts import SCOPES
     from .model.sheets import is_blank
     from .workbook.values import template_value
 
     b, p = checked.budget, checked.printed
     lines = ["", _("What the documents use, and where it comes from (printed kronor, cell in brackets):")]
+    refs: dict[int, list[str]] = {}  # line index -> its cells
 
     def coordinate(ref: str) -> str:
         return ref.rpartition("!")[2]
@@ -217,6 +223,7 @@ def map_text(checked: Checked) -> str:
                 tags = f" [{', '.join(marks)}]"
             written = " " + _("(written '{label}')", label=line.written) if line.written else ""
             figures = "  ".join(f"{group(v)} ({coordinate(c)})" for v, c in zip(row.printed, line.cells))
+            refs[len(lines)] = list(line.cells)
             lines.append(f"  {line.label}{tags}{written}: {figures}  [{coordinate(line.label_cell)}]")
         if totals is not None:
             lines.append(f"  = {total_label}: " + "  ".join(group(t) for t in totals))
@@ -236,6 +243,7 @@ def map_text(checked: Checked) -> str:
                 lines.append("  " + _("{variable}: missing ('{title}')", variable=f"{scope}.{spec.key}",
                                       title=spec.title))
             else:
+                refs[len(lines)] = [fact.cell]
                 lines.append(f"  {scope}.{spec.key} = {show(fact.value)}  ({fact.cell}, '{fact.label}')")
         for key, fact in found.items():
             if key not in {s.key for s in SCOPES[scope]}:
@@ -255,8 +263,9 @@ def map_text(checked: Checked) -> str:
             if fact is None or is_blank(fact.value):
                 lines.append("  " + _("{variable}: missing", variable=f"kommun.{spec.key}"))
             else:
+                refs[len(lines)] = [fact.cell]
                 lines.append(f"  kommun.{spec.key} = {show(fact.value)}  ({fact.cell})")
-    return "\n".join(str(line) for line in lines)
+    return [(str(line), refs.get(i, [])) for i, line in enumerate(lines)]
 
 
 def _difference_summary(v: Verification) -> str:
@@ -278,11 +287,17 @@ def _more(n: int) -> Message:
     return _("... and {n} more (use --json for all)", n=n)
 
 
+def findings_count_text(findings: list[Finding]) -> str:
+    """'Findings: 0 errors, 1 warning, 4 notes', in the reader's language."""
+    counts = _counts(findings)
+    return str(_("Findings: {errors}, {warnings}, {notes}", errors=n_("{n} error", "{n} errors", counts["error"]),
+                 warnings=n_("{n} warning", "{n} warnings", counts["warning"]),
+                 notes=n_("{n} note", "{n} notes", counts["info"])))
+
+
 def _findings_text(findings: list[Finding]) -> list[str]:
     counts = _counts(findings)
-    out = [str(_("Findings: {errors}, {warnings}, {notes}", errors=n_("{n} error", "{n} errors", counts["error"]),
-                 warnings=n_("{n} warning", "{n} warnings", counts["warning"]),
-                 notes=n_("{n} note", "{n} notes", counts["info"])))]
+    out = [findings_count_text(findings)]
     ordered = sorted(findings, key=lambda f: list(Severity).index(f.severity))
     for f in ordered[:MAX_LISTED]:
         out.append("  " + f.line())

@@ -32,7 +32,8 @@ class Group(click.Group):
     def make_context(self, info_name, args, parent=None, **extra):
         # A mistake on the command line is reported before --lang's callback runs: speak the
         # language hso.toml or the environment asks for (else Swedish) from the start.
-        set_language(_settings_language() or from_environment() or "sv")
+        if parent is None:  # a group of commands inside (hso-xl users) keeps what --lang said
+            set_language(_settings_language() or from_environment() or "sv")
         return super().make_context(info_name, args, parent, **extra)
 
     def get_help_option(self, ctx):

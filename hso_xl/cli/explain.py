@@ -25,15 +25,10 @@ from .speak import FOLDER, NAME, WORKBOOK, PathType, argument, option
 @option("--json", "as_json", is_flag=True, help=_("Print the tree as one JSON object."))
 def explain(ref: str, workbook: Path | None, input_dir: Path, municipality: str | None, as_json: bool) -> None:
     with friendly_errors(as_json):
-        from ..explain import explain as run_explain
-        from ..explain import render_text
-        from ..model.checked import check_recomputed
-        from ..workbook.recalc import recompute_file
+        from ..explain import explain_workbook, render_text
 
-        settings = project_settings()
         path, _folder = resolve_workbook(workbook, input_dir)
-        recomputed = recompute_file(path)  # a figure needs the budget too, built from the same recompute
-        result = run_explain(recomputed.workbook, ref, lambda: check_recomputed(recomputed, settings), municipality)
+        result = explain_workbook(path, ref, project_settings(), municipality)
         if as_json:
             emit_json(result.to_json)
         else:

@@ -24,31 +24,20 @@ from .speak import FILE, FOLDER, PathType, option
               help=_("Folder searched for the newest workbook [default: input, or hso.toml]."))
 def templates(check_: bool, templates_dir: Path, workbook: Path | None, input_dir: Path) -> None:
     with friendly_errors(False):
-        from ..build import find_templates
-        from ..render.docx import template_problem
-        from ..render.inspect import TemplateSyntaxError, template_source, used_variables
+        from ..template_list import list_templates, render_all
 
         settings = project_settings()
         templates_dir = templates_dir or settings.templates
-        found = find_templates(templates_dir)
+        found = list_templates(templates_dir)
         if not found:
             click.echo(_("No templates in {folder}/ (kommun/, projekt/, finansiar/, rapport/).", folder=templates_dir))
-        for kind, path in found:
-            once = {"kommun": _("once per municipality"), "finansiar": _("once per co-financier"),
-                    "projekt": _("once per project"),
-                    "rapport": _("once per municipality with report data")}[kind]
-            click.echo(f"{path}  ({once})")
-            try:
-                names = used_variables(template_source(path))
-            except TemplateSyntaxError as exc:
-                raise template_problem(path, exc) from None
-            for name in names:
+        for template in found:
+            click.echo(f"{template.path}  ({template.once})")
+            for name in template.names:
                 click.echo(f"    {name}")
         if check_:
-            from ..build import check_for_documents, render_jobs
-
             path, _folder = resolve_workbook(workbook, input_dir)
-            documents = render_jobs(check_for_documents(path, settings, templates_dir)[1].jobs)
+            documents = render_all(path, settings, templates_dir)
             click.echo(_("All {templates} render against {path} ({documents}).", path=path,
                          templates=n_("{n} template", "{n} templates", len(found)),
                          documents=n_("{n} document", "{n} documents", len(documents))))
