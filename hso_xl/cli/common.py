@@ -132,6 +132,13 @@ def fail(exc: HsoError, as_json: bool) -> None:
     sys.exit(exc.exit_code)
 
 
+def project_folder() -> Path:
+    """The project folder: --project, else the working folder."""
+    from ..project import folder
+
+    return folder(_project)
+
+
 def project_settings():
     """The settings of the project folder (--project, else the working folder); LibreOffice as they name it."""
     from .. import libreoffice

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 import click
 
 from ..errors import EXIT_UNUSABLE
 from ..i18n import _
-from .common import friendly_errors, main
+from .common import friendly_errors, main, project_folder
 from .speak import NAME, option
 
 
@@ -43,7 +41,7 @@ def serve(host: str, port: int, no_browser: bool) -> None:
         from ..users import FILE_NAME, read_users
         from ..web import create_app
 
-        project = Path(".")
+        project = project_folder()
         login = not is_loopback(host)
         if login and not read_users(project):
             click.echo(_("Error: {paragraph}", paragraph=_(

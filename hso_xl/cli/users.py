@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..i18n import _
-from .common import Group, friendly_errors, main
+from .common import Group, friendly_errors, main, project_folder
 from .speak import NAME, argument
 
 
@@ -18,16 +18,15 @@ def users() -> None:
 @argument("name", metavar=NAME)
 def add(name: str) -> None:
     with friendly_errors(False):
-        from pathlib import Path
-
         from ..users import check_name, set_user, users_file
 
         check_name(name)
         password = click.prompt(_("Password for {name}", name=name), hide_input=True,
                                 confirmation_prompt=_("Repeat the password"))
-        new = set_user(Path("."), name, password)
-        click.echo(_("Added {name} to {file}.", name=name, file=users_file(Path("."))) if new else
-                   _("Gave {name} a new password in {file}.", name=name, file=users_file(Path("."))))
+        new = set_user(project_folder(), name, password)
+        shown = users_file(project_folder())
+        click.echo(_("Added {name} to {file}.", name=name, file=shown) if new else
+                   _("Gave {name} a new password in {file}.", name=name, file=shown))
 
 
 @users.command(help=_("Remove the user NAME."))
@@ -35,12 +34,11 @@ def add(name: str) -> None:
 def remove(name: str) -> None:
     with friendly_errors(False):
         import sys
-        from pathlib import Path
 
         from ..errors import EXIT_UNUSABLE
         from ..users import remove_user
 
-        if not remove_user(Path("."), name):
+        if not remove_user(project_folder(), name):
             click.echo(_("Error: {paragraph}", paragraph=_("there is no user {name}.", name=name)), err=True)
             sys.exit(EXIT_UNUSABLE)
         click.echo(_("Removed {name}.", name=name))

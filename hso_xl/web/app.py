@@ -43,12 +43,17 @@ class Web:
 
         from ..settings import load_settings
 
+        from .. import libreoffice
+
         if self.project == Path.cwd().resolve():  # as the commands see it: paths as the user types them
-            return load_settings(Path("."))
-        settings = load_settings(self.project)
-        folders = {name: self.project / getattr(settings, name) for name in ("input", "output", "templates")
-                   if not Path(getattr(settings, name)).is_absolute()}
-        return dataclasses.replace(settings, **folders)
+            settings = load_settings(Path("."))
+        else:
+            settings = load_settings(self.project)
+            folders = {name: self.project / getattr(settings, name) for name in ("input", "output", "templates")
+                       if not Path(getattr(settings, name)).is_absolute()}
+            settings = dataclasses.replace(settings, **folders)
+        libreoffice.use(settings)  # hso.toml may name LibreOffice, for --pdf
+        return settings
 
     def language(self) -> str:
         try:
