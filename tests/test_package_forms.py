@@ -188,3 +188,18 @@ def test_a_formula_reading_an_iso_date_computes(tmp_path: Path):
     report = recompute(workbook)
     assert workbook.sheet("Projekt").value(18, 3) == 2026
     assert not report.failed
+
+
+def test_a_damaged_template_workbook_is_named_without_openpyxls_words(tmp_path: Path):
+    from hso_xl.errors import TemplateProblem
+    from hso_xl.render.xlsx import open_template
+
+    members = forms._edit(forms.members_of(SAMPLE), lambda n: n == "xl/styles.xml",
+                          lambda d: d.replace(b"<cellXfs", b"<cellXfs><xf/></cellXfs><cellXfs", 1))
+    members = forms._edit(members, lambda n: n == "xl/worksheets/sheet1.xml", lambda d: d[: len(d) // 2])
+    template = forms.write(tmp_path / "Mall.xlsx", members)
+    with pytest.raises(TemplateProblem) as raised:
+        open_template(template)
+    paragraph = raised.value.paragraph()
+    assert paragraph.startswith(f"{template}: the template cannot be read as a workbook: a part of it is damaged.")
+    assert not re.search(r"Error|Exception|line \d|column \d", paragraph), paragraph

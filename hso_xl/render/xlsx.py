@@ -203,9 +203,9 @@ def open_template(template: Path):
             warnings.simplefilter("ignore")  # extensions openpyxl does not model; they do not hold values
             with template.open("rb") as fh:
                 return openpyxl.load_workbook(fh, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on damaged parts
+    except Exception:  # openpyxl raises many kinds on damaged parts; what it says names nothing to find in Excel
         raise TemplateProblem(
-            _("the template cannot be read as a workbook ({kind}: {details})", kind=type(exc).__name__, details=exc),
+            _("the template cannot be read as a workbook: a part of it is damaged"),
             file=template,
             hint=_("Open it in Excel, check that it opens without a repair prompt, and save it again"),
         ) from None
@@ -399,9 +399,9 @@ class Renderer:
                     new.value = rewrite_formula(value, here.sheet, self.layouts, here)
                 else:
                     new._value, new.data_type = value, old.data_type
-            except Exception as exc:  # openpyxl's TokenizerError and friends
-                raise TemplateProblem(_('the formula "{formula}" cannot be read ({reason})',
-                                        formula=short(str(getattr(value, "text", value))), reason=exc),
+            except Exception:  # openpyxl's TokenizerError and friends, whose words are no help
+                raise TemplateProblem(_('the formula "{formula}" cannot be read (are its quotes and brackets '
+                                        'in pairs?)', formula=short(str(getattr(value, "text", value)))),
                                       file=self.template, location=where,
                                       hint=_("Correct the formula in Excel")) from None
             return
