@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +33,7 @@ from .workbook.book import cell_order
 
 CHANGES_FILE = "ÄNDRINGAR.md"
 TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer", "rapport": "rapporter"}
+ZERO_FINANCIER = ("municipality.zero", "financier.zero")  # model/checks.py: documents for them are not built
 SUBJECT_PLACEHOLDER = "{kommun}"  # in a template's file name: where the municipality's name goes
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -163,6 +164,7 @@ def plan_build(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()
         plan.report_data, subjects, plan.notes = read_for_build(checked, base, reports)
     financiers = [r for r in base["finansiering"]["kontant"] if not r["eu_stod"]]
     municipalities = {m["namn"]: m for m in base["kommuner"]}
+    skipped: dict[str, list[Path]] = {}
     for kind, template in templates:
         folder = Path(TEMPLATE_KINDS[kind])
         stem, suffix = template.stem, template.suffix.lower()
@@ -173,19 +175,36 @@ def plan_build(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()
                 jobs.append(Job(template, kind, subject, _report_name(template, subject), context))
         elif kind == "kommun":
             for m in base["kommuner"]:
-                jobs.append(Job(template, kind, m["namn"], folder / f"{safe_name(m['namn'])} – {safe_name(stem)}{suffix}",
-                                {**base, "kommun": m}))
+                output = folder / f"{safe_name(m['namn'])} – {safe_name(stem)}{suffix}"
+                if not any(m["per_ar"]):  # a 0 kr draft is never built (checks.py warns, naming it)
+                    skipped.setdefault(m["namn"], []).append(output)
+                    continue
+                jobs.append(Job(template, kind, m["namn"], output, {**base, "kommun": m}))
         else:
             for row in sorted(financiers, key=lambda r: sort_key(r["namn"])):
                 subject = {**row, "kommun": municipalities.get(row["namn"])}
-                jobs.append(Job(template, kind, row["namn"],
-                                folder / f"{safe_name(row['namn'])} – {safe_name(stem)}{suffix}",
-                                {**base, "finansiar": subject}))
+                output = folder / f"{safe_name(row['namn'])} – {safe_name(stem)}{suffix}"
+                if not any(row["per_ar"]):  # nor a 0 kr certificate
+                    skipped.setdefault(row["namn"], []).append(output)
+                    continue
+                jobs.append(Job(template, kind, row["namn"], output, {**base, "finansiar": subject}))
+    _name_skipped(checked, skipped)
     if only:
         wanted = [w.casefold() for w in only]
         plan.jobs = [j for j in jobs if any(w in str(j.output).casefold() or w in (j.subject or "").casefold()
                                             or w == j.template.stem.casefold() for w in wanted)]
     return plan
+
+
+def _name_skipped(checked: Checked, skipped: dict[str, list[Path]]) -> None:
+    """Name, in the check's finding about a financier at 0 kr, the documents not built for it."""
+    for i, finding in enumerate(checked.findings):
+        documents = skipped.get(finding.details.get("name")) if finding.code in ZERO_FINANCIER else None
+        if documents and not finding.details["documents"]:
+            paths = [p.as_posix() for p in documents]
+            checked.findings[i] = replace(finding, message=_("{message} (not built: {documents})",
+                                                             message=finding.message, documents=", ".join(paths)),
+                                          details={**finding.details, "documents": paths})
 
 
 def _report_name(template: Path, subject: str) -> Path:

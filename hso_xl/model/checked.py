@@ -24,6 +24,7 @@ from ..workbook.recalc import Recomputed, recompute_file
 from ..workbook.verify import Verification
 from .budget import Budget
 from .checks import check_budget
+from .decided import decided_totals
 from .factsheets import read_facts
 from .layouts import read_budget
 from .rounding import PrintedBudget, printed_budget
@@ -82,7 +83,8 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
     figures.labeller = labeller(workbook, budget)  # now known: only the sheets the tables were read from
     figures.raise_if_blocked(used)
     printed = printed_budget(budget, settings.rounding_costs or _parameter(budget, "avrundning_kostnader"),
-                             settings.rounding_financing or _parameter(budget, "avrundning_finansiering"))
+                             settings.rounding_financing or _parameter(budget, "avrundning_finansiering"),
+                             decided_totals(workbook, budget))
     findings = (figures.warnings(used) + verification.difference_findings()
                 + (companion.verification.findings() if companion else [])
                 + layout_findings(budget, workbooks) + check_budget(budget, printed, workbook))

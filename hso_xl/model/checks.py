@@ -17,6 +17,7 @@ from ..workbook.book import Workbook, cell_order
 from ..workbook.refs import CellRef, references
 from .budget import BOOKED, CASH, DIRECT, FINANCING, IN_KIND, PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, Line
 from .dates import looks_like_date
+from .decided import typed_total
 from .rounding import HALF_ORE, PrintedBudget
 from .sheets import norm, to_decimal
 
@@ -175,6 +176,16 @@ def _row_totals(budget: Budget, workbook: Workbook | None):
         shown = to_decimal(value) * line.unit
         diff = shown - line.total
         if abs(diff) < HALF_ORE:
+            continue
+        if cell.formula is None and typed_total(workbook, line) is not None:
+            continue  # a decided total: the documents print it (rounding.py), and a note says which year absorbs
+        beyond = abs(diff) > ROUNDING_PER_ROW * len(budget.years)
+        if cell.formula is None and (beyond or getattr(line, "municipality", None) is not None):
+            # a typed total the years do not add up to: a document cannot print both, least of all a decision
+            yield Finding(Severity.ERROR, "workbook.typed_total",
+                          _("'{label}' has {shown} typed in as its total, but its years add up to {years}; a "
+                            "document cannot print both. Correct the total or the years", label=line.label,
+                            shown=_kr(shown), years=_kr(line.total)), line.total_cell)
             continue
         if abs(diff) <= ROUNDING_PER_ROW * len(budget.years):
             message = _("'{label}' has {shown} as its total, but its years add up to {years}; rounding of the "
@@ -395,6 +406,21 @@ def _municipalities(budget: Budget):
                             "match up to case, spacing and a genitive s, e.g. '{example}')", name=m.official_name,
                             example="Sundsvalls kommun"),
                           m.row_cell)
+    for line in budget.cash_lines:
+        if line.is_eu or any(a != 0 for a in line.amounts):
+            continue
+        if line.municipality is not None:
+            yield Finding(Severity.WARNING, "municipality.zero",
+                          _("'{name}' co-finances 0 kr in every year ({cells}): no decision draft or co-financing "
+                            "certificate is built for it. Type its amounts, or take it out of the financing plan and "
+                            "the {sheet} sheet if it does not take part", name=line.label, cells=_span(
+                              line, list(range(len(budget.years)))), sheet="Kommuner"),
+                          line.label_cell, {"name": line.label, "documents": []})
+        else:
+            yield Finding(Severity.INFO, "financier.zero",
+                          _("'{name}' finances 0 kr in every year ({cells}): no co-financing certificate is built "
+                            "for it", name=line.label, cells=_span(line, list(range(len(budget.years))))),
+                          line.label_cell, {"name": line.label, "documents": []})
     linked = {id(budget.municipality_line(m)) for m in budget.municipalities}
     for line in budget.cash_lines:
         if id(line) not in linked and norm(line.label).endswith(" kommun"):
@@ -423,9 +449,13 @@ def _rounding(budget: Budget, printed: PrintedBudget):
                   exact=group(adj.exact, 2), table=table.title),
                 adj.cell,
             )
+        for kept in table.kept:
+            if kept.years:
+                yield _kept_note(kept)
+        kept_rows = {kept.label for kept in table.kept}
         for row in table.rows:
             rounded_total = whole_kronor(row.line.total)
-            if row.total != rounded_total:
+            if row.total != rounded_total and row.line.label not in kept_rows:
                 yield Finding(
                     Severity.INFO, "rounding.row_total",
                     _("'{label}' total is printed as {printed}, the sum of its printed years (the exact total "
@@ -433,3 +463,15 @@ def _rounding(budget: Budget, printed: PrintedBudget):
                       exact=group(row.line.total, 2), rounded=group(rounded_total)),
                     row.line.total_cell or row.line.label_cell,
                 )
+
+
+def _kept_note(kept) -> Finding:
+    """Say that a decided total is printed as it is and which years absorb the rounding."""
+    years = joined(_("{year} is printed as {printed} (exact {exact})", year=adj.year, printed=group(adj.printed),
+                     exact=group(adj.exact, 2)) for adj in kept.years)
+    how = _("split over the years by formula") if kept.decided.split else _("typed in as the row's total")
+    return Finding(Severity.INFO, "rounding.decided",
+                   _("'{label}': the total {total} in {cell} ({how}) is printed as it is, and the years absorb the "
+                     "rounding: {years}", label=kept.label, total=group(kept.printed), cell=kept.decided.cell,
+                     how=how, years=years),
+                   kept.years[0].cell, {"total_cell": kept.decided.cell, "years": [a.year for a in kept.years]})

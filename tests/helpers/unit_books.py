@@ -1,4 +1,4 @@
-"""The sample workbook with its amounts in another unit, written by openpyxl or xlsxwriter (never hso_xl).
+"""The sample workbook changed and written again by openpyxl or xlsxwriter (never hso_xl).
 
 `unit_variant` gives every amount cell of the Budget and Finansiering tables one number format
 (`#,##0" tkr"`, `#,##0,`, LibreOffice's `[$-41D]#,##0" tkr"` …), divides the typed-in amounts when
@@ -39,6 +39,18 @@ def unit_variant(sample: Path, out: Path, *, fmt: str = "#,##0", divide: int = 1
     for ref, code in (cells or {}).items():
         sheet, coordinate = ref.split("!")
         wb[sheet][coordinate].number_format = code
+    if writer == "xlsxwriter":
+        return _rewrite_with_xlsxwriter(wb, out)
+    wb.save(out)
+    return out
+
+
+def sample_variant(sample: Path, out: Path, values: dict[str, object], writer: str = "openpyxl") -> Path:
+    """Write `sample` to `out` with the cells of `values` ('Finansiering!G8' -> 1000000 or '=$G8/3') changed."""
+    wb = openpyxl.load_workbook(sample)
+    for ref, value in values.items():
+        sheet, coordinate = ref.split("!")
+        wb[sheet][coordinate] = value
     if writer == "xlsxwriter":
         return _rewrite_with_xlsxwriter(wb, out)
     wb.save(out)
