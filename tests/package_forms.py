@@ -183,3 +183,23 @@ def iso_date(members: Members, part: str, cell: str, iso: str) -> Members:
         return new
 
     return _edit(members, lambda n: n == part, change)
+
+
+# -- parts under other names ----------------------------------------------------------------------
+
+def renamed_parts(members: Members, renames: dict[str, str]) -> Members:
+    """Parts kept under other names than Excel gives them (the standard names parts by relationships only):
+    the links to each, its content type and its own relationships follow, targets written from the root."""
+    import posixpath
+
+    def rels_of(part: str) -> str:
+        folder, name = posixpath.split(part)
+        return posixpath.join(folder, "_rels", name + ".rels")
+
+    moved_rels = {rels_of(old): rels_of(new) for old, new in renames.items()}
+    out = []
+    for name, data in absolute_targets(members):
+        for old, new in renames.items():
+            data = data.replace(f'"/{old}"'.encode(), f'"/{new}"'.encode())
+        out.append((renames.get(name) or moved_rels.get(name) or name, data))
+    return out

@@ -52,6 +52,9 @@ FORMS = {
     "without_r": forms.without_r,
     "absolute_targets": forms.absolute_targets,
     "inline_strings": forms.inline_strings,
+    "renamed_parts": lambda m: forms.renamed_parts(m, {"xl/worksheets/sheet3.xml": "xl/budget.xml",
+                                                       "xl/sharedStrings.xml": "xl/SharedStrings.xml",
+                                                       "xl/styles.xml": "xl/format/Styles.xml"}),
     "all_at_once": lambda m: forms.absolute_targets(forms.without_r(forms.strict(forms.power_query(m)))),
 }
 
@@ -74,6 +77,9 @@ def test_the_forms_really_are_what_they_claim(tmp_path: Path):
         with pytest.raises(BaseException) as raised:  # IronCalc's errors (and panics) derive from BaseException
             ironcalc.load_from_xlsx(str(path), "en", "UTC")
         assert "Missing" in str(raised.value), form
+    path = forms.write(tmp_path / "renamed.xlsx", FORMS["renamed_parts"](forms.members_of(SAMPLE)))
+    with pytest.raises(BaseException):  # styles under another name; a sheet outside xl/worksheets/ panics
+        ironcalc.load_from_xlsx(str(path), "en", "UTC")
     path = forms.write(tmp_path / "dated.xlsx", forms.iso_date(forms.members_of(SAMPLE), "xl/worksheets/sheet1.xml",
                                                                "B18", "2026-01-30T00:00:00"))
     model = ironcalc.load_from_xlsx(str(path), "en", "UTC")
@@ -109,6 +115,27 @@ def test_openpyxl_comments_linked_by_absolute_paths(tmp_path: Path, sample_repor
     assert (code, err) == (0, ""), out + err
     figures = [line for line in sample_report.splitlines() if re.search(r"\d \d{3} \d{3}", line)]
     assert figures and all(line in out for line in figures)
+
+
+def test_a_sheet_moved_out_of_worksheets_keeps_its_comments(tmp_path: Path, sample_report: str):
+    """The sheet's own relationships follow it to its new name (IronCalc panicked on a sheet outside worksheets/)."""
+    path = tmp_path / "kommentar.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(SAMPLE)
+        book["Budget"]["A1"].comment = openpyxl.comments.Comment("Reviderad i januari", "Ekonom")
+        book.save(path)
+    moved = forms.write(tmp_path / SAMPLE.name, forms.renamed_parts(
+        forms.members_of(path), {"xl/worksheets/sheet3.xml": "xl/Budget/blad.xml"}))
+    assert "xl/Budget/_rels/blad.xml.rels" in dict(forms.members_of(moved))
+    copy = normalised_copy(moved, tmp_path)
+    members = dict(forms.members_of(copy))
+    rels = next(data for name, data in members.items() if name.startswith("xl/worksheets/_rels/sheet"))
+    assert b'Target="../comments/comment1.xml"' in rels
+    code, out, err = check(moved)
+    assert (code, err) == (0, ""), out + err
+    figures = [line for line in sample_report.splitlines() if re.search(r"\d \d{3} \d{3}", line)]
+    assert all(line in out for line in figures)
 
 
 def test_a_workbook_excel_saves_needs_no_copy(tmp_path: Path):

@@ -5,8 +5,10 @@ Excel, LibreOffice and the libraries offices use write packages the standard all
 Query's customXml/item1.xml so), Strict Open XML (other namespace URIs; File > Save As > "Strict
 Open XML Spreadsheet"), rows and cells without their `r` attribute, relationships with absolute
 targets (openpyxl links comments as /xl/comments/comment1.xml, which IronCalc turns into a path that
-does not exist), inline strings and ISO dates in cells (IronCalc gives #N/IMPL! for both), and a
-defined name scoped to a sheet that does not exist (IronCalc panics). `normalised_copy` writes a
+does not exist), parts under other names than Excel gives them (IronCalc reads the texts and
+formats by fixed names, and panics on a sheet outside xl/worksheets/), ISO dates in cells (t="d",
+which IronCalc gives as #N/IMPL!), and a defined name scoped to a sheet that does not exist
+(IronCalc panics). `normalised_copy` writes a
 copy in the Transitional form Excel itself saves, the same cells, values and formulas, so both
 hso-xl's reader and the engine read it; the input is never touched.
 
@@ -62,6 +64,8 @@ _CONFORMANCE = re.compile(rb"""\sconformance=(["'])strict\1""")
 
 # A row or cell start tag without an r attribute; `c` and `row` exactly (not cols, cfRule, rowBreaks).
 _NO_R = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s/>])(?![^>]*\sr\s*=)")
+_IN_WORKSHEETS = re.compile(r"xl/worksheets/[^/]+\.xml")
+_FIXED_NAMES = {"/sharedStrings": "xl/sharedStrings.xml", "/styles": "xl/styles.xml"}
 _ISO_DATE = re.compile(rb"""\st\s*=\s*["']d["']""")
 _XML_DECLARATION = re.compile(r"""^\s*<\?xml[^>]*?\?>""")
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -77,16 +81,20 @@ def normalised_copy(path: Path, folder: Path) -> Path | None:
     with zipfile.ZipFile(path) as package:
         names = [info.filename for info in package.infolist() if not info.is_dir()]
         rels = "xl/_rels/workbook.xml.rels"
-        sheets = _worksheet_parts(_encoded(package.read(rels))) if rels in names else set()
+        workbook_rels = _encoded(package.read(rels)) if rels in names else b""
+        sheets = _worksheet_parts(workbook_rels)
+        renames = _renames(workbook_rels, names)
+        renames.update({_rels_of(old): _rels_of(new) for old, new in list(renames.items()) if _rels_of(old) in names})
         changes = {}
         for name in names:
             data = package.read(name)
-            new = _normalised(name, data, sheets)
-            if new != data:
+            new = _normalised(name, data, sheets, renames)
+            if new != data or name in renames:
                 changes[name] = new
         if not changes:
             return None
-        members = [(name, changes.get(name) or package.read(name)) for name in names]
+        members = [(renames.get(name, name), changes[name] if name in changes else package.read(name))
+                   for name in names]
     return _write(Path(folder) / "workbook.xlsx", members)
 
 
@@ -106,10 +114,12 @@ def engine_dates(package: Path, folder: Path) -> Path | None:
     return _write(Path(folder) / "engine-dates.xlsx", members)
 
 
-def _normalised(name: str, data: bytes, sheets: set[str]) -> bytes:
+def _normalised(name: str, data: bytes, sheets: set[str], renames: dict[str, str]) -> bytes:
     data = _encoded(data)
     if name.endswith(".rels"):
-        return _tolerant(_relationships, data, name)
+        return _tolerant(_relationships, data, name, renames)
+    if name == "[Content_Types].xml" and renames:
+        return _tolerant(_content_types, data, renames)
     if name == "xl/workbook.xml":
         return _tolerant(_workbook, data)
     if name in sheets:
@@ -198,22 +208,64 @@ def _transitional(data: bytes) -> bytes:
 
 # -- relationships --------------------------------------------------------------------------------
 
-def _relationships(data: bytes, name: str) -> bytes | None:
-    """A .rels part whose internal targets are not written relative to their source part, rewritten so."""
+def _relationships(data: bytes, name: str, renames: dict[str, str]) -> bytes | None:
+    """A .rels part with every internal target written relative to its source part (as Excel writes them),
+    and to the new name of a part `renames` moves."""
     if b"Target" not in data:
         return None
     root = _parse(data)
-    source_folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels -> xl
+    folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels -> xl
+    owner = posixpath.join(folder, posixpath.basename(name).removesuffix(".rels"))
+    new_folder = posixpath.dirname(renames.get(owner, owner))
     changed = False
     for rel in root.iter(PKG_REL + "Relationship"):
         target = rel.get("Target")
         if rel.get("TargetMode") == "External" or not target:
             continue
-        canonical = relative_target(target, source_folder)
+        member = part_of(target, folder)
+        canonical = _relative(renames.get(member, member), new_folder)
         if canonical != target:
             rel.set("Target", canonical)
             changed = True
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if changed else None
+
+
+def _renames(workbook_rels: bytes, names: list[str]) -> dict[str, str]:
+    """Parts IronCalc looks for by a fixed name (xl/sharedStrings.xml, xl/styles.xml) or folder (a sheet outside
+    xl/worksheets/ makes it panic) that the package keeps under another name: old name -> the one Excel gives."""
+    try:
+        root = _parse(workbook_rels)
+    except _Unreadable:
+        return {}
+    existing, out = set(names), {}
+    for rel in root.iter(PKG_REL + "Relationship"):
+        member, kind = part_of(rel.get("Target", ""), "xl"), rel.get("Type", "")
+        if rel.get("TargetMode") == "External" or member not in existing or member in out:
+            continue
+        if kind.endswith("/worksheet") and not _IN_WORKSHEETS.fullmatch(member):
+            new = next(f"xl/worksheets/sheet{n}.xml" for n in range(1, len(names) + 2)
+                       if f"xl/worksheets/sheet{n}.xml" not in existing)
+        else:
+            new = next((canonical for suffix, canonical in _FIXED_NAMES.items() if kind.endswith(suffix)), member)
+            if new in existing:
+                continue
+        existing.add(new)
+        out[member] = new
+    return out
+
+
+def _rels_of(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _content_types(data: bytes, renames: dict[str, str]) -> bytes | None:
+    root = _parse(data)
+    for override in root:
+        part = (override.get("PartName") or "").lstrip("/")
+        if part in renames:
+            override.set("PartName", "/" + renames[part])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def part_of(target: str, source_folder: str) -> str:
@@ -223,9 +275,8 @@ def part_of(target: str, source_folder: str) -> str:
     return posixpath.normpath(posixpath.join(source_folder, target)) if source_folder else posixpath.normpath(target)
 
 
-def relative_target(target: str, source_folder: str) -> str:
-    """The target written as Excel writes it: relative to the source part's folder, without ./ or /."""
-    member = part_of(target, source_folder)
+def _relative(member: str, source_folder: str) -> str:
+    """The target of `member` as Excel writes it: relative to the source part's folder, without ./ or /."""
     return posixpath.relpath(member, source_folder) if source_folder else member
 
 
