@@ -223,8 +223,9 @@ def map_lines(checked: Checked) -> list[tuple[str, list[str]]]:
                 tags = f" [{', '.join(marks)}]"
             written = " " + _("(written '{label}')", label=line.written) if line.written else ""
             figures = "  ".join(f"{group(v)} ({coordinate(c)})" for v, c in zip(row.printed, line.cells))
+            why = f"  — {financier_reading(line)}" if hasattr(line, "kind") else ""
             refs[len(lines)] = list(line.cells)
-            lines.append(f"  {line.label}{tags}{written}: {figures}  [{coordinate(line.label_cell)}]")
+            lines.append(f"  {line.label}{tags}{written}: {figures}  [{coordinate(line.label_cell)}]{why}")
         if totals is not None:
             lines.append(f"  = {total_label}: " + "  ".join(group(t) for t in totals))
 
@@ -266,6 +267,21 @@ def map_lines(checked: Checked) -> list[tuple[str, list[str]]]:
                 refs[len(lines)] = [fact.cell]
                 lines.append(f"  kommun.{spec.key} = {show(fact.value)}  ({fact.cell})")
     return [(str(line), refs.get(i, [])) for i, line in enumerate(lines)]
+
+
+def financier_reading(line) -> Message:
+    """Say what a financing row was read as (a municipality, a known or another financier) and by which rule."""
+    if line.reading == "resembles":
+        return _("not read: the name resembles {official} (see the error)", official=line.reading_from)
+    rules = {"exact": _("its name"), "genitive": _("its name but for a genitive s"),
+             "abbreviation": _("its name with 'kommun' abbreviated"), "short": _("its short name"),
+             "alias": _("an alias from {source}", source=line.reading_from)}
+    if line.municipality is not None:
+        rule = rules.get(line.reading, _("a name ending in 'kommun'"))
+        return _("municipality: {rule}", rule=rule)
+    if line.reading in rules:
+        return _("known financier: {rule}", rule=rules[line.reading])
+    return _("other financier: not a known organisation, and not like a municipality's name")
 
 
 def _difference_summary(v: Verification) -> str:

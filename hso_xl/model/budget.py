@@ -50,6 +50,10 @@ class Line:
     empty_cells: tuple[str, ...] = ()  # year cells left empty, counted as 0
     written: str | None = None  # the label as the workbook writes it, when `label` is the official name
     unit: int = 1  # the cells' values × unit = the amounts in kronor (1 000 for a table in tkr, model/units.py)
+    # How the label was recognised (model/names.py): exact, genitive, abbreviation, short, alias, resembles;
+    # "" for a name hso-xl does not know. `reading_from` is the alias's source or the name resembled.
+    reading: str = ""
+    reading_from: str = ""
 
     @property
     def total(self) -> Decimal:

@@ -26,6 +26,7 @@ from .budget import Budget
 from .checks import check_budget
 from .decided import decided_totals
 from .factsheets import read_facts
+from .invisible import invisible_findings
 from .layouts import read_budget
 from .rounding import PrintedBudget, printed_budget
 from .sheets import is_blank
@@ -87,7 +88,7 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
                              decided_totals(workbook, budget))
     findings = (figures.warnings(used) + verification.difference_findings()
                 + (companion.verification.findings() if companion else [])
-                + layout_findings(budget, workbooks) + check_budget(budget, printed, workbook))
+                + layout_findings(budget, workbooks) + _invisible(budget, workbooks) + check_budget(budget, printed, workbook))
     return Checked(workbook, recomputed.engine, verification, budget, printed, findings, settings,
                    companion.workbook if companion else None)
 
@@ -137,6 +138,11 @@ def layout_findings(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
                                  column=get_column_letter(col)),
                                f"{prefix}{sheet.ref(area[1], col)}"))
     return out
+
+
+def _invisible(budget: Budget, workbooks: list[Workbook]) -> list[Finding]:
+    names = [m.facts["namn"].cell for m in budget.municipalities if "namn" in m.facts and m.facts["namn"].cell]
+    return invisible_findings(budget.places, workbooks, names)
 
 
 def _overlaps(a: tuple, b: tuple) -> bool:

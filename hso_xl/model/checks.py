@@ -399,8 +399,10 @@ def _typed_inputs(workbook: Workbook, cells: list[str], budget: Budget) -> str:
 
 
 def _municipalities(budget: Budget):
+    # A row that resembles a municipality is already an error naming both (name.resembles): said once.
+    resembled = {line.reading_from for line in budget.financing if line.reading == "resembles"}
     for m in budget.municipalities:
-        if budget.municipality_line(m) is None:
+        if budget.municipality_line(m) is None and m.official_name not in resembled:
             yield Finding(Severity.ERROR, "municipality.no_financing",
                           _("the municipality '{name}' has no cash financing row in the financing plan (names must "
                             "match up to case, spacing and a genitive s, e.g. '{example}')", name=m.official_name,
@@ -423,7 +425,7 @@ def _municipalities(budget: Budget):
                           line.label_cell, {"name": line.label, "documents": []})
     linked = {id(budget.municipality_line(m)) for m in budget.municipalities}
     for line in budget.cash_lines:
-        if id(line) not in linked and norm(line.label).endswith(" kommun"):
+        if id(line) not in linked and norm(line.label).endswith(" kommun") and line.reading != "resembles":
             yield Finding(Severity.ERROR, "municipality.no_facts",
                           _("the financier '{label}' looks like a municipality but has no row in the {sheet} sheet",
                             label=line.label, sheet="Kommuner"),

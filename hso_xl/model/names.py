@@ -1,9 +1,15 @@
 """Names of organisations as people write them, matched to the official ones without guessing.
 
-Two names are the same when they agree up to case, spacing, Unicode form and a genitive s on a
-word before "kommun" ("Sundsvall kommun" is "Sundsvalls kommun"). Short forms ("Rvn",
-"Länsstyrelsen") are matched only through the explicit alias list: `organisations.toml` shipped
-with hso-xl, an `Alias` sheet in the workbook, and `[aliases]` in hso.toml.
+Two names are the same when they agree up to case, spacing, invisible characters, Unicode form and
+a genitive s on a word before "kommun" ("Sundsvall kommun" is "Sundsvalls kommun"). A known
+municipality is also certain by its short name ("Härnösand", "Härnösands") and with "kommun"
+abbreviated ("Kramfors kn", "Kramfors k:n"). Other short forms ("Rvn", "Länsstyrelsen") are
+matched only through the explicit alias list: `organisations.toml` shipped with hso-xl, an `Alias`
+sheet in the workbook, and `[aliases]` in hso.toml.
+
+A name that is none of these but *resembles* a known municipality (a letter off, "Sundsvals
+kommun"; the municipality's name beside a word like "kommunförvaltning") is never guessed either
+way: `resembles` finds the municipality, and the reading stops on it.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ class Organisation:
 @dataclass(frozen=True)
 class Match:
     organisation: Organisation
-    how: str  # "exact" | "genitive" | "alias"
+    how: str  # "exact" | "genitive" | "abbreviation" | "short" | "alias"
     alias_source: str = ""  # where the alias came from, for messages
 
 
@@ -97,6 +103,15 @@ class Names:
         for variant in genitive_variants(key) - {key}:
             if variant in self._by_key:
                 return Match(self._by_key[variant], "genitive")
+        stem = municipal_stem(key)
+        if stem != key:  # 'Kramfors kn', 'Kramfors k:n'
+            for variant in genitive_variants(f"{stem} kommun"):
+                found = self._by_key.get(variant)
+                if found is not None and found.is_municipality:
+                    return Match(found, "abbreviation")
+        for organisation in self.municipalities:
+            if organisation.short and key in genitive_forms(name_key(organisation.short)):
+                return Match(organisation, "short")
         alias = self._aliases.get(key)
         if alias is not None:
             organisation, source = alias
@@ -106,6 +121,32 @@ class Names:
     @property
     def organisations(self) -> list[Organisation]:
         return list(self._by_key.values())
+
+    @property
+    def municipalities(self) -> list[Organisation]:
+        return [o for o in self._by_key.values() if o.is_municipality]
+
+    def resembles(self, text) -> Organisation | None:
+        """Return the known municipality an unmatched name resembles, or None.
+
+        It resembles one when the name without 'kommun' ('kn', 'k:n') is a letter or two from the
+        municipality's short name ('Sundsvals kommun'), or when it names a municipality word for
+        word beside a word beginning 'kommun' ('Timrå kommunförvaltning').
+        """
+        key = name_key(text)
+        stem = municipal_stem(key)
+        words = key.split(" ")
+        municipal = stem != key or any(w.startswith("kommun") or w in ABBREVIATIONS for w in words)
+        for organisation in self.municipalities:
+            short = name_key(organisation.short or organisation.name.rsplit(" ", 1)[0])
+            if not short:
+                continue
+            near = min(distance(stem, form) for form in genitive_forms(short))
+            if 0 < near <= (1 if len(short) <= 5 else 2) or (near == 0 and stem != key):
+                return organisation
+            if municipal and any(w in genitive_forms(short) for w in words):
+                return organisation
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +166,38 @@ def _shipped() -> tuple[tuple[Organisation, tuple[str, ...]], ...]:
         )
         out.append((organisation, aliases))
     return tuple(out)
+
+
+ABBREVIATIONS = ("kn", "k:n")  # 'Kramfors kn', 'Kramfors k:n': kommun as offices abbreviate it
+
+
+def municipal_stem(key: str) -> str:
+    """Return a name key without a trailing 'kommun', 'kn' or 'k:n' ('kramfors kn' -> 'kramfors'); else the key."""
+    words = key.split(" ")
+    if len(words) > 1 and words[-1] in ("kommun", *ABBREVIATIONS):
+        return " ".join(words[:-1])
+    return key
+
+
+def genitive_forms(short: str) -> set[str]:
+    """'härnösand' -> {'härnösand', 'härnösands'}; 'kramfors' -> {'kramfors'} (a name ending in s takes none)."""
+    return {short} if short.endswith("s") else {short, short + "s"}
+
+
+def distance(a: str, b: str) -> int:
+    """Return the edit distance of two names (a letter added, left out, changed or two swapped counts 1)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current.append(value)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def looks_like_municipality(text) -> bool:

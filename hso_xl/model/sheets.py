@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import ContractError
 from ..i18n import _
 from ..workbook.book import ExcelError, Sheet, Workbook
+from .invisible import visible
 
 YEAR_RANGE = range(1990, 2200)
 
 
 def norm(text) -> str:
-    """Return `text` as a key for matching labels: NFC, case-folded, single spaces, no trailing colon."""
-    if text is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
-    return " ".join(text.split()).casefold().rstrip(":").strip()
+    """Return `text` as a key for matching labels: as it looks (model/invisible.py), case-folded, no trailing colon."""
+    return visible(text).casefold().rstrip(":").strip()
 
 
 def find_sheet(workbook: Workbook, name: str, *, required: bool = True) -> Sheet | None:

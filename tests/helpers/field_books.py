@@ -275,14 +275,14 @@ def fact_grids(labels: dict[str, str] | None = None) -> list[Grid]:
     return [project, municipalities, parameters]
 
 
-def write(path: Path, grids: list[Grid], writer: str) -> Path:
-    """Write the grids as one workbook with `writer` ("openpyxl" or "xlsxwriter")."""
+def write(path: Path, grids: list[Grid], writer: str, names: dict[str, str] | None = None) -> Path:
+    """Write the grids as one workbook with `writer` ("openpyxl" or "xlsxwriter"), with the defined `names`."""
     if writer == "xlsxwriter":
-        return _xlsxwriter(path, grids)
-    return _openpyxl(path, grids)
+        return _xlsxwriter(path, grids, names or {})
+    return _openpyxl(path, grids, names or {})
 
 
-def _openpyxl(path: Path, grids: list[Grid]) -> Path:
+def _openpyxl(path: Path, grids: list[Grid], names: dict[str, str] | None = None) -> Path:
     import openpyxl
     from openpyxl.worksheet.table import Table, TableColumn
 
@@ -304,14 +304,20 @@ def _openpyxl(path: Path, grids: list[Grid]) -> Path:
             table.tableColumns = [TableColumn(id=i + 1, name=name, **t.get("totals", {}).get(name, {}))
                                   for i, name in enumerate(t["columns"])]
             ws.add_table(table)
+    from openpyxl.workbook.defined_name import DefinedName
+
+    for name, target in (names or {}).items():
+        wb.defined_names[name] = DefinedName(name, attr_text=target)
     wb.save(path)
     return path
 
 
-def _xlsxwriter(path: Path, grids: list[Grid]) -> Path:
+def _xlsxwriter(path: Path, grids: list[Grid], names: dict[str, str] | None = None) -> Path:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path))
+    for name, target in (names or {}).items():
+        wb.define_name(name, f"={target}")
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
     for grid in grids:
         ws = wb.add_worksheet(grid.name)

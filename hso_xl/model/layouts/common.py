@@ -18,6 +18,7 @@ from ...settings import Settings
 from ...workbook.book import Workbook
 from ..budget import KONTANT, Budget, CostLine, FinancingLine, Line, Municipality, Place
 from ..factsheets import FactSources, MunicipalityRow
+from ..invisible import visible
 from ..names import Match, Names, Organisation, looks_like_municipality, name_key
 from ..sheets import Header, amount, calendar_year, is_blank, to_decimal
 
@@ -32,6 +33,7 @@ def is_deducted(label: str) -> bool:
 def row_line(cls, workbook: Workbook, header: Header, row: int, label: str, **extra):
     """Return the line of `row` under `header`: its amounts per year and the cells they came from."""
     sheet = header.sheet
+    label = visible(label) if isinstance(label, str) else label  # a no-break or zero-width space pasted in
     amounts = tuple(amount(workbook, sheet, row, col, _("'{label}' {year}", label=label, year=year))
                     for col, year in zip(header.year_cols, header.years))
     return cls(
@@ -79,6 +81,7 @@ def names_for(facts: FactSources, settings: Settings, findings: list[Finding] | 
     for alias, official in settings.aliases.items():
         names.add_alias(alias, official, "hso.toml [aliases]")
     for row in facts.municipalities:
+        row.name = visible(row.name)
         known = names.match(row.name) or (names.match(f"{row.name} kommun")
                                           if not name_key(row.name).endswith(" kommun") else None)
         if known is not None and known.organisation.name != row.name:
@@ -103,11 +106,27 @@ class Financier:
 
 
 def recognise_name(line: Line, names: Names, findings: list[Finding]) -> tuple[Line, Match | None]:
-    """Return the line under the official name its label means, saying so when it was not written so."""
+    """Return the line under the official name its label means, saying so when it was not written so.
+
+    A label that means no known organisation but resembles a known municipality is an error naming
+    the row and the municipality: it is never read as a financier of its own, nor as the municipality.
+    """
     match = names.match(line.label)
-    if match is None or match.organisation.name == line.label:
-        return line, match
+    if match is None:
+        like = names.resembles(line.label)
+        if like is None:
+            return line, None
+        findings.append(Finding(Severity.ERROR, "name.resembles",
+                                _("'{name}' resembles {official} but is not written as its name, so it is taken "
+                                  "neither for {official} nor for a financier of its own. Write {official} (or "
+                                  "'{short}'), or add '{name}' to an Alias sheet or hso.toml [aliases]",
+                                  name=line.label, official=like.name, short=like.short or like.name),
+                                line.label_cell))
+        return replace(line, reading="resembles", reading_from=like.name), None
     official = match.organisation.name
+    line = replace(line, reading=match.how, reading_from=match.alias_source)
+    if official == line.label:
+        return line, match
     if match.how == "genitive":
         findings.append(Finding(Severity.WARNING, "name.genitive",
                                 _("'{name}' is read as {official}, the official name; write it so in the workbook",
@@ -117,6 +136,10 @@ def recognise_name(line: Line, names: Names, findings: list[Finding]) -> tuple[L
         findings.append(Finding(Severity.INFO, "name.alias",
                                 _("'{name}' is read as {official} (alias from {source})", name=line.label,
                                   official=official, source=match.alias_source),
+                                line.label_cell))
+    elif match.how in ("abbreviation", "short"):
+        findings.append(Finding(Severity.INFO, "name.short_form",
+                                _("'{name}' is read as {official}", name=line.label, official=official),
                                 line.label_cell))
     elif " ".join(unicodedata.normalize("NFC", line.label).split()) != official:
         # (A name that differs only in how its letters are encoded, Å as one or two code points, looks
@@ -183,7 +206,7 @@ def _municipalities(workbook: Workbook, facts: FactSources, lines: list[Financin
         for i, line in cash:
             match = matches[i]
             organisation = match.organisation if match else None
-            if (organisation and organisation.is_municipality) or (organisation is None
+            if (organisation and organisation.is_municipality) or (organisation is None and line.reading != "resembles"
                                                                   and looks_like_municipality(line.label)):
                 rows.append(MunicipalityRow(organisation.short if organisation and organisation.short else
                                             _short_name(line.label), line.label, line.label_cell, {}, line.label_cell))
