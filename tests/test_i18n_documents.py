@@ -121,8 +121,10 @@ def test_the_map_in_swedish():
         "Direktfinansierade kostnader (bladet Budget; 2027, 2028, 2029):",
         "Kontant finansiering (bladet Finansiering; 2027, 2028, 2029):",
         "Direktfinansiering (bladet Finansiering; 2027, 2028, 2029):",
-        "  Tillväxtverket [offentlig, kontant, EU]: 5 921 580 (D6)  5 073 862 (E6)  5 083 058 (F6)  [A6]",
-        "  Härnösands kommun [offentlig, kontant, kommun]: 454 407 (D7)  454 407 (E7)  454 407 (F7)  [A7]",
+        "  Tillväxtverket [offentlig, kontant, EU]: 5 921 580 (D6)  5 073 862 (E6)  5 083 058 (F6)  [A6]  — känd "
+        "finansiär: sitt namn",
+        "  Härnösands kommun [offentlig, kontant, kommun]: 454 407 (D7)  454 407 (E7)  454 407 (F7)  [A7]  — kommun: "
+        "sitt namn",
         "Projektuppgifter:",
         "  projekt.diarienummer: saknas ('Diarienummer')",
         "  projekt.dokumentdatum = 2026-01-30  (Projekt!B18, 'Dokumentdatum')",
