@@ -189,14 +189,34 @@ def header_at(workbook: Workbook, sheet: Sheet, row: int, label_col: int, with_y
 
 
 def _scan(sheet: Sheet, row: int, label_col: int):
-    """Return (columns, years, relative years, year columns, total column) of one header row."""
+    """Return (columns, years, relative years, year columns, total column) of one header row.
+
+    The row ends where another table's header begins beside this one (costs and financing side by
+    side on one sheet): at the first blank or other text after this table's years when more years
+    follow it.
+    """
     columns: dict[str, int] = {}
     years: list[int] = []
     relative: list[int] = []
     year_cols: list[int] = []
     total_col = None
+    values = {col: sheet.value(row, col) for col in range(label_col, sheet.max_col + 1)}
+
+    def year_of(col: int) -> int | None:
+        if col <= label_col:
+            return None
+        year = calendar_year(values[col])
+        return year if year is not None else relative_year(values[col])
+
+    def starts_again(col: int) -> bool:
+        """True when the next year right of `col` is not later than this table's last: another table's years."""
+        following = next((year_of(c) for c in range(col + 1, sheet.max_col + 1) if year_of(c) is not None), None)
+        return following is not None and following <= year_of(year_cols[-1])
+
     for col in range(label_col, sheet.max_col + 1):
-        value = sheet.value(row, col)
+        value = values[col]
+        if year_cols and year_of(col) is None and header_word(value) not in TOTAL_HEADERS and starts_again(col):
+            break  # a second table's header beside this one: its own label, then its own years
         year = calendar_year(value) if col > label_col else None
         nth = relative_year(value) if col > label_col else None
         if year is not None:

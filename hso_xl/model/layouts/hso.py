@@ -8,14 +8,17 @@ added and sheets reordered without a code change.
 from __future__ import annotations
 
 from ...errors import ContractError
-from ...findings import Finding, either
+from dataclasses import replace
+
+from ...findings import Finding, Severity, both, either
 from ...i18n import Message, _
+from ...swedish import group
 from ...settings import Settings
 from ...workbook.book import Sheet, Workbook
 from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT, PROJECT, Budget,
                       CostLine, FinancingLine, Line, Place)
 from ..factsheets import FactSources
-from ..sheets import Header, find_header, find_sheet, header_word, is_blank, norm
+from ..sheets import Header, find_header, find_sheet, header_at, header_word, is_blank, norm
 from .common import Financier, assemble, is_deducted, row_line, start_year
 
 NAME = "hso"
@@ -37,26 +40,82 @@ HEADERS = (*BUDGET_HEADERS, *FINANCING_HEADERS)
 
 
 def recognise(workbook: Workbook) -> list[str]:
-    """Return where this layout's cost table is: a sheet Budget with the header Kostnadsslag (else empty).
+    """Return where this layout's cost table is (else empty): see `_cost_tables`.
 
-    The financing sheet is not needed to recognise the layout, so that a workbook without it is
+    The financing table is not needed to recognise the layout, so that a workbook without it is
     told exactly what is missing.
     """
-    sheet = find_sheet(workbook, BUDGET_SHEET, required=False)
-    cell = _header_cell(sheet, BUDGET_HEADERS) if sheet is not None else None
-    return [cell] if cell else []
+    return [sheet.ref(row, col) for sheet, row, col in _cost_tables(workbook)]
 
 
 def complete(workbook: Workbook) -> bool:
-    """True when both tables are there: the Budget sheet's costs and the Finansiering sheet's financiers."""
-    financing = find_sheet(workbook, FINANCING_SHEET, required=False)
-    return bool(recognise(workbook)) and financing is not None and _header_cell(financing, FINANCING_HEADERS) is not None
+    """True when both tables are there: the costs and the financiers."""
+    return bool(recognise(workbook)) and bool(_financing_tables(workbook))
 
 
-def _header_cell(sheet: Sheet, labels: tuple[str, ...]) -> str | None:
+def _header_cells(sheet: Sheet, labels: tuple[str, ...]) -> list[tuple[int, int]]:
     keys = {header_word(label) for label in labels}
-    return next((sheet.ref(r, c) for (r, c), cell in sorted(sheet.cells.items())
-                 if isinstance(cell.value, str) and header_word(cell.value) in keys), None)
+    return [(r, c) for (r, c), cell in sorted(sheet.cells.items())
+            if isinstance(cell.value, str) and header_word(cell.value) in keys]
+
+
+def _below(sheet: Sheet, row: int, col: int, label: str) -> bool:
+    """True when a row labelled `label` stands below (row, col) in the same column."""
+    return any(c == col and r > row and norm(cell.value) == norm(label) for (r, c), cell in sheet.cells.items()
+               if isinstance(cell.value, str))
+
+
+def _cost_tables(workbook: Workbook) -> list[tuple[Sheet, int, int]]:
+    """The cost table: on the sheet named Budget when it has the header, else found by what it holds.
+
+    Found by content, it is a header Kostnadsslag (Kostnader, Kostnad) with 'Summa bokförd kostnad'
+    below it in its column, on any sheet ('Budget 2027–2029', or beside the financing).
+    """
+    named = find_sheet(workbook, BUDGET_SHEET, required=False)
+    if named is not None and _header_cells(named, BUDGET_HEADERS):
+        return [(named, *_header_cells(named, BUDGET_HEADERS)[0])]
+    return [(sheet, r, c) for sheet in workbook.sheets for r, c in _header_cells(sheet, BUDGET_HEADERS)
+            if _below(sheet, r, c, BOOKED_TOTAL)]
+
+
+def _financing_tables(workbook: Workbook) -> list[tuple[Sheet, int, int]]:
+    """The financing table: on the sheet named Finansiering when it has the header, else found by what it holds.
+
+    Found by content, it is a header Finansiär (Finansiärer) whose row has this layout's own columns
+    'Offentlig/privat' and 'Kontant/annat än pengar', on any sheet (below or beside the costs too).
+    """
+    named = find_sheet(workbook, FINANCING_SHEET, required=False)
+    if named is not None and _header_cells(named, FINANCING_HEADERS):
+        return [(named, *_header_cells(named, FINANCING_HEADERS)[0])]
+    found = []
+    for sheet in workbook.sheets:
+        for r, c in _header_cells(sheet, FINANCING_HEADERS):
+            header = header_at(workbook, sheet, r, c, with_years=False)
+            if header.col("offentlig") is not None and header.col("kontant") is not None:
+                found.append((sheet, r, c))
+    return found
+
+
+def _one(workbook: Workbook, tables: list[tuple[Sheet, int, int]], what: Message) -> tuple[Sheet, int, int]:
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        raise ContractError(
+            _("no {table} was found in the workbook (it has the sheets {sheets})", table=what,
+              sheets=", ".join(f"'{s.name}'" for s in workbook.sheets)),
+            file=workbook.path,
+            hint=_("hso-xl's layout has a cost table headed '{costs}' ending in '{booked}', and a financing table "
+                   "headed '{financiers}' with the columns '{sector}' and '{kind}' and the years, ending in '{total}', "
+                   "on any sheet (docs/workbook.md)", costs=BUDGET_HEADER, booked=BOOKED_TOTAL,
+                   financiers=FINANCING_HEADER, sector=SECTOR_HEADER, kind=KIND_HEADER, total=FINANCING_TOTAL))
+    raise ContractError(
+        _("two tables could be the {table}: {places}", table=what, places=both(s.ref(r, c) for s, r, c in tables)),
+        file=workbook.path, location=tables[0][0].ref(tables[0][1], tables[0][2]),
+        hint=_("Remove or rename the other one, or name its sheet '{sheet}'",
+               sheet=BUDGET_SHEET if what is COST_TABLE else FINANCING_SHEET))
+
+
+COST_TABLE, FINANCING_TABLE = _("cost table"), _("financing table")
 
 
 def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
@@ -64,7 +123,7 @@ def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
     first_year = start_year(facts, settings)[0]
     findings: list[Finding] = []
     header, costs, direct, totals, cost_place = _read_costs(workbook, first_year)
-    financing, fin_totals, fin_place = _read_financing(workbook, header)
+    financing, fin_totals, fin_place = _read_financing(workbook, header, findings)
     totals.update(fin_totals)
     return assemble(workbook, facts, settings, layout=NAME, years=header.years, costs=costs, direct=direct,
                     financing=financing, totals=totals, places=[cost_place, fin_place], findings=findings,
@@ -95,8 +154,8 @@ def _place(header: Header, last_row: int, what: str) -> Place:
 
 
 def _read_costs(workbook: Workbook, first_year: int | None):
-    sheet = find_sheet(workbook, BUDGET_SHEET)
-    header = find_header(workbook, sheet, BUDGET_HEADER, also=BUDGET_HEADERS, with_years=True, start_year=first_year)
+    sheet, row, col = _one(workbook, _cost_tables(workbook), COST_TABLE)
+    header = _header(workbook, sheet, row, col, BUDGET_HEADERS, first_year)
     costs: list[CostLine] = []
     direct: list[Line] = []
     totals: dict[str, Line] = {}
@@ -133,10 +192,22 @@ def _read_costs(workbook: Workbook, first_year: int | None):
     return header, costs, direct, totals, _place(header, last, "costs")
 
 
-def _read_financing(workbook: Workbook, costs: Header):
-    sheet = find_sheet(workbook, FINANCING_SHEET)
+def _header(workbook: Workbook, sheet: Sheet, row: int, col: int, labels: tuple[str, ...], first_year: int | None):
+    """The header at (row, col) when it has year columns; else the sheet's next header with them (a title above)."""
+    try:
+        return header_at(workbook, sheet, row, col, with_years=True, start_year=first_year)
+    except ContractError:
+        return find_header(workbook, sheet, labels[0], also=labels, with_years=True, start_year=first_year)
+
+
+def _read_financing(workbook: Workbook, costs: Header, findings: list[Finding]):
+    tables = _financing_tables(workbook)
+    named = find_sheet(workbook, FINANCING_SHEET, required=False)
+    if not tables and named is not None:  # the sheet is there, its header is not: say so on that sheet
+        find_header(workbook, named, FINANCING_HEADER, also=FINANCING_HEADERS, with_years=True)
+    sheet, row, col = _one(workbook, tables, FINANCING_TABLE)
     first_year = costs.years[0] if costs.years and isinstance(costs.years[0], int) else None
-    header = find_header(workbook, sheet, FINANCING_HEADER, also=FINANCING_HEADERS, with_years=True, start_year=first_year)
+    header = _header(workbook, sheet, row, col, FINANCING_HEADERS, first_year)
     if header.years != costs.years:
         raise ContractError(
             _("the years of the financing plan ({plan}) differ from the budget's ({budget})", plan=_span(header.years),
@@ -180,7 +251,46 @@ def _read_financing(workbook: Workbook, costs: Header):
             location=sheet.ref(header.row, header.label_col),
             hint=_("End the financing plan with a row '{label}'", label=FINANCING_TOTAL),
         )
-    return financiers, totals, _place(header, last, "financing")
+    below, last = _below_total(workbook, header, last, (sector_col, kind_col), findings)
+    return financiers + below, totals, _place(header, last, "financing")
+
+
+def _below_total(workbook: Workbook, header: Header, total_row: int, kind_cols: tuple[int, int],
+                 findings: list[Finding]) -> tuple[list[Financier], int]:
+    """Financiers added on rows below 'Summa projektfinansiering', read by their own columns and said so.
+
+    A row there with amounts and its 'Offentlig/privat' and 'Kontant/annat än pengar' filled in is a
+    financier of the table (the totals are checked against it as against any other row); one with
+    amounts but without them is not read, with a warning naming it and its amounts.
+    """
+    sheet = header.sheet
+    out: list[Financier] = []
+    last = total_row
+    stops = {header_word(h) for h in HEADERS}
+    for row, label in _labelled_rows(header):
+        if row <= total_row or _is_heading(header, row):
+            continue
+        if header_word(label) in stops:
+            break  # another table begins below this one
+        line = row_line(FinancingLine, workbook, header, row, label)
+        amounts = " / ".join(f"{group(a)} kr" for a in line.amounts)
+        if any(is_blank(sheet.value(row, col)) for col in kind_cols):
+            findings.append(Finding(Severity.WARNING, "financing.below_total_unread",
+                                    _("'{label}' ({amounts}) stands below '{total}' without '{sector}' and '{kind}', "
+                                      "so it is not read as a financier; move it above '{total}' and fill them in, or "
+                                      "delete it", label=label, amounts=amounts, total=FINANCING_TOTAL,
+                                      sector=SECTOR_HEADER, kind=KIND_HEADER), line.label_cell))
+            continue
+        sector = _choice(workbook, sheet, row, kind_cols[0], SECTORS, SECTOR_HEADER)
+        kind = _choice(workbook, sheet, row, kind_cols[1], KINDS, KIND_HEADER)
+        out.append(Financier(replace(line, sector=sector, kind=kind)))
+        last = row
+        findings.append(Finding(Severity.INFO, "financing.below_total",
+                                _("'{label}' ({amounts}) stands below '{total}'; it is read as a financier of the "
+                                  "table ({sector}, {kind}), and every total is checked to include it",
+                                  label=label, amounts=amounts, total=FINANCING_TOTAL, sector=sector, kind=kind),
+                                line.label_cell))
+    return out, last
 
 
 def _choice(workbook: Workbook, sheet: Sheet, row: int, col: int, allowed: dict[str, str], title: str) -> str:

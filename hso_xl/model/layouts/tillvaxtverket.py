@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from ...errors import ContractError
 from ...findings import Finding, Severity, both
 from ...i18n import _
+from ...swedish import group
 from ...settings import Settings
 from ...workbook.book import Sheet, Workbook
+from ...workbook.refs import references
 from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT,
                       PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, CostLine, FinancingLine, Line, Place)
 from ..factsheets import FactSources
@@ -354,4 +356,49 @@ def _read_financing(workbook: Workbook, header: Header, findings: list[Finding])
         raise ContractError(_("no row '{label}' was found in the financing table", label=FINANCING_TOTAL),
                             file=workbook.path, location=header.sheet.ref(header.row, header.label_col),
                             hint=_("Tillväxtverket's form ends the financing with '{label}'", label=FINANCING_TOTAL))
+    _below_total(workbook, header, last, totals, findings)
     return financiers, totals, _Table(header, last)
+
+
+def _below_total(workbook: Workbook, header: Header, total_row: int, totals: dict[str, Line],
+                 findings: list[Finding]) -> None:
+    """A row with amounts below 'SUMMA PROJEKTFINANSIERING' stands outside every section of the form.
+
+    When a total of the table adds it (the office widened the sums), the reading stops naming the
+    row and its amounts: whether it is public or private, cash or in kind is not known. Otherwise
+    it is not read, with a warning naming it.
+    """
+    sheet = header.sheet
+    read = {ref for line in totals.values() for cell in line.cells for ref in _formula_reads(workbook, cell)}
+    stops = {header_word(h) for h in HEADERS}
+    for row, label in _rows(header):
+        if row <= total_row or label is None or not has_amounts(header, row):
+            continue
+        if header_word(label) in stops:
+            return  # another table begins below this one
+        line = row_line(Line, workbook, header, row, label)
+        amounts = " / ".join(f"{group(a)} kr" for a in line.amounts)
+        if any((sheet.name, row, col) in read for col in header.year_cols):
+            raise ContractError(
+                _("'{label}' ({amounts}) stands below '{total}', outside the form's sections, and the totals add it; "
+                  "whether it is public or private, cash or in kind is not known", label=label, amounts=amounts,
+                  total=FINANCING_TOTAL),
+                file=workbook.path, location=line.label_cell,
+                hint=_("Move the row into its section above the sums (for a private financier under '{private}') "
+                       "and let the sums read it there", private="Privat finansiering - kontanta medel"))
+        findings.append(Finding(Severity.WARNING, "financing.below_total_unread",
+                                _("'{label}' ({amounts}) stands below '{total}', outside the form's sections, so it is "
+                                  "not read as a financier; move it into its section, or delete it", label=label,
+                                  amounts=amounts, total=FINANCING_TOTAL), line.label_cell))
+
+
+def _formula_reads(workbook: Workbook, ref: str) -> set[tuple[str, int, int]]:
+    """(sheet, row, col) of each cell the formula in `ref` reads (none for a typed-in value)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    sheet, coordinate = ref.rpartition("!")[::2]
+    sheet = sheet.strip("'").replace("''", "'")
+    cell = workbook.sheet(sheet).get(*coordinate_to_tuple(coordinate))
+    if cell is None or not cell.formula:
+        return set()
+    return {(r.sheet, r.row, r.col) for r in references(cell.formula, sheet, workbook)}
