@@ -164,6 +164,8 @@ HOSTILE = {
     "utf16_external_entity": lambda m: forms.power_query(m, EXTERNAL_ENTITY),
     "utf16_without_bom_entity": lambda m: forms.power_query(m, EXTERNAL_ENTITY, lambda t: t.encode("utf-16-le")),
     "utf16_big_endian_entity": lambda m: forms.power_query(m, EXTERNAL_ENTITY, lambda t: t.encode("utf-16-be")),
+    "utf16_without_bom_after_white_space": lambda m: forms.power_query(
+        m, EXTERNAL_ENTITY, lambda t: ("\r\n " + t).encode("utf-16-le")),
     "utf16_entity_split_by_chunks": lambda m: forms.power_query(m, " " * 65_533 + EXTERNAL_ENTITY),
     "utf32": lambda m: forms.power_query(m, "", lambda t: t.replace("utf-16", "utf-32").encode("utf-32")),
     "utf7_declared": lambda m: forms.power_query(

@@ -182,10 +182,15 @@ def _as_utf8(data: bytes) -> bytes:
 
 
 def utf16_encoding(data: bytes) -> str | None:
-    """The codec of an XML part in UTF-16 (byte-order mark, or none and '<' as its first character); else None."""
+    """The codec of an XML part in UTF-16: with a byte-order mark, or without one and '<' as its first
+    character after white space (a NUL in one of its first two bytes tells which order); else None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    return {b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}.get(data[:2])
+    if len(data) >= 2 and (data[0] == 0) != (data[1] == 0):
+        encoding = "utf-16-be" if data[0] == 0 else "utf-16-le"
+        if data[:64].decode(encoding, "ignore").lstrip(" \t\r\n").startswith("<"):
+            return encoding
+    return None
 
 
 def _transitional(data: bytes) -> bytes:

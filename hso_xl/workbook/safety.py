@@ -275,7 +275,7 @@ class _XmlScanner:
         if chunk.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"<\x00\x00\x00", b"\x00\x00\x00<")):
             raise self._refuse(self._odd_encoding("UTF-32"))
         start = chunk.lstrip()
-        encoding = utf16_encoding(start if start[:1] == b"<" else chunk)
+        encoding = utf16_encoding(chunk)
         if encoding is not None:
             self.is_xml = True
             self.decoder = codecs.getincrementaldecoder(encoding)("strict")
