@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -78,13 +79,20 @@ def test_the_wheel_carries_the_sample_project_and_the_catalogs_and_nothing_of_th
     assert not any("mitt_utkast" in name or name.startswith(("tests/", "input/", "templates/")) for name in names)
 
 
-def test_installed_wheel_builds_the_documents_in_a_folder_made_by_init(venv, tmp_path):
+@pytest.fixture(scope="module")
+def made(venv, tmp_path_factory) -> Path:
+    """A project folder made by the installed `hso-xl init`, in a folder of its own outside the repository."""
+    where = tmp_path_factory.mktemp("admin")
+    made = _run(venv / "hso-xl", "init", "HSO projekt", cwd=where)
+    assert "Skapade projektmappen HSO projekt" in made.stdout
+    return where / "HSO projekt"
+
+
+def test_installed_wheel_builds_the_documents_in_a_folder_made_by_init(venv, made, tmp_path):
     where = _run(venv / "python", "-c", "import hso_xl; print(hso_xl.__file__)", cwd=tmp_path).stdout
     assert Path(where.strip()).is_relative_to(venv.parent) and not Path(where.strip()).is_relative_to(ROOT)
-
-    made = _run(venv / "hso-xl", "init", "HSO projekt", cwd=tmp_path)
-    folder = tmp_path / "HSO projekt"
-    assert "HSO projekt" in made.stdout and (folder / "input" / SAMPLE.name).is_file()
+    folder = made
+    assert (folder / "input" / SAMPLE.name).is_file()
 
     check = _run(venv / "hso-xl", "check", cwd=folder)
     assert "Resultat: OK" in check.stdout and "Härnösands kommun" in check.stdout
@@ -92,12 +100,13 @@ def test_installed_wheel_builds_the_documents_in_a_folder_made_by_init(venv, tmp
     built = _run(venv / "hso-xl", "build", cwd=folder)
     assert "Skrev 24 dokument till output/" in built.stdout
 
-    again = _run(venv / "hso-xl", "init", "HSO projekt", cwd=tmp_path, check=False)
+    again = _run(venv / "hso-xl", "init", "HSO projekt", cwd=folder.parent, check=False)
     assert again.returncode == 2 and "finns redan" in again.stderr and "Traceback" not in again.stderr
 
     # From another folder with --project: the same project, its own input/ and output/
     elsewhere = _run(venv / "hso-xl", "--project", folder, "check", cwd=tmp_path)
     assert "Resultat: OK" in elsewhere.stdout
+    assert not (tmp_path / "output").exists()
 
     ours = tmp_path / "repository-build"
     build(SAMPLE, ours, ROOT / "templates")
@@ -108,6 +117,31 @@ def test_installed_wheel_builds_the_documents_in_a_folder_made_by_init(venv, tmp
     for document in documents:
         assert reading_hash((theirs / document).read_bytes()) == reading_hash((ours / document).read_bytes()), \
             document
+
+
+def test_installed_wheel_serves_the_web_page(venv, made):
+    import urllib.error
+    import urllib.request
+
+    server = subprocess.Popen([venv / "hso-xl", "serve", "--no-browser"], cwd=made, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                              env={**os.environ, "LANG": "C.UTF-8", "LANGUAGE": "", "LC_ALL": ""})
+    try:
+        line = server.stdout.readline()
+        url = line[line.index("http://"):].split()[0]
+        for _attempt in range(60):  # the line comes as the socket is bound, just before it listens
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except urllib.error.URLError:
+                time.sleep(0.5)
+        assert response.status == 200 and "HSO_finansiering_2027-2029.xlsx" in page
+        with urllib.request.urlopen(url + "static/style.css", timeout=30) as response:  # package data of the web
+            assert response.status == 200 and response.read()
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)  # waits, and closes the pipes
 
 
 @pytest.mark.parametrize("where, says", [
