@@ -158,3 +158,14 @@ def test_the_tables_read_are_named_in_swedish(sample):
         assert [place.text() for place in checked.budget.places][:3] == [
             "kostnader: Budget!A3:E19", "finansiering: Finansiering!A3:G22", "projektuppgifter: Projekt!A3:B18"]
     assert [place.what for place in checked.budget.places][:2] == ["costs", "financing"]  # what JSON keeps
+
+
+def test_a_damaged_sheet_and_a_damaged_value_in_swedish(tmp_path):
+    sheet = corpus.damaged_sheet_xml(tmp_path)
+    assert _swedish(_refusal(sheet)) == (
+        f"{sheet}: bladet 'Finansiering' (xl/worksheets/sheet4.xml) är skadat. Öppna den i Excel och spara den igen "
+        "(Excel reparerar det som går), eller återställ en kopia som sparades innan den skadades.")
+    value = corpus.damaged_number(tmp_path)
+    assert _swedish(_refusal(value)) == (
+        f"{value}: Finansiering!D9: cellen innehåller '1.2.3' där filen ska ha ett tal: filen är skadad. Skriv in "
+        "värdet i cellen igen i Excel och spara arbetsboken, eller återställ en kopia som sparades innan den skadades.")
