@@ -8,7 +8,7 @@ optional PDFs -> manifest -> swap the staging folder into place.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import errno
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -22,8 +22,11 @@ from .longpaths import check_lengths
 from .missing import missing_fact_findings
 from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
-from .output.atomic import build_lock, staged_output, write_bytes
-from .output.manifest import manifest, previous_snapshot
+from .output.atomic import carry_over, recover, staged_output, write_bytes
+from .output.folder import check_output_folder, foreign_files
+from .output.names import clean_part, collision_findings, safe_file_name
+from .output.lock import build_lock
+from .output.manifest import check_written, manifest, previous_snapshot
 from .parallel import map_ordered, worker_count
 from .render.context import build_context, document_date, fixed_document_date
 from .render.tracking import Recorder
@@ -36,7 +39,6 @@ TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "fina
 ZERO_FINANCIER = ("municipality.zero", "financier.zero")  # model/checks.py: documents for them are not built
 SUBJECT_PLACEHOLDER = "{kommun}"  # in a template's file name: where the municipality's name goes
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 @dataclass
@@ -68,6 +70,7 @@ class BuildResult:
     changes: object = None  # changes.ChangeReport against the previous build, if there was one
     no_comparison: str | None = None  # why there is no ChangeReport though the folder held something (see changes)
     template_findings: list[Finding] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # files in the output folder hso-xl did not write, kept in place
 
     @property
     def warnings(self) -> list[Finding]:
@@ -93,6 +96,8 @@ def check_for_documents(workbook: Path, settings: Settings, templates_dir: Path 
               "need or which sentences they would leave out. Run hso-xl in the project folder (the one with "
               "templates/), or set templates in hso.toml", folder=str(templates_dir))))
     checked.findings.extend(missing_fact_findings(checked, plan.jobs))
+    checked.findings.extend(collision_findings([(job.output, job.subject or job.template.name) for job in plan.jobs],
+                                               str(templates_dir)))
     return checked, plan
 
 
@@ -121,9 +126,13 @@ def stop_if_not_buildable(checked: Checked) -> None:
 
 
 def safe_name(text: str) -> str:
-    """Return `text` usable as a file name on Windows, macOS and Linux (no / \\ : * ? " < > |)."""
-    cleaned = _UNSAFE.sub("-", text).strip(" .")
-    return cleaned or "namnlös"
+    """Return `text` usable as part of a file name on Windows, macOS and Linux (no / \\ : * ? " < > |)."""
+    return clean_part(text)
+
+
+def document_name(folder: Path, *parts: str, suffix: str) -> Path:
+    """The path of a document: its name's parts joined by ' – ', safe on every system (output/names.py)."""
+    return folder / safe_file_name(" – ".join(clean_part(p) for p in parts) + suffix)
 
 
 def find_templates(templates_dir: Path) -> list[tuple[str, Path]]:
@@ -169,13 +178,13 @@ def plan_build(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()
         folder = Path(TEMPLATE_KINDS[kind])
         stem, suffix = template.stem, template.suffix.lower()
         if kind == "projekt":
-            jobs.append(Job(template, kind, None, folder / f"{safe_name(stem)}{suffix}", base))
+            jobs.append(Job(template, kind, None, document_name(folder, stem, suffix=suffix), base))
         elif kind == "rapport":
             for subject, context in subjects:
                 jobs.append(Job(template, kind, subject, _report_name(template, subject), context))
         elif kind == "kommun":
             for m in base["kommuner"]:
-                output = folder / f"{safe_name(m['namn'])} – {safe_name(stem)}{suffix}"
+                output = document_name(folder, m["namn"], stem, suffix=suffix)
                 if not any(m["per_ar"]):  # a 0 kr draft is never built (checks.py warns, naming it)
                     skipped.setdefault(m["namn"], []).append(output)
                     continue
@@ -183,7 +192,7 @@ def plan_build(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()
         else:
             for row in sorted(financiers, key=lambda r: sort_key(r["namn"])):
                 subject = {**row, "kommun": municipalities.get(row["namn"])}
-                output = folder / f"{safe_name(row['namn'])} – {safe_name(stem)}{suffix}"
+                output = document_name(folder, row["namn"], stem, suffix=suffix)
                 if not any(row["per_ar"]):  # nor a 0 kr certificate
                     skipped.setdefault(row["namn"], []).append(output)
                     continue
@@ -211,12 +220,14 @@ def _report_name(template: Path, subject: str) -> Path:
     """The output path of a report: the template's name with {kommun} replaced, else 'Subject – Name'."""
     stem, suffix = template.stem, template.suffix.lower()
     name = stem.replace(SUBJECT_PLACEHOLDER, subject) if SUBJECT_PLACEHOLDER in stem else f"{subject} – {stem}"
-    return Path(TEMPLATE_KINDS["rapport"]) / f"{safe_name(name)}{suffix}"
+    return document_name(Path(TEMPLATE_KINDS["rapport"]), name, suffix=suffix)
 
 
 def render_job(job: Job, when: dt.datetime) -> Document:
     from .render.environment import PRINTED_BLANKS
 
+    if not job.template.is_file():  # moved or deleted since the build began: said as such (errors.environment_problem)
+        raise FileNotFoundError(errno.ENOENT, "template gone", str(job.template))
     recorder = Recorder()
     context = recorder.wrap(job.context)
     PRINTED_BLANKS.clear()
@@ -320,8 +331,14 @@ def build(
                    "templates/rapport"),
         )
     check_lengths(out, [job.output for job in plan.jobs])  # Windows: refused now, not half-way through writing
+    check_output_folder(out, project=Path.cwd(),
+                        guarded={_("the input folder"): settings.input, _("the templates folder"): templates_dir})
+    shown, out = out, (Path(out).resolve() if Path(out).is_symlink() else Path(out))  # a symlink stays one
     waiting = _("waiting for another build to finish")
-    with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)):
+    with build_lock(out, on_wait=lambda: progress and progress(0, 0, waiting)) as lock:
+        cleaned = cleaned_up(out, lock)
+        if cleaned is not None and progress:
+            progress(0, 0, cleaned)
         stored = previous_snapshot(out)
         previous = Snapshot.from_json(stored) if stored is not None else None
         # All in memory first, on every core: a template error must not leave half a set.
@@ -340,7 +357,27 @@ def build(
                 result.changes.notes.append(("restored", restored))
         with staged_output(out) as staging:
             _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
+    result.out = shown
     return result
+
+
+def cleaned_up(out: Path, lock) -> object:
+    """Remove what an interrupted (killed) build left and return the line that says so, or None.
+
+    Under the lock: its staging folder, the previous set it had moved aside (put back), and the
+    temporary folders of hso-xl processes that no longer run.
+    """
+    from .scratch import remove_leftovers
+
+    left = recover(out)
+    temporary = remove_leftovers()
+    if lock.previous is None and not left and not temporary:
+        return None
+    if lock.previous is not None:
+        return _("An interrupted build ({owner}) was cleaned up: its unfinished files were removed and the previous "
+                 "documents are in place", owner=lock.previous.describe())
+    return _("An interrupted build was cleaned up: its unfinished files were removed and the previous documents are "
+             "in place")
 
 
 def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None,
@@ -411,10 +448,14 @@ def _write_set(result: BuildResult, staging: Path, templates_dir: Path, pdf: boo
         first_build_markdown(result.no_comparison)
     write_bytes(staging / CHANGES_FILE, changes_text.encode("utf-8"))
     new_files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
-    archived = archive_previous(result.out, staging, new_files, keep)
+    # The user's own files stay where they are; one where this build writes a document is archived below.
+    result.kept = [rel for rel in foreign_files(result.out) if rel not in new_files]
+    archived = archive_previous(result.out, staging, new_files, keep, skip=set(result.kept))
+    carry_over(result.out, staging, result.kept)
     result.archived = archived.relative_to(staging) if archived else None
     text = manifest(result.checked, result.documents, result.pdfs, result.snapshot.to_json(), staging, templates_dir)
     write_bytes(staging / "manifest.json", text.encode("utf-8"))
+    check_written(staging, [(d.job.output, d.data) for d in result.documents])
 
 
 def _why_no_comparison(out: Path, stored: dict | None) -> str | None:

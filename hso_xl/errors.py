@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .i18n import SOURCE, Message, speaking
+from .i18n import SOURCE, Message, _, speaking
 
-# Exit codes, for scripts: all is well; the check found errors; the input cannot be used.
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+# Exit codes, for scripts: all is well; the check found errors; the input cannot be used; stopped with Ctrl-C.
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class HsoError(Exception):
@@ -119,3 +119,54 @@ def _restore(cls: type[HsoError], message: str) -> HsoError:
 
 class ProjectProblem(HsoError):
     """A project folder cannot be made (hso-xl init) or is not there (--project)."""
+
+
+class EnvironmentProblem(HsoError):
+    """The computer stopped the command: disk full, read-only, no permission, a file gone, memory short."""
+
+
+def environment_problem(exc: BaseException) -> HsoError | None:
+    """Return the administrator's paragraph for an error of the computer rather than of hso-xl, or None.
+
+    A full disk or a file deleted mid-build is not a bug: it is said as what it is, with what to do.
+    """
+    import errno
+
+    if isinstance(exc, MemoryError):
+        return EnvironmentProblem(_("the computer ran out of memory, so the command stopped and nothing was written"),
+                                  hint=_("Close other programs and run it again; if it stops again, the workbook or a "
+                                         "template is too large to handle here"))
+    if not isinstance(exc, OSError):
+        return None
+    path = exc.filename if isinstance(exc.filename, (str, Path)) else None
+    code = exc.errno
+    known = {
+        errno.ENOSPC: (_("the disk is full, so the command stopped and nothing was written"),
+                       _("Free some space on the disk (or choose a folder on another disk with -o) and run it again; "
+                         "the previous documents are in place")),
+        errno.EROFS: (_("the folder is on a disk that can only be read, so nothing was written"),
+                      _("Choose a folder you can write to (with -o for the documents) and run it again")),
+        errno.EACCES: (_("permission denied: this user may not read or write it, so nothing was written"),
+                       _("Check the folder's permissions, or close the program that has the file open, and run it "
+                         "again")),
+        errno.ENOENT: (_("the file or folder is gone: it was moved or deleted while the command ran, so nothing was "
+                         "written"), _("Put it back (or name the file where it is now) and run the command again")),
+        errno.ENAMETOOLONG: (_("the path is too long for the system, so nothing was written"),
+                             _("Use a folder nearer the top of the disk, or shorter file names")),
+        errno.EMFILE: (_("the system allows no more open files for the command, so it stopped"),
+                       _("Close other programs and run it again")),
+        errno.EIO: (_("the disk reported a read or write error, so the command stopped and nothing was written"),
+                    _("Check the disk or network drive, then run it again")),
+    }
+    for alias, same in ((getattr(errno, "EDQUOT", None), errno.ENOSPC), (errno.EPERM, errno.EACCES),
+                        (getattr(errno, "ENFILE", None), errno.EMFILE), (getattr(errno, "ESTALE", None), errno.EIO),
+                        (getattr(errno, "ENOTCONN", None), errno.EIO), (getattr(errno, "EBUSY", None), errno.EACCES)):
+        if alias is not None and alias not in known:
+            known[alias] = known[same]
+    if code in known:
+        message, hint = known[code]
+    else:  # whatever else the system says, it is the system's word, not a bug of hso-xl
+        message = _("the system stopped the command ({reason}), so nothing was written",
+                    reason=exc.strerror or type(exc).__name__)
+        hint = _("Check the disk, the folder and its permissions, then run it again")
+    return EnvironmentProblem(message, file=path, hint=hint)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -17,6 +18,7 @@ from typing import Callable, Sequence, TypeVar
 
 from .errors import WorkerStopped
 from .i18n import _
+from .processes import die_with_parent
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -46,7 +48,9 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item],
         return results
     global _task
     _task = (function, items)
-    executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    # Workers end with this process (killed, out of memory): none is left running, holding memory or files.
+    executor = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(os.getpid(),))
     try:
         results = []
         chunk = max(1, min(8, len(items) // (count * 8)))
@@ -74,6 +78,11 @@ def worker_count(items: int, per_worker: int = MIN_ITEMS_PER_WORKER) -> int:
 
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _start_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    die_with_parent(parent)
 
 
 def _run(index: int):

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from . import scratch
+
 FIXED_TIME = dt.datetime(2025, 11, 27, 8, 0, 0)
 S4 = "S4: Region Västernorrlands arbete i Ånge kommun, 2025-11-27"
 SAMPLE = "EXEMPELDATA (påhittad)"
@@ -141,7 +143,7 @@ def build_report_data(path: Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="hso-rapportdata-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch.prefix("rapportdata")) as tmp:
         raw = Path(tmp) / "raw.xlsx"
         _write(raw)
         path.write_bytes(recompute_and_cache(raw.read_bytes()))

@@ -87,6 +87,11 @@ def build(workbook: Path | None, out: Path, templates_dir: Path, input_dir: Path
             click.echo(first_build_line(result))
         if result.archived is not None:
             click.echo(_("The previous documents were kept in {folder}/", folder=out / result.archived))
+        if result.kept:
+            shown = ", ".join(result.kept[:3]) + (f" …(+{len(result.kept) - 3})" if len(result.kept) > 3 else "")
+            click.echo(n_("Kept {n} file hso-xl did not write where it was in {out}/: {files}",
+                          "Kept {n} files hso-xl did not write where they were in {out}/: {files}",
+                          len(result.kept), out=out, files=shown))
         documents = n_("{n} document", "{n} documents", len(result.documents))
         if result.pdfs:
             click.echo(_("Wrote {documents} and {pdfs} to {out}/ (see manifest.json)", documents=documents,

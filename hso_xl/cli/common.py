@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import HsoError
+from ..errors import EXIT_INTERRUPTED, HsoError, environment_problem
 from ..i18n import LANGUAGES, SOURCE, _, from_environment, set_language, speaking
 from .speak import FOLDER, Command, Option, PathType, click_gettext, option, translated_help_option
 
@@ -102,13 +102,18 @@ def friendly_errors(as_json: bool):
         yield
     except HsoError as exc:
         fail(exc, as_json)
-    except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+    except KeyboardInterrupt:  # Ctrl-C: what was being written is dropped, the previous documents stay
+        click.echo(_("Stopped (Ctrl-C); nothing was written and the previous documents are in place"), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except (click.exceptions.Exit, click.ClickException):
         raise
     except BrokenPipeError:  # the reader stopped reading (`hso-xl check --map | head`): no more to say
         _stop_writing()
     except Exception as exc:  # a bug, or an input we never imagined: still no traceback
         if os.environ.get("HSO_XL_DEBUG"):
             raise
+        if environment_problem(exc) is not None:  # a full disk, a file deleted meanwhile: not a bug
+            fail(environment_problem(exc), as_json)
         fail(HsoError(_("unexpected problem ({kind}: {details})", kind=type(exc).__name__, details=exc),
                        hint=_("This is a bug in hso-xl; set HSO_XL_DEBUG=1 for details and report it with the "
                               "workbook")),

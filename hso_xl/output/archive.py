@@ -16,11 +16,15 @@ DEFAULT_KEEP = 10
 DOCUMENT_SUFFIXES = (".docx", ".xlsx", ".pdf")
 
 
-def archive_previous(out: Path, staging: Path, new_files: dict[str, bytes], keep: int = DEFAULT_KEEP) -> Path | None:
-    """Carry `out/arkiv` into `staging`, add the previous set if it differs, prune; return the new archive."""
+def archive_previous(out: Path, staging: Path, new_files: dict[str, bytes], keep: int = DEFAULT_KEEP,
+                     skip: set[str] = frozenset()) -> Path | None:
+    """Carry `out/arkiv` into `staging`, add the previous set if it differs, prune; return the new archive.
+
+    `skip`: files of `out` that are not part of the set (the user's own, kept in place).
+    """
     if (out / ARCHIVE).is_dir():
         shutil.copytree(out / ARCHIVE, staging / ARCHIVE, dirs_exist_ok=True)
-    previous = _documents(out)
+    previous = {rel: path for rel, path in _documents(out).items() if rel not in skip}
     added = None
     # Reports (manifest, rapport, ÄNDRINGAR) always differ; only the documents decide.
     changed = any(new_files.get(rel) != path.read_bytes() for rel, path in previous.items()

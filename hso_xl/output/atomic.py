@@ -9,66 +9,36 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import secrets
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputProblem
 from ..i18n import _
+from .lock import build_lock  # noqa: F401  (the lock's home is lock.py; kept importable from here)
 
 def _old(out: Path) -> Path:
     return out.with_name(f".{out.name}.previous")
 
 
-def recover(out: Path) -> None:
-    """Put back the previous output if a build was interrupted between its two renames.
+def recover(out: Path) -> bool:
+    """Put back the previous output if a build was interrupted between its two renames; True if anything was left.
 
     Called under the build lock, so staging folders still lying around belong to killed builds.
     """
+    found = False
     for stale in out.parent.glob(f".{out.name}.new-*"):
         shutil.rmtree(stale, ignore_errors=True)
+        found = True
     old = _old(out)
     if old.exists() and not out.exists():
         old.rename(out)
+        found = True
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
-
-
-LOCK_WAIT_SECONDS = 120
-
-
-@contextmanager
-def build_lock(out: Path, wait: float = LOCK_WAIT_SECONDS, on_wait=None):
-    """Hold an exclusive lock on the output folder; a second build waits for the first.
-
-    The lock is an OS file lock (released by the OS even when a build is killed), on a file
-    beside the output folder.
-    """
-    import fcntl
-    import time
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    path = out.with_name(f".{out.name}.lock")
-    with open(path, "a+") as fh:
-        deadline = time.monotonic() + wait
-        told = False
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise OutputProblem(
-                        _("another build is writing to this output folder and did not finish in time"),
-                        file=out, hint=_("Wait for it to finish, then run the build again")) from None
-                if not told and on_wait:
-                    on_wait()
-                    told = True
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        found = True
+    return found
 
 
 @contextmanager
@@ -78,7 +48,10 @@ def staged_output(out: Path):
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         recover(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        staging = out.with_name(f".{out.name}.new-{secrets.token_hex(4)}")
+        staging.mkdir()  # with the user's umask, not mkdtemp's 0700
+        if out.is_dir():
+            os.chmod(staging, stat.S_IMODE(out.stat().st_mode))  # the folder keeps its mode
     except OSError as exc:
         raise OutputProblem(_("the output folder cannot be prepared ({reason})", reason=exc.strerror), file=out,
                             hint=_("Check that the folder is writable and not open in another program")) from None
@@ -100,3 +73,16 @@ def write_bytes(path: Path, data: bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def carry_over(out: Path, staging: Path, files: list[str]) -> None:
+    """Copy `files` (relative to `out`) into `staging` as they are, so they stay in place when it replaces `out`."""
+    for rel in files:
+        source, target = out / rel, staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_dir():
+            target.mkdir(exist_ok=True)
+        else:
+            shutil.copy2(source, target)

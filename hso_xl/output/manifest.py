@@ -7,6 +7,9 @@ import json
 from pathlib import Path
 
 from .. import __version__
+from ..errors import OutputProblem
+from ..i18n import _
+from .names import name_key
 
 
 def sha256(path: Path) -> str:
@@ -50,3 +53,15 @@ def previous_snapshot(out: Path) -> dict | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return snapshot if isinstance(snapshot, dict) else None
+
+
+def check_written(staging: Path, documents: list[tuple[Path, bytes]]) -> None:
+    """Raise unless every document the manifest lists is in `staging` once, with the bytes rendered for it."""
+    keys = [name_key(path) for path, _data in documents]
+    wrong = [str(path) for path, data in documents if not (staging / path).is_file()
+             or hashlib.sha256((staging / path).read_bytes()).digest() != hashlib.sha256(data).digest()]
+    if wrong or len(set(keys)) != len(keys):
+        raise OutputProblem(
+            _("the documents written differ from the list in manifest.json ({paths}), so the previous documents were "
+              "left in place", paths=", ".join(wrong[:3]) or _("a name given twice")),
+            hint=_("This is a bug in hso-xl; report it with the workbook"))

@@ -7,6 +7,7 @@ so the administrator can find it in Word.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def paragraphs(template: Path) -> list[str]:
     """Return the text of every paragraph of a .docx: body, tables, headers and footers."""
     from docx import Document
 
-    doc = Document(str(template))
+    doc = Document(io.BytesIO(Path(template).read_bytes()))
     out: list[str] = []
 
     def walk(container) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, nodes
@@ -19,8 +20,9 @@ def template_source(template: Path) -> str:
     from docx.oxml import parse_xml
     from docxtpl import DocxTemplate
 
-    tpl = DocxTemplate(str(template))
-    doc = Document(str(template))
+    data = Path(template).read_bytes()  # a template gone meanwhile is an OSError, said as such (errors.py)
+    tpl = DocxTemplate(io.BytesIO(data))
+    doc = Document(io.BytesIO(data))
     xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))
     for rel in doc.part.rels.values():
         if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI) and not rel.is_external and rel.target_part.blob:

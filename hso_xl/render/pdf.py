@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import scratch
 from .. import libreoffice
 from ..errors import OutputProblem
 from ..i18n import _
@@ -102,7 +103,7 @@ def convert_to_pdf(documents: list[Path], out_root: Path) -> list[Path]:
 
     program = soffice()
     mode = export_mode()
-    with tempfile.TemporaryDirectory(prefix="hso-pdf-") as work:
+    with tempfile.TemporaryDirectory(prefix=scratch.prefix("pdf")) as work:
         work_dir = Path(work)
         (work_dir / "in").mkdir()
         copies = []

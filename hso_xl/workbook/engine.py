@@ -15,6 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from .. import scratch
 from ..errors import WorkbookUnusable
 from ..i18n import _
 from .book import ExcelError, Workbook, quote_sheet
@@ -191,7 +192,7 @@ def _without_data_tables(workbook: Workbook):
         members = [(info.filename, zin.read(info)) for info in zin.infolist()]
     stripped = [(name, _DATA_TABLE_F.sub(b"", data) if name.startswith("xl/worksheets/") and b"dataTable" in data
                  else data) for name, data in members]
-    with tempfile.TemporaryDirectory(prefix="hso-engine-") as folder:
+    with tempfile.TemporaryDirectory(prefix=scratch.prefix("engine")) as folder:
         copy = os.path.join(folder, "workbook.xlsx")
         with open(copy, "wb") as fh:
             fh.write(write_package(stripped))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import scratch
 from ..errors import WorkbookUnusable
 from .book import Cell, ExcelError, Sheet, Workbook
 from .damage import (SHEET_STATES, DamagedValue, cell_number, damaged, damaged_sheet, damaged_value,
@@ -64,7 +65,7 @@ def load_workbook(path: Path) -> Workbook:
         workbook.keep = weakref.finalize(workbook, shutil.rmtree, folder, True)  # the copy lives as long as the workbook
         return workbook
     ensure_safe_workbook(path)
-    folder = Path(tempfile.mkdtemp(prefix="hso-package-"))
+    folder = Path(tempfile.mkdtemp(prefix=scratch.prefix("package")))
     try:
         workbook, reader = _read(path, folder)
         if workbook.tables:
@@ -104,7 +105,7 @@ def _read(path: Path, folder: Path) -> tuple[Workbook, _PackageReader]:
 
 def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, str]) -> None:
     """Give the engine a copy whose structured references are A1 ranges (workbook/tables.py says why)."""
-    folder = Path(tempfile.mkdtemp(prefix="hso-tables-"))
+    folder = Path(tempfile.mkdtemp(prefix=scratch.prefix("tables")))
     try:
         copy = engine_copy(workbook.package, workbook.tables, sheet_parts, folder)
     except BaseException:

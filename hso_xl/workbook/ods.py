@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import scratch
 from ..errors import WorkbookUnusable
 from ..i18n import _
 from ..libreoffice import convert, install_hint, program, write_profile
@@ -33,7 +34,7 @@ def converted_copy(path: Path) -> tuple[Path, Path]:
             file=path,
             hint=_("{install}; or save the workbook from Calc as 'Excel 2007-365 (.xlsx)'", install=install_hint()),
         )
-    work = Path(tempfile.mkdtemp(prefix="hso-ods-"))
+    work = Path(tempfile.mkdtemp(prefix=scratch.prefix("ods")))
     source = work / "in" / "workbook.ods"
     source.parent.mkdir()
     source.write_bytes(Path(path).read_bytes())

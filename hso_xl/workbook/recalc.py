@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import scratch
 from .book import Workbook
 from .engine import EngineReport, recompute
 from .graph import Dependencies
@@ -40,7 +41,7 @@ def recompute_and_cache(data: bytes) -> bytes:
 
     Raises FormulaProblem when a formula cannot be computed.
     """
-    with tempfile.TemporaryDirectory(prefix="hso-recalc-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch.prefix("recalc")) as tmp:
         path = Path(tmp) / "workbook.xlsx"
         path.write_bytes(data)
         done = recompute_file(path)
