@@ -28,6 +28,7 @@ from .output.names import clean_part, collision_findings, safe_file_name
 from .output.lock import build_lock
 from .output.manifest import check_written, manifest, previous_snapshot
 from .parallel import map_ordered, worker_count
+from .processes import memory_bound
 from .render.context import build_context, document_date, fixed_document_date
 from .render.tracking import Recorder
 from .settings import Settings
@@ -37,6 +38,8 @@ from .workbook.book import cell_order
 CHANGES_FILE = "ÄNDRINGAR.md"
 TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer", "rapport": "rapporter"}
 ZERO_FINANCIER = ("municipality.zero", "financier.zero")  # model/checks.py: documents for them are not built
+RENDER_MEMORY = 1024 * 1024 * 1024  # what one document may take to render, beyond what the process holds
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # a real document is at most a few MB
 SUBJECT_PLACEHOLDER = "{kommun}"  # in a template's file name: where the municipality's name goes
 TEMPLATE_SUFFIXES = (".docx", ".xlsx")
 
@@ -136,7 +139,12 @@ def document_name(folder: Path, *parts: str, suffix: str) -> Path:
 
 
 def find_templates(templates_dir: Path) -> list[tuple[str, Path]]:
-    """Return (kind, path) of every template, in a stable order; Word's ~$ lock files skipped."""
+    """Return (kind, path) of every template, in a stable order; Word's ~$ lock files skipped.
+
+    Each is checked before any reader opens it (zip and entity bombs: render/template_safety.py).
+    """
+    from .render.template_safety import ensure_safe_template
+
     found = []
     for kind in TEMPLATE_KINDS:
         folder = templates_dir / kind
@@ -144,6 +152,7 @@ def find_templates(templates_dir: Path) -> list[tuple[str, Path]]:
             continue
         for path in sorted(folder.iterdir(), key=lambda p: sort_key(p.name)):
             if path.suffix.lower() in TEMPLATE_SUFFIXES and not path.name.startswith(("~$", ".")):
+                ensure_safe_template(path)
                 found.append((kind, path))
     return found
 
@@ -231,16 +240,31 @@ def render_job(job: Job, when: dt.datetime) -> Document:
     recorder = Recorder()
     context = recorder.wrap(job.context)
     PRINTED_BLANKS.clear()
-    if job.template.suffix.lower() == ".xlsx":
-        from .render.xlsx import render_xlsx
+    try:
+        with memory_bound(RENDER_MEMORY):
+            if job.template.suffix.lower() == ".xlsx":
+                from .render.xlsx import render_xlsx
 
-        data = render_xlsx(job.template, context, when)
-    else:
-        from .render.docx import render_docx
+                data = render_xlsx(job.template, context, when)
+            else:
+                from .render.docx import render_docx
 
-        data = render_docx(job.template, context, when)
+                data = render_docx(job.template, context, when)
+    except MemoryError:
+        raise _too_big(job) from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise _too_big(job)
     blanks = tuple(dict.fromkeys((blank.cell, blank.column) for blank in PRINTED_BLANKS))
     return Document(job, data, sorted(recorder.cells, key=cell_order), blanks=blanks)
+
+
+def _too_big(job: Job) -> TemplateProblem:
+    return TemplateProblem(
+        _("the document for {subject} would be larger than {mib} MiB (or need more memory than that to make), far "
+          "beyond any real document, so nothing was written", subject=job.subject or job.output.name,
+          mib=max(RENDER_MEMORY, MAX_DOCUMENT_BYTES) // (1024 * 1024)),
+        file=job.template,
+        hint=_("Look in the template for a loop or an expression that repeats text many times, and correct it"))
 
 
 def blank_findings(documents: list[Document]) -> list[Finding]:

@@ -11,6 +11,7 @@ import os
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 PARENT_POLL_SECONDS = 0.5
@@ -90,3 +91,40 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_SECONDS)
     os._exit(1)
+
+
+@contextmanager
+def memory_bound(extra: int):
+    """Let the block use at most `extra` more bytes of memory, where the system can hold it to that.
+
+    On Linux (RLIMIT_AS) an allocation past the bound raises MemoryError in the block, instead of the
+    machine swapping or the system killing the process. Set only while no other thread runs, since
+    the bound holds for the whole process; elsewhere the block runs unbounded.
+    """
+    used = _address_space()
+    try:
+        import resource
+    except ImportError:
+        resource = None
+    if resource is None or used is None or threading.active_count() > 1:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = used + extra if hard == resource.RLIM_INFINITY else min(used + extra, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:  # already bound tighter
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int | None:
+    """The bytes of address space this process holds now (Linux), or None."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None

@@ -130,3 +130,44 @@ def test_a_read_only_disk(tiny_disk, templates):  # noqa: F811
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
     assert "a disk that can only be read" in result.output and BUG not in result.output
+
+
+def test_a_workbook_replaced_during_the_build_is_recorded_as_it_was_read(tmp_path, templates, monkeypatch):  # noqa: F811
+    """The documents come from the bytes read, and manifest.json gives those bytes' sha256, not the new file's."""
+    import hashlib
+    import json
+
+    import hso_xl.build as build_module
+
+    workbook = tmp_path / "bok.xlsx"
+    shutil.copy(SAMPLE, workbook)
+    read = hashlib.sha256(workbook.read_bytes()).hexdigest()
+    render = build_module.dated_documents
+
+    def replace_then_render(*args, **kwargs):
+        workbook.write_bytes(b"saved again from Excel meanwhile")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "dated_documents", replace_then_render)
+    result, out = build(tmp_path, templates, workbook=workbook)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["workbook"]["sha256"] == read
+    assert not workbook.read_bytes().startswith(b"PK")  # it was replaced, and the record is still the bytes read
+
+
+def test_a_workbook_deleted_after_it_was_read_still_builds_from_what_was_read(tmp_path, templates,  # noqa: F811
+                                                                               monkeypatch):
+    import hso_xl.build as build_module
+
+    workbook = tmp_path / "bok.xlsx"
+    shutil.copy(SAMPLE, workbook)
+    render = build_module.dated_documents
+
+    def delete_then_render(*args, **kwargs):
+        workbook.unlink()
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "dated_documents", delete_then_render)
+    result, _out = build(tmp_path, templates, workbook=workbook)
+    assert result.exit_code == 0, result.output

@@ -68,20 +68,29 @@ def test_a_build_killed_at_any_moment_is_cleaned_up_by_the_next(project):
     assert code == 0, output
     out = project / "output"
     cleaned_once = False
-    for moment in (0.8, 1.6, 2.4, 3.2, 4.5):
+    # Moments: while checking the workbook, as rendering begins, halfway, and while the set is written.
+    for marker, moment in ((None, 0.5), ("rendering 1/24", 0.0), ("rendering 12/24", 0.0), ("rendering 24/24", 0.2)):
         proc = _start(project)
         workers: set[int] = set()
+        while marker is not None and proc.poll() is None:
+            line = proc.stdout.readline()
+            workers.update(_children(proc.pid))
+            if marker in line:
+                break
         deadline = time.monotonic() + moment
-        while time.monotonic() < deadline and proc.poll() is None:
+        while True:
             workers.update(_children(proc.pid))  # the render workers it forked so far
-            time.sleep(0.05)
+            if time.monotonic() >= deadline or proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        finished = proc.poll() is not None  # it may have finished its set before the last kill
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
         held = (project / ".output.lock").read_text(encoding="utf-8")  # the killed build's name, if it got the lock
         gone_by = time.monotonic() + 5
         while any(_alive(w) for w in workers) and time.monotonic() < gone_by:
             time.sleep(0.1)
-        assert not any(_alive(w) for w in workers), f"workers outlived the killed build ({moment} s)"
+        assert not any(_alive(w) for w in workers), f"workers outlived the build killed at {marker}"
         started = time.monotonic()
         code, output = _run(project)
         assert code == 0, output
@@ -90,6 +99,8 @@ def test_a_build_killed_at_any_moment_is_cleaned_up_by_the_next(project):
         if f'"pid": {proc.pid},' in held:
             assert f"{CLEANED} (process {proc.pid} on " in output, output
             cleaned_once = True
+        elif marker is not None and not finished:
+            raise AssertionError(f"the build killed at {marker} did not hold the lock")
         assert _whole_set(out)
         assert [p.name for p in project.iterdir() if ".new-" in p.name or ".previous" in p.name] == []
         assert not list(Path(tempfile.gettempdir()).glob(f"hso-*-{proc.pid}-*"))

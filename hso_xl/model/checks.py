@@ -8,6 +8,7 @@ repeated as errors of their own.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from ..findings import Finding, Severity, either, joined
@@ -19,7 +20,7 @@ from .budget import BOOKED, CASH, DIRECT, FINANCING, IN_KIND, PRIVATE_CASH, PROJ
 from .dates import looks_like_date
 from .decided import typed_total
 from .rounding import HALF_ORE, PrintedBudget
-from .sheets import norm, to_decimal
+from .sheets import is_blank, norm, to_decimal
 
 ROUNDING_PER_ROW = Decimal("0.5")  # a row typed in whole kronor from an exact figure is off by at most this
 
@@ -62,7 +63,12 @@ def _negative_amounts(budget: Budget):
 def _dates_typed_as_text(budget: Budget):
     facts = [*budget.project.values(), *(f for m in budget.municipalities for f in m.facts.values())]
     for fact in facts:
-        if fact.typed is not None:
+        if fact.typed is not None and not isinstance(fact.typed, str):
+            yield Finding(Severity.WARNING, "date.number",
+                          _("'{label}' holds the number {typed}, read as the date {date} (Excel's day number); format "
+                            "the cell as a date so that Excel shows it as one", label=fact.label, typed=fact.typed,
+                            date=f"{fact.value:%Y-%m-%d}"), fact.cell)
+        elif fact.typed is not None:
             yield Finding(Severity.WARNING, "date.text",
                           _("'{label}' is a date typed as text ('{typed}'); it is read as {date}. Format the cell as a "
                             "date so that Excel sees it as one", label=fact.label, typed=fact.typed.strip(),
@@ -73,12 +79,18 @@ def _dates_typed_as_text(budget: Budget):
                             "certain (31/12 or 12/31? a day that does not exist?); type it as a date in Excel, or as "
                             "text in the form 2029-12-31", label=fact.label, value=fact.value.strip()),
                           fact.cell)
+    document_date = budget.project.get("dokumentdatum")
+    if document_date is not None and not isinstance(document_date.value, (dt.date, dt.datetime)) \
+            and not (isinstance(document_date.value, str) and looks_like_date(document_date.value)) \
+            and not is_blank(document_date.value):
+        yield Finding(Severity.WARNING, "date.unreadable",
+                      _("'{label}' holds {value}, which cannot be read as a date, so the documents get the build date "
+                        "instead; type it as a date (2026-01-30 or 30 januari 2026), or clear the cell",
+                        label=document_date.label, value=repr(document_date.value)), document_date.cell)
 
 
 def _document_date(budget: Budget):
     """A Dokumentdatum after today is printed on every document: say so, it is rarely meant."""
-    import datetime as dt
-
     fact = budget.project.get("dokumentdatum")
     value = fact.value if fact is not None else None
     day = value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else None

@@ -18,7 +18,7 @@ from ..findings import Finding, Severity
 from ..i18n import _
 from ..workbook.book import Sheet, Workbook
 from .budget import PLACE_WORDS, Fact, Place
-from .dates import iso_date
+from .dates import read_date
 from .facts import SCOPE_SHEETS, FactSpec, fact_label_key, spec_for, suggestion
 from .sheets import find_sheet, is_blank, norm
 
@@ -176,7 +176,7 @@ def _read_label_values(workbook: Workbook, sheet: Sheet, scope: str, target: dic
         if spec is None and scope != "parametrar":  # parameters are for the formulas, not for hso-xl to know
             _unknown_label(sources, scope, label, fact.label_cell)
         if spec is not None and spec.kind == "date" or spec is None:
-            fact = _date_from_text(fact)
+            fact = _date_from_text(fact, numbers=spec is not None)
         _put(target, key, fact, sources, scope)
     if rows:
         sources.places.append(_place(workbook, sheet, {"projekt": "project facts", "parametrar": "parameters"}[scope],
@@ -208,10 +208,11 @@ def _unknown_label(sources: FactSources, scope: str, label: str, cell: str) -> N
     sources.findings.append(Finding(Severity.INFO, "fact.unknown_label", message, cell))
 
 
-def _date_from_text(fact: Fact) -> Fact:
-    """A date typed as text in ISO form ('2029-12-31') is read as that date (check warns)."""
-    if isinstance(fact.value, str):
-        date = iso_date(fact.value)
+def _date_from_text(fact: Fact, numbers: bool = False) -> Fact:
+    """A date typed as text ('2029-12-31', '30 januari 2026'), or, for a known date fact (`numbers`), as Excel's
+    day number (46052), is read as that date (check warns)."""
+    if isinstance(fact.value, str) or numbers and isinstance(fact.value, (int, float)) and not isinstance(fact.value, bool):
+        date = read_date(fact.value)
         if date is not None:
             return Fact(fact.label, date, fact.cell, typed=fact.value, label_cell=fact.label_cell)
     return fact
@@ -256,7 +257,7 @@ def _read_municipalities(workbook: Workbook, sheet: Sheet, sources: FactSources,
                 continue
             fact = Fact(str(titles[col]).strip(), value, qualify(sheet.ref(row, col)),
                         label_cell=qualify(sheet.ref(head_row, col)))
-            facts[key] = _date_from_text(fact) if spec is None or spec.kind == "date" else fact
+            facts[key] = _date_from_text(fact, numbers=spec is not None) if spec is None or spec.kind == "date" else fact
         name = sheet.value(row, name_col) if name_col else None
         name = " ".join(str(name).split()) if not is_blank(name) else None
         short = sheet.value(row, short_col) if short_col else None

@@ -26,7 +26,7 @@ def manifest(checked, documents, pdfs: list[Path], snapshot: dict, staging: Path
     data = {
         "tool": {"name": "hso-xl", "version": __version__},
         "engine": {"name": checked.engine.engine, "version": checked.engine.version},
-        "workbook": {"path": checked.workbook.path.name, "sha256": sha256(checked.workbook.path)},
+        "workbook": {"path": checked.workbook.path.name, "sha256": checked.workbook.sha256 or sha256(checked.workbook.path)},
         "templates": [{"path": str(t.relative_to(templates_dir.parent)) if t.is_relative_to(templates_dir.parent)
                        else t.name, "sha256": sha256(t)} for t in templates],
         "documents": [

@@ -50,12 +50,29 @@ class _Undefined(StrictUndefined):
     __int__ = __float__ = __complex__ = __pow__ = __rpow__ = _fail_with_undefined_error
 
 
+MAX_PRODUCED = 1_000_000  # characters or items one `*` may make: far above any document's need
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, remembering compiled sources: every document of a template compiles the same text."""
+    """The sandbox, remembering compiled sources: every document of a template compiles the same text.
+
+    `"x" * 10**9` and `9 ** 10**9` are refused before they take the memory or the time they ask for.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._compiled: dict[str, object] = {}
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*" and _repeated_size(left, right) > MAX_PRODUCED:
+            raise SecurityError(_("the expression would repeat a text or list into more than {n} characters or "
+                                  "items", n=MAX_PRODUCED))
+        if operator == "**" and all(isinstance(x, int) for x in (left, right)) and abs(left) > 1 and right > 1000:
+            raise SecurityError(_("the expression raises a number to the power {power}, beyond any amount",
+                                  power=right))
+        return super().call_binop(context, operator, left, right)
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
@@ -64,6 +81,13 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if key not in self._compiled:
             self._compiled[key] = super().from_string(source)
         return self._compiled[key]
+
+
+def _repeated_size(left, right) -> int:
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+            return len(seq) * times
+    return 0
 
 
 _SHARED: dict[str, ImmutableSandboxedEnvironment] = {}

@@ -105,6 +105,8 @@ class Workbook:
     tables: list = field(default_factory=list)  # the Excel tables (workbook/tables.py Table)
     keep_engine: object = field(default=None, repr=False)  # keeps the engine copy's folder alive
     keep_package: object = field(default=None, repr=False)  # keeps the normalised copy's folder alive (normalise.py)
+    sha256: str | None = None  # of the bytes read (workbook/load.py reads the file once)
+    keep_copy: object = field(default=None, repr=False)  # keeps the private copy of those bytes alive
 
     @property
     def saved_by_excel(self) -> bool:

@@ -11,6 +11,7 @@ formula reads `=TABLE(,B1)` as Excel shows it.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import scratch
-from ..errors import WorkbookUnusable
+from ..errors import HsoError, WorkbookUnusable
 from .book import Cell, ExcelError, Sheet, Workbook
 from .damage import (SHEET_STATES, DamagedValue, cell_number, damaged, damaged_sheet, damaged_value,
                      odd_sheet_state, unlinked_sheet)
@@ -50,14 +51,39 @@ _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, huge_tree=True, 
 def load_workbook(path: Path) -> Workbook:
     """Return the workbook at `path`: typed-in values, formulas, and the values Excel cached.
 
-    The file is checked by `ensure_safe_workbook` first and only ever opened for reading.
+    The file is read once: its bytes are hashed (`Workbook.sha256`, what manifest.json records) and
+    everything else, the calculation engine included, reads a private copy of those same bytes, so a
+    workbook saved again while a command runs cannot give documents from one version and a record
+    of the other. It is checked by `ensure_safe_workbook` first and never written.
     """
     path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        ensure_safe_workbook(path)  # says what is wrong: missing, a folder, not readable
+        raise
+    folder = Path(tempfile.mkdtemp(prefix=scratch.prefix("read")))
+    copy = folder / f"workbook{path.suffix.lower()}"
+    try:
+        copy.write_bytes(data)
+        workbook = _load(copy)
+    except BaseException as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, HsoError) and (exc.file is None or exc.file == copy):
+            exc.file = path  # messages name the user's file, not the copy
+        raise
+    workbook.path = path
+    workbook.sha256 = hashlib.sha256(data).hexdigest()
+    workbook.keep_copy = weakref.finalize(workbook, shutil.rmtree, folder, True)
+    return workbook
+
+
+def _load(path: Path) -> Workbook:
     if is_ods(path):
         ensure_safe_workbook(path, opendocument=True)
         converted, folder = converted_copy(path)
         try:
-            workbook = load_workbook(converted)
+            workbook = _load(converted)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
