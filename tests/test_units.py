@@ -8,6 +8,7 @@ converted, the paragraph naming the cell, the sentences in the built drafts.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -206,3 +207,48 @@ def test_formats_as_libreoffice_writes_them(tmp_path):
     assert "the financing table is in tkr" in tkr.output
     assert_sample_figures(scaled.output)
     assert "are shown in Excel in tkr" in scaled.output
+
+
+# -- facts, and Tillväxtverket's form --------------------------------------------------------------
+
+def test_a_fact_formatted_in_tkr_is_read_as_kronor(tmp_path):
+    from .helpers.unit_books import sample_variant
+
+    path = sample_variant(SAMPLE, tmp_path / "fakta.xlsx", {"Projekt!B17": 685.371})
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb["Projekt"]["B17"].number_format = '#,##0.000" tkr"'
+    wb["Parametrar"]["B7"].number_format = "0.0%"  # a rate stays a rate
+    wb.save(path)
+    result = check(path, "--map")
+    assert result.exit_code == 0, result.output
+    assert ("info: Projekt!B17: 'Medfinansiering hittills 2024–2025' is in tkr (number format '#,##0.000\" tkr\"'): "
+            "685,371 tkr is read as 685 371 kr") in result.output
+    assert "projekt.medfinansiering_hittills = 685371  (Projekt!B17" in result.output
+    assert "\nResult: OK\n" in result.output and "EU-stöd högst" not in result.output.split("Result: OK")[0]
+
+
+def test_tillvaxtverkets_form_in_tkr_with_its_header_saying_so(tmp_path):
+    """The form on one sheet (costs, then FINANSIERING below), typed in tkr, headed 'KOSTNAD (tkr)'."""
+    import openpyxl
+
+    from .helpers.field_books import office_form
+    from .test_field_layouts import assert_s0_figures
+
+    path = office_form(tmp_path / "blankett.xlsx", cost_header="KOSTNAD (tkr)", writer="xlsxwriter").path
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Budget"]
+    for row in ws.iter_rows(min_col=2):
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) or \
+                    (isinstance(cell.value, str) and cell.value.startswith("=")):
+                if isinstance(cell.value, (int, float)):
+                    cell.value = cell.value / 1000
+                cell.number_format = TKR
+    wb.save(path)
+    result = check(path)
+    assert result.exit_code == 0, result.output
+    assert_s0_figures(result.output)
+    notes = [f["message"] for f in json.loads(check(path, "--json").output)["findings"] if f["code"] == "amount.unit"]
+    assert [n.split(" (")[0] for n in notes] == ["the costs table is in tkr", "the financing table is in tkr"]

@@ -73,7 +73,8 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
     workbooks = [workbook] + ([companion.workbook] if companion else [])
     try:
         facts = read_facts(workbooks)
-        budget = in_kronor(workbook, read_budget(workbook, facts, settings))
+        budget = in_kronor(workbook, read_budget(workbook, facts, settings),
+                           (companion.workbook,) if companion else ())
     except ContractError as exc:  # e.g. an amount that is #N/IMPL!: name the cell it comes from instead
         if exc.location and figures.blocking([exc.location]) is not None:
             figures.labeller = labeller(workbook, sheets={exc.location.rpartition("!")[0].strip("'").replace("''", "'")})

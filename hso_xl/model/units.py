@@ -25,8 +25,8 @@ from ..swedish import group
 from ..workbook.book import Workbook
 from ..workbook.formats import shown, unit_text
 from ..workbook.verify import listed
-from .budget import BOOKED, DIRECT, PROJECT, Budget, Line, Place
-from .sheets import norm, thousands_unit
+from .budget import BOOKED, DIRECT, PROJECT, Budget, Fact, Line, Place
+from .sheets import norm, thousands_unit, to_decimal
 
 KRONOR = {"kr", "kronor", "sek", "skr"}
 THOUSANDS = {"tkr", "tkronor", "tsek", "ksek", "tusenkronor", "tusentalkronor", "tkrkronor"}
@@ -38,6 +38,9 @@ _KRONOR_WORD = re.compile(r"\b(kr|kronor|sek)\b")
 FORMAT_HINT = _("Give every amount of the table one number format: in kronor (#,##0 or #,##0\" kr\"), or, for "
                 "amounts typed in thousands, #,##0\" tkr\" (docs/workbook.md, \"Units\")")
 
+FACT_HINT = _("Give the cell a number format in kronor (#,##0 or #,##0\" kr\"), or #,##0\" tkr\" for an amount typed in "
+              "thousands (docs/workbook.md, \"Units\")")
+
 
 @dataclass(frozen=True)
 class CellUnit:
@@ -48,8 +51,12 @@ class CellUnit:
     value: object
 
 
-def in_kronor(workbook: Workbook, budget: Budget) -> Budget:
-    """Return `budget` with every amount in kronor, as its cells' number formats say; notes say what was converted."""
+def in_kronor(workbook: Workbook, budget: Budget, others: tuple[Workbook, ...] = ()) -> Budget:
+    """Return `budget` with every amount in kronor, as its cells' number formats say; notes say what was converted.
+
+    `others`: the companion workbooks facts may come from (a Fakta.xlsx).
+    """
+    budget = _facts_in_kronor([workbook, *others], budget)
     costs = [*budget.costs, *budget.direct_costs]
     cost_totals = {k: v for k, v in budget.workbook_totals.items() if k in COST_ROLES}
     fin_totals = {k: v for k, v in budget.workbook_totals.items() if k not in COST_ROLES}
@@ -241,3 +248,61 @@ def _amount(value: Decimal) -> str:
     """1363221 -> '1 363 221'; 454.407 -> '454,407' (the decimals the value has, up to three)."""
     decimals = min(3, max(0, -value.normalize().as_tuple().exponent))
     return group(value, decimals)
+
+
+def _facts_in_kronor(workbooks: list[Workbook], budget: Budget) -> Budget:
+    """Read a number fact formatted in tkr or Mkr ('Medfinansiering hittills' 685 shown '685 tkr') as kronor.
+
+    A fact is not an amount by necessity (a rate in %, a count): only a unit of kronor in its format
+    changes it, and a format dividing by one unit while naming another stops the reading.
+    """
+    findings: list[Finding] = []
+
+    def convert(fact: Fact) -> Fact:
+        if isinstance(fact.value, bool) or not isinstance(fact.value, (int, float)) or fact.value == 0:
+            return fact
+        cell = _fact_cell(workbooks, fact.cell)
+        fmt = shown(cell.number_format if cell is not None else "")
+        written = unit_of(fmt.text)
+        if not written or fmt.percent or fmt.sections_differ or fmt.scale == written:
+            return fact
+        if fmt.scale != 1:
+            raise ContractError(_("the amount has the number format '{code}', which {how}, so its unit is not certain",
+                                  code=fmt.code, how=_("divides it by {scale} for display yet writes '{text}' after it",
+                                                       scale=group(fmt.scale), text=fmt.text)),
+                                file=workbooks[0].path, location=fact.cell, hint=FACT_HINT)
+        if written == 1:
+            return fact
+        kronor = to_decimal(fact.value) * written
+        findings.append(Finding(
+            Severity.INFO, "fact.unit",
+            _("'{label}' is in {unit} (number format '{code}'): {value} {unit} is read as {kronor} kr", label=fact.label,
+              unit=UNIT_NAMES[written], code=fmt.code, value=_number(fact.value), kronor=_amount(kronor)), fact.cell))
+        value = int(kronor) if kronor == kronor.to_integral_value() else float(kronor)
+        return replace(fact, value=value)
+
+    project = {key: convert(fact) for key, fact in budget.project.items()}
+    parameters = {key: convert(fact) for key, fact in budget.parameters.items()}
+    for municipality in budget.municipalities:  # in place: financing lines hold these very objects
+        for key, fact in list(municipality.facts.items()):
+            if isinstance(fact, Fact):
+                municipality.facts[key] = convert(fact)
+    if not findings:
+        return budget
+    return replace(budget, project=project, parameters=parameters, findings=[*budget.findings, *findings])
+
+
+def _fact_cell(workbooks: list[Workbook], reference: str):
+    """The cell of a fact's reference, 'Projekt!B8' or '[Fakta.xlsx]Projekt!B8', or None."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    name = None
+    if reference.startswith("["):
+        name, _bracket, reference = reference[1:].partition("]")
+    workbook = next((w for w in workbooks if name is None or w.path.name == name), None)
+    sheet_name, _bang, coordinate = reference.rpartition("!")
+    try:
+        sheet = workbook.sheet(sheet_name.strip("'").replace("''", "'"))
+        return sheet.get(*coordinate_to_tuple(coordinate))
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None
