@@ -177,3 +177,18 @@ def test_the_variants_resaved_by_libreoffice_give_the_samples_figures(tmp_path):
         assert_sample_figures(result.output)
         if source.stem in READ:
             assert READ[source.stem] in result.output, result.output
+
+
+@pytest.mark.parametrize("how, cell, says", [("beside", (8, 10), "Kramfors kommun · 2027"),
+                                             ("beside", (8, 2), "Investeringar, materiel och externa lokaler · 2027"),
+                                             ("below", (29, 4), "Kramfors kommun · 2027"),
+                                             ("below", (27, 7), "Tillväxtverket · Totalt")])
+def test_a_cell_on_a_sheet_of_two_tables_is_named_by_its_own_tables_row_and_year(tmp_path, how, cell, says):
+    """Messages name a financing cell by the financier and its year, not by the cost row beside or the year above."""
+    from hso_xl.model.checked import check_workbook
+    from hso_xl.model.labels import label
+    from hso_xl.workbook.refs import CellRef
+
+    checked = check_workbook(variant(how).write(tmp_path / f"{how}.xlsx", "openpyxl"))
+    assert label(checked.workbook, CellRef("Budget", *cell)) == says
+    assert label(checked.workbook, CellRef("Budget", *cell), {}) == says

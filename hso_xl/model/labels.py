@@ -21,7 +21,11 @@ def row_and_column(workbook: Workbook, ref: CellRef, header_rows: dict | None = 
     the cell. `header_rows` caches the header row per sheet when many cells are labelled.
     """
     sheet = workbook.sheet(ref.sheet)
-    row_label = next((sheet.value(ref.row, c) for c in range(1, ref.col)
+    heads = _table_heads(sheet) if header_rows is None else header_rows.setdefault(("heads", ref.sheet),
+                                                                                  _table_heads(sheet))
+    head = max(((c, r) for c, r in heads if r < ref.row and c < ref.col), default=None)
+    start = head[0] if head else 1
+    row_label = next((sheet.value(ref.row, c) for c in range(start, ref.col)
                       if isinstance(sheet.value(ref.row, c), str) and sheet.value(ref.row, c).strip()), None)
     if header_rows is None:
         header_row = header_row_of(workbook, ref.sheet)
@@ -29,6 +33,12 @@ def row_and_column(workbook: Workbook, ref: CellRef, header_rows: dict | None = 
         if ref.sheet not in header_rows:
             header_rows[ref.sheet] = header_row_of(workbook, ref.sheet)
         header_row = header_rows[ref.sheet]
+    if head is not None:  # the cell's own table's header, when it heads this column with a year
+        own = head[1] + 1 if _years_below(sheet, head[1], head[0]) else head[1]
+        value = sheet.value(own, ref.col)
+        if own < ref.row and (calendar_year(value) is not None or relative_year(value) is not None
+                              or (isinstance(value, str) and value.strip())):
+            header_row = own
     column = None
     rows = [header_row] if header_row and header_row < ref.row else range(ref.row - 1, 0, -1)
     for r in rows:
@@ -55,6 +65,18 @@ def header_row_of(workbook: Workbook, sheet_name: str) -> int | None:
                 and any(r == row and c > col for (r, c) in sheet.cells):
             return row + 1 if _years_below(sheet, row, col) else row
     return None
+
+
+def _table_heads(sheet) -> list[tuple[int, int]]:
+    """(column, row) of each table header cell on the sheet.
+
+    A cell's row label is read from the label column of the nearest of them above it and to its
+    left: with costs and financing side by side, a financing cell's row is the financier's, not the
+    cost row's in column A.
+    """
+    keys = {header_word(h) for h in TABLE_HEADERS}
+    return [(c, r) for (r, c), cell in sheet.cells.items() if isinstance(cell.value, str)
+            and header_word(cell.value) in keys and any(rr == r and cc > c for (rr, cc) in sheet.cells)]
 
 
 def _years_below(sheet, row: int, col: int) -> bool:
