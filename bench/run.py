@@ -281,6 +281,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-libreoffice", action="store_true", help="skip LibreOffice (recompute and --pdf)")
     ap.add_argument("--pdf-only", action="store_true",
                     help="only `hso-xl build` with and without --pdf (PDF/A export beside the plain one)")
+    ap.add_argument("--no-web", action="store_true", help="skip the web page in the browser (bench/web.py)")
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -396,8 +397,23 @@ def main(argv=None) -> int:
                 run = run_child([PY, "-c", "pass"], 30)
                 bench.s("startup | python -c pass (interpreter floor)").add(run.wall, run.rss_mb)
 
+    if not args.pdf_only and not args.no_web:
+        # The web page, in the real browser (bench/web.py): after the rounds above, so they do not share the cores.
+        import web
+
+        bench.log("The web page in Chromium (hso-xl serve) ...")
+        try:
+            for key, values in web.measure(max(3, repeat), bench.log).items():
+                for seconds in values:
+                    bench.s(WEB_CASES[key]).add(seconds)
+        except Exception as exc:  # no Chromium or no Playwright: said in the table, not a crash of the whole run
+            bench.log(f"  the web page could not be measured: {exc}")
     print_table(bench, formula_books, repeat, check_books)
     return 0
+
+
+WEB_CASES = {"upload": "web | check result on the screen after the upload (sample)",
+             "build": "web | first document's progress on the screen after Bygg (sample)"}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -456,6 +472,10 @@ def print_table(bench: Bench, formula_books, repeat: int, check_books=None) -> N
         rss = f"{max(se.rss):.0f}" if se.rss else ""
         ratio = f"{se.median / build_7:.2f}×" if se.times and build_7 else ""
         rows.append((case, tool + docs, fmt_s(se), ratio, "", rss, str(len(se.times))))
+    for key in [k for k in S if k.startswith("web |")]:
+        se = S[key]
+        case, tool = key.split(" | ")
+        rows.append((case, tool, fmt_s(se), "", "", "", str(len(se.times))))
     floor = med("startup | python -c pass (interpreter floor)")
     for key in [k for k in S if k.startswith("startup")]:
         se = S[key]
@@ -552,6 +572,13 @@ def print_targets(bench: Bench, formula_books, check_books=None) -> None:
                             f"{plain.median:.2f} s wall, {len(archive.times)} run(s) each{cpu})"))
         else:
             results.append((None, f"hso-xl build {n} municipalities --pdf, PDF/A vs plain: not measured"))
+    for key, what in (("upload", "web: the check's result within 1 s of the upload"),
+                      ("build", "web: the first document's progress within 1 s of pressing Bygg")):
+        se = get(WEB_CASES[key])
+        if se and se.times:
+            results.append((se.median < 1.0, f"{what}: {se.median:.2f} s (median of {len(se.times)})"))
+        else:
+            results.append((None, f"{what}: not measured"))
     se = get("startup | hso-xl --help")
     if se and se.times:
         results.append((se.median < 0.3, f"hso-xl --help < 0.3 s: {se.median:.3f} s"))

@@ -339,12 +339,15 @@ def build(
     pdf: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
     settings: Settings = Settings(),
+    prepared: tuple | None = None,
 ) -> BuildResult:
     """Check `workbook` and render every template into `out`; raise before writing anything on error.
 
-    With `settings.strict`, warnings stop the build as errors do.
+    With `settings.strict`, warnings stop the build as errors do. `prepared` is check_for_documents'
+    answer for the same workbook, settings and templates when the caller has it already (the web page
+    checked the workbook a moment ago): the build starts rendering at once.
     """
-    checked, plan = check_for_documents(workbook, settings, templates_dir, only)
+    checked, plan = prepared or check_for_documents(workbook, settings, templates_dir, only)
     stop_if_not_buildable(checked)
     if not plan.jobs:
         raise TemplateProblem(

@@ -186,6 +186,11 @@ def test_4_a_change_round_lists_what_each_recipient_must_get(page, server, tmp_p
     assert any(who.split()[0] in r for r in recipients), (who, recipients)
     assert old not in page.locator("main").inner_text() or "KS 2026/0999" in page.locator("main").inner_text()
     shot(page, "andringar")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=f"Ladda ner det som ska skickas till {recipients[0]} (zip)").click()
+    package = zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes()))
+    listed = page.locator("section.recipient").first.locator("li a").all_inner_texts()
+    assert sorted(package.namelist()) == sorted(listed) and listed
     if has_register():
         first = page.locator("section.recipient").first
         name = first.locator("h3").inner_text()

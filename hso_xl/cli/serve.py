@@ -66,8 +66,12 @@ def serve(host: str, port: int, no_browser: bool) -> None:
         server = uvicorn.Server(config)
         click.echo(_("Serving {folder} on {url} (Ctrl-C to stop) ...", folder=project.resolve(), url=url))
         sys.stdout.flush()
+        import threading
+
+        from ..web.app import warm_up
+
+        threading.Thread(target=warm_up, daemon=True, name="warm-up").start()
         if not no_browser:
-            import threading
             import webbrowser
 
             threading.Timer(0.5, lambda: webbrowser.open(url)).start()

@@ -108,9 +108,15 @@ async def _token(request) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def warm_up() -> None:
+    """Import what a check and a build use, so the first upload does not wait for it (run beside the server)."""
+    from .. import build, explain, intake, report, template_list  # noqa: F401
+    from ..workbook import recalc  # noqa: F401
+
+
 def create_app(project: Path = Path("."), login: bool = False) -> Starlette:
     from .pages import (all_documents, build_page, build_start, build_status, changes, check, explain,
-                        login_page, logout, mark_sent, output_file, start, templates, upload)
+                        login_page, logout, mark_sent, output_file, recipient_package, start, templates, upload)
     from .pages import login as log_in
 
     web = Web(project, login)
@@ -130,6 +136,7 @@ def create_app(project: Path = Path("."), login: bool = False) -> Starlette:
         route("/alla-dokument.zip", all_documents),
         route("/andringar", changes),
         route("/andringar/skickat", mark_sent, ("POST",)),
+        route("/andringar/paket.zip", recipient_package),
         route("/mallar", templates),
         route("/logga-in", login_page, public=True),
         route("/logga-in", log_in, ("POST",), public=True),

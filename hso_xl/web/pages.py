@@ -55,18 +55,35 @@ def _chosen(web, name: str | None) -> Path:
     return newest_workbook(folder)
 
 
+def _key(web, path: Path) -> tuple:
+    """What a check depends on besides the code: the workbook, the templates, hso.toml (their sizes and times)."""
+    settings = web.settings()
+    watched = [path, *(settings.source and [settings.source] or [])]
+    if Path(settings.templates).is_dir():
+        watched += sorted(p for p in Path(settings.templates).rglob("*") if p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in watched if p.exists())
+
+
 def _checked(web, path: Path):
-    """The check of `path` as `check` makes it, kept while the file and settings stay the same."""
+    """The check of `path` as `check` makes it, kept while the file, templates and settings stay the same."""
     from ..build import check_for_documents
 
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    key = _key(web, path)
     cache = getattr(web, "checked_cache", None)
     if cache is not None and cache[0] == key:
+        return cache[1][0]
+    prepared = check_for_documents(path, web.settings())
+    web.checked_cache = (key, prepared)
+    return prepared[0]
+
+
+def _prepared(web, path: Path) -> tuple | None:
+    """The kept check and plan of `path` for one build (taken, as a build changes the plan's jobs), or None."""
+    cache = getattr(web, "checked_cache", None)
+    if cache is not None and cache[0] == _key(web, path):
+        web.checked_cache = None
         return cache[1]
-    checked, _plan = check_for_documents(path, web.settings())
-    web.checked_cache = (key, checked)
-    return checked
+    return None
 
 
 def _manifest(out: Path) -> dict | None:
@@ -126,8 +143,7 @@ async def upload(web, request):
     except HsoError as exc:
         return await start(web, request, refused=str(_("Error: {paragraph}", paragraph=exc.paragraph())), status=400)
     if taken.checked is not None:
-        stat = taken.path.stat()
-        web.checked_cache = ((str(taken.path), stat.st_mtime_ns, stat.st_size), taken.checked)
+        web.checked_cache = (_key(web, taken.path), (taken.checked, taken.plan))
     return RedirectResponse(f"/kontroll?fil={_quote(taken.path.name)}", status_code=303)
 
 
@@ -224,7 +240,7 @@ async def build_start(web, request):
     except HsoError as exc:
         return await build_page(web, request, refused=exc.paragraph(), status=400)
     started = web.runner.start(path, web.settings(), pdf=form.get("pdf") == "ja",
-                               by=request.state.session.get("user"))
+                               by=request.state.session.get("user"), prepared=_prepared(web, path))
     if isinstance(started, str):
         return await build_page(web, request, refused=started, status=409)
     return RedirectResponse("/bygg", status_code=303)
@@ -279,6 +295,29 @@ async def changes(web, request, message: str | None = None, status: int = 200):
         summary = None
     return web.render(request, "andringar.html", status=status, recipients=listed, summary=summary,
                       register=has_register(), message=message, error=error, last=_last_build(web))
+
+
+async def recipient_package(web, request):
+    """One recipient's documents to send, as one zip named after the recipient."""
+    from ..package import write_package
+    from .sending import recipients
+
+    out = web.settings().output
+    run = web.runner.last
+    last_changes = run.result.changes if run is not None and run.result is not None else None
+    wanted = request.query_params.get("namn")
+    files = _files(out)
+    for recipient in recipients(out, last_changes):
+        if recipient.name == wanted:
+            members = [(item.path, (out / item.path).read_bytes()) for item in recipient.items
+                       if item.path in files and (out / item.path).is_file()]
+            if members:
+                from ..build import safe_name
+
+                name = _quote(f"{safe_name(recipient.name)}.zip")
+                return Response(write_package(members), media_type="application/zip",
+                                headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
+    return Response("Ingenting att skicka till den mottagaren.", status_code=404, media_type="text/plain")
 
 
 async def mark_sent(web, request):

@@ -47,7 +47,8 @@ class Runner:
     def busy(self) -> bool:
         return self.current is not None and not self.current.finished
 
-    def start(self, workbook: Path, settings, pdf: bool = False, by: str | None = None) -> Run | str:
+    def start(self, workbook: Path, settings, pdf: bool = False, by: str | None = None,
+              prepared: tuple | None = None) -> Run | str:
         """Start a build of `workbook`; return its Run, or the sentence saying why not (one already runs)."""
         with self._lock:
             if self.busy:
@@ -57,12 +58,12 @@ class Runner:
                              time=running.started.strftime("%H:%M")))
             run = self.current = Run(workbook, by, stage=str(_("Checking the workbook ...")))
         lang = language()
-        self._thread = threading.Thread(target=self._build, args=(run, settings, pdf, lang), daemon=True,
+        self._thread = threading.Thread(target=self._build, args=(run, settings, pdf, lang, prepared), daemon=True,
                                         name="hso-xl build")
         self._thread.start()
         return run
 
-    def _build(self, run: Run, settings, pdf: bool, lang: str) -> None:
+    def _build(self, run: Run, settings, pdf: bool, lang: str, prepared: tuple | None) -> None:
         from ..build import build
 
         def progress(done: int, total: int, label: str) -> None:
@@ -76,7 +77,8 @@ class Runner:
 
         with speaking(lang):
             try:
-                run.result = build(run.workbook, settings.output, settings.templates, (), pdf, progress, settings)
+                run.result = build(run.workbook, settings.output, settings.templates, (), pdf, progress, settings,
+                                   prepared)
                 run.done = run.total
                 run.stage = str(_("Done."))
             except HsoError as exc:
