@@ -119,6 +119,21 @@ def test_installed_wheel_builds_the_documents_in_a_folder_made_by_init(venv, mad
             document
 
 
+# hso-xl as Windows runs it, as far as Linux can: no fcntl (and no msvcrt either, so the lock file alone)
+WITHOUT_FCNTL = "import sys; sys.modules['fcntl'] = None; from hso_xl.cli import main; main(prog_name='hso-xl')"
+
+
+def test_installed_wheel_builds_without_fcntl(venv, made):
+    blocked = _run(venv / "python", "-c", "import sys; sys.modules['fcntl'] = None; import fcntl", cwd=made,
+                   check=False)
+    assert blocked.returncode == 1 and "ModuleNotFoundError" in blocked.stderr  # the block works
+    first = _run(venv / "python", "-c", WITHOUT_FCNTL, "build", cwd=made)
+    second = _run(venv / "python", "-c", WITHOUT_FCNTL, "build", cwd=made)
+    assert "Skrev 24 dokument till output/" in first.stdout and "Skrev 24 dokument till output/" in second.stdout
+    assert "Traceback" not in first.stderr + second.stderr
+    assert not [p for p in made.iterdir() if p.name.startswith(".output")]  # no lock or staging folder left
+
+
 def test_installed_wheel_serves_the_web_page(venv, made):
     import urllib.error
     import urllib.request
