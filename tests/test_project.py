@@ -231,3 +231,10 @@ def test_a_windows_path_in_double_quotes_is_refused_with_how_to_write_it(tmp_pat
         err.value)
     (tmp_path / "hso.toml").write_text(line.replace('"', "'"), encoding="utf-8")
     assert "\\" in str(load_settings(tmp_path).input) + str(load_settings(tmp_path).output)
+
+
+@pytest.mark.parametrize("name, instead", [("HSO: 2027", '"HSO- 2027"'), ("CON", "CON_"), ("HSO.", "HSO")])
+def test_cli_init_refuses_a_folder_name_windows_cannot_open(tmp_path, name, instead):
+    result = CliRunner().invoke(main, ["--lang", "sv", "init", str(tmp_path / name)])
+    assert result.exit_code == 2 and "mappnamnet går inte att öppna i Windows" in result.output
+    assert f"Kalla den till exempel {instead}." in result.output and list(tmp_path.iterdir()) == []

@@ -19,8 +19,15 @@ from .speak import FOLDER, PathType, argument
 @argument("folder", type=PathType(path_type=Path), metavar=FOLDER)
 def init(folder: Path) -> None:
     with friendly_errors(False):
+        from ..errors import ProjectProblem
+        from ..output.names import safe_file_name
         from ..project import init as make_project, quoted
 
+        name = folder.absolute().name
+        if safe_file_name(name) != name:  # a folder on a shared drive is opened from Windows too
+            raise ProjectProblem(_("the folder name cannot be opened on Windows (it has a character or a form Windows "
+                                   "refuses: < > : \" | ? *, a dot or space at the end, or a name such as CON)"),
+                                 file=folder, hint=_("Name it for example {name}", name=quoted(safe_file_name(name))))
         made = make_project(folder)
         templates = sum(1 for p in made if p.parts[0] == "templates")
         workbooks = sum(1 for p in made if p.parts[0] == "input")
