@@ -10,6 +10,7 @@ tests/artifacts/pages/ (not committed) for a person to look at.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -181,3 +182,22 @@ def test_nothing_runs_into_the_header_rule_or_the_footer(builds, build):
             if body and footer - max(line.bottom for line in body) < FOOTER_GAP:
                 problems.append(f"{name} p{page}: text touches the footer")
     assert problems == []
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_the_excel_appendix_keeps_each_section_on_one_page_under_the_repeated_title(builds, build):
+    """Sections '1. Kostnader …' to '4. EU-stöd …' each on one page; pages after the first repeat the title rows."""
+    layout = next(layout for name, layout in builds[build].items() if "(xlsx)" in name)
+    titles = [line.text for line in layout.on(1)[:2]]  # the rows to repeat
+    assert titles[0].startswith("Budget och finansieringsplan")
+    assert all([line.text for line in layout.on(page)[:2]] == titles for page in range(2, layout.pages + 1))
+    sections: dict[str, set[int]] = {}
+    current = None
+    for line in layout.lines:
+        if re.match(r"\d\. ", line.text):
+            current = line.text
+        footer = layout.footer_top(line.page)
+        if current and footer is not None and line.top < footer - 0.5 and line.text not in titles:
+            sections.setdefault(current, set()).add(line.page)
+    assert len(sections) == 4
+    assert {name: sorted(pages) for name, pages in sections.items() if len(pages) > 1} == {}
