@@ -17,6 +17,7 @@ from .i18n import SOURCE, Message, _, n_
 from .model.checked import Checked
 from .model.labels import label
 from .model.sheets import norm, to_decimal
+from .model.units import UNIT_NAMES, cell_unit
 from .swedish import group
 from .workbook.book import ExcelError, Workbook
 from .workbook.dynamic import references_at
@@ -109,13 +110,17 @@ def how_made(workbook: Workbook, path: str, value, refs: list[CellRef]) -> Messa
     if path.endswith("eu.andel"):
         return _("the EU support's share of the total project cost: the EU rows' exact amounts divided by the exact "
                  "total project cost (both shown below), printed with two decimals")
-    numbers = [v for v in (_value(workbook, r) for r in refs)
+    numbers = [(v, r) for v, r in ((_value(workbook, r), r) for r in refs)
                if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if not numbers:
         return _("as the documents print it")
-    exact = sum((to_decimal(n) for n in numbers), Decimal(0))
+    factors = [_unit(workbook, r) for _v, r in numbers]  # a table in tkr is read ×1 000 (model/units.py)
+    exact = sum((to_decimal(n) * f for (n, _r), f in zip(numbers, factors)), Decimal(0))
     span = cell_name(refs[0]) if len(refs) == 1 else f"{cell_name(refs[0])}:{cell_name(refs[-1]).rpartition('!')[2]}"
     source = _("the value of {cells}", cells=span) if len(refs) == 1 else _("the sum of {cells}", cells=span)
+    if max(factors) > 1:
+        source = _("{source} (in {unit}, read ×{factor} as kronor)", source=source, unit=UNIT_NAMES[max(factors)],
+                   factor=group(max(factors)))
     exact_text = group(exact, 2)
     if isinstance(value, int) and Decimal(value) != exact:
         from .swedish import whole_kronor
@@ -129,6 +134,18 @@ def how_made(workbook: Workbook, path: str, value, refs: list[CellRef]) -> Messa
             rounded = _("the sum of the printed years, each rounded to whole kronor (exact {exact})", exact=exact_text)
         return _("{source}, {rounded}; see 'Printed rounding' in docs/workbook.md", source=source, rounded=rounded)
     return _("{source}, in whole kronor", source=source) if isinstance(value, int) else source
+
+
+def _unit(workbook: Workbook, ref: CellRef) -> int:
+    """What the cell's value is multiplied by to be kronor (1 000 for a cell formatted in tkr)."""
+    from .errors import ContractError
+    from .workbook.book import ref as a1
+
+    try:
+        unit = cell_unit(workbook, a1(ref.sheet, ref.row, ref.col))
+    except ContractError:  # not certain: the check stops on it, with the cell named
+        return 1
+    return unit.factor if unit is not None else 1
 
 
 def _as_cells(workbook: Workbook, query: str) -> list[CellRef] | None:

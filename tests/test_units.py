@@ -252,3 +252,11 @@ def test_tillvaxtverkets_form_in_tkr_with_its_header_saying_so(tmp_path):
     assert_s0_figures(result.output)
     notes = [f["message"] for f in json.loads(check(path, "--json").output)["findings"] if f["code"] == "amount.unit"]
     assert [n.split(" (")[0] for n in notes] == ["the costs table is in tkr", "the financing table is in tkr"]
+
+
+def test_explain_says_the_cells_are_in_tkr(tmp_path):
+    path = unit_variant(SAMPLE, tmp_path / "tkr.xlsx", fmt=TKR, divide=1000, title_unit="tkr")
+    result = CliRunner().invoke(main, ["--lang", "en", "explain", "kommun.totalt", "--kommun", "Härnösand", str(path)])
+    assert result.exit_code == 0, result.output
+    assert ("kommun.totalt = 1 363 221: the sum of Finansiering!D7:F7 (in tkr, read ×1 000 as kronor), in whole "
+            "kronor") in result.output
