@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import process  # noqa: E402  (bench/process.py: the whole-process cases and targets)
 import workbooks  # noqa: E402  (bench/workbooks.py)
 
 ROOT = workbooks.ROOT
@@ -45,6 +46,9 @@ RECALC_ALWAYS_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 def worker(kind: str, path: str) -> None:
     t = time.perf_counter
     out: dict[str, float] = {}
+    if kind == "engine_save":  # IronCalc alone as a whole process, timed from outside
+        process.engine_worker(path)
+        return
     if kind == "engine":  # IronCalc alone: what hso_xl's recompute() calls
         import ironcalc
 
@@ -282,6 +286,9 @@ def main(argv=None) -> int:
     ap.add_argument("--pdf-only", action="store_true",
                     help="only `hso-xl build` with and without --pdf (PDF/A export beside the plain one)")
     ap.add_argument("--no-web", action="store_true", help="skip the web page in the browser (bench/web.py)")
+    ap.add_argument("--process-only", action="store_true",
+                    help="only the whole-process cases of issue 25: hso-xl recalc beside IronCalc alone and "
+                         "LibreOffice, check and build of the sample")
     ap.add_argument("--worker", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -294,12 +301,14 @@ def main(argv=None) -> int:
     lo_timeout = 300.0
     use_lo = not args.no_libreoffice and bool(shutil.which("soffice") or shutil.which("libreoffice"))
     bench = Bench(args)
+    # As a user runs it: modules compiled once and cached (a development shell may forbid writing .pyc)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
     bench.log(f"Generating workbooks in {CACHE.relative_to(ROOT)}/ (cached) ...")
     formula_books = {n: workbooks.formula_workbook(n) for n in sizes}
-    check_books = {n: workbooks.check_workbook(n) for n in sizes}
+    check_books = {} if args.process_only else {n: workbooks.check_workbook(n) for n in sizes}
     muni_books = {7: SAMPLE}
-    if not args.quick:
+    if not args.quick and not args.process_only:
         muni_books[290] = workbooks.municipality_workbook(290)
         workbooks.report_data_workbook(7)  # beside it: seven regional reports with charts, as for the sample
     for n, path in muni_books.items():  # the synthetic workbook must be a clean one
@@ -325,8 +334,14 @@ def main(argv=None) -> int:
         n_out = 0
         for rep in range(1, repeat + 1):
             bench.log(f"Round {rep}/{repeat}")
+            if not args.pdf_only:
+                process.measure(bench, run_child, PY, __file__, HSO_XL, formula_books, SAMPLE, workdir)
             for n, (path, count) in ({} if args.pdf_only else formula_books).items():
                 case = f"recompute {count:>7,} formulas"
+                if args.process_only:  # LibreOffice at 10 000 only, for the ratio
+                    if lo and n == 10_000:
+                        convert_with_libreoffice(bench, lo, path, case, rep, lo_timeout)
+                    continue
                 bench.python_worker("calamine", path, f"{case} | read floor: python-calamine", 120)
                 bench.python_worker("openpyxl", path, f"{case} | read floor: openpyxl read-only", 300)
                 bench.python_worker("engine", path, f"{case} | IronCalc alone (load_from_xlsx+evaluate)", 300,
@@ -334,18 +349,7 @@ def main(argv=None) -> int:
                 bench.python_worker("hso", path, f"{case} | hso_xl load_workbook+recompute", 300,
                                     ("load_workbook", "recompute"))
                 if lo:
-                    key = f"{case} | LibreOffice headless (whole conversion)"
-                    run, out = lo.convert(path, lo_timeout)
-                    if run.rc is None:
-                        bench.s(key).timeouts += 1
-                        bench.s(key).limit = lo_timeout
-                    elif run.rc != 0:
-                        bench.s(key).failures.append(f"exit {run.rc}")
-                    else:
-                        if rep == 1 and total_of(out) == 0:
-                            bench.s(key).failures.append("did not recalculate")
-                        bench.s(key).add(run.wall, run.rss_mb)
-                        bench.log(f"  {key}: {run.wall:.2f} s ({run.rss_mb:.0f} MB)")
+                    convert_with_libreoffice(bench, lo, path, case, rep, lo_timeout)
                 bench.python_worker("formulas", path, f"{case} | formulas (pure Python)", f_timeout,
                                     ("load", "calculate"))
                 if bench.s(f"{case} | formulas (pure Python)").timeouts:  # larger ones will not finish either
@@ -357,7 +361,7 @@ def main(argv=None) -> int:
             for n, (path, count) in (check_books.items() if not args.pdf_only else ()):
                 bench.python_worker("check", path, f"check {count:>7,} formulas | hso_xl recompute_file+check_recomputed",
                                     300, ("recompute", "check", "analysis", "full walk"))
-            if lo and not args.pdf_only:  # LibreOffice's own start-up cost: an empty-ish workbook (5 cells, no formulas)
+            if lo and not args.pdf_only and not args.process_only:  # LibreOffice's own start-up cost: an empty-ish workbook (5 cells, no formulas)
                 tiny = CACHE / "tiny.xlsx"
                 if not tiny.is_file():
                     import xlsxwriter
@@ -372,7 +376,7 @@ def main(argv=None) -> int:
                 # --pdf twice, side by side: the PDF/A export and LibreOffice's plain default as before
                 # (HSO_XL_PDF_EXPORT=plain, render/pdf.py), in alternating order from round to round
                 pdf_modes = ["archive", PLAIN_PDF] if rep % 2 else [PLAIN_PDF, "archive"]
-                with_pdf = lo and (n <= 7 or rep == 1 or args.pdf_290) and not args.quick
+                with_pdf = lo and (n <= 7 or rep == 1 or args.pdf_290) and not args.quick and not args.process_only
                 variants = [None] + (pdf_modes if with_pdf else [])
                 for pdf in variants:
                     n_out += 1
@@ -397,7 +401,7 @@ def main(argv=None) -> int:
                 run = run_child([PY, "-c", "pass"], 30)
                 bench.s("startup | python -c pass (interpreter floor)").add(run.wall, run.rss_mb)
 
-    if not args.pdf_only and not args.no_web:
+    if not args.pdf_only and not args.no_web and not args.process_only:
         # The web page, in the real browser (bench/web.py): after the rounds above, so they do not share the cores.
         import web
 
@@ -409,11 +413,28 @@ def main(argv=None) -> int:
         except Exception as exc:  # no Chromium or no Playwright: said in the table, not a crash of the whole run
             bench.log(f"  the web page could not be measured: {exc}")
     print_table(bench, formula_books, repeat, check_books)
+    process.print_targets(bench, formula_books)
     return 0
 
 
 WEB_CASES = {"upload": "web | check result on the screen after the upload (sample)",
              "build": "web | first document's progress on the screen after Bygg (sample)"}
+
+
+def convert_with_libreoffice(bench: Bench, lo: LibreOffice, path: Path, case: str, rep: int, timeout: float) -> None:
+    key = f"{case} | LibreOffice headless (whole conversion)"
+    run, out = lo.convert(path, timeout)
+    if run.rc is None:
+        bench.s(key).timeouts += 1
+        bench.s(key).limit = timeout
+    elif run.rc != 0:
+        bench.s(key).failures.append(f"exit {run.rc}")
+    else:
+        if rep == 1 and total_of(out) == 0:
+            bench.s(key).failures.append("did not recalculate")
+        bench.s(key).add(run.wall, run.rss_mb)
+        bench.s(key).cpu.append(run.cpu)
+        bench.log(f"  {key}: {run.wall:.2f} s, CPU {run.cpu:.2f} s ({run.rss_mb:.0f} MB)")
 
 
 # ----------------------------------------------------------------------------------------------
