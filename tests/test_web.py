@@ -202,3 +202,18 @@ def test_users_add_keeps_a_hash_never_the_password(project):
     assert not verify_password("hemligt lösenord!", read_users(project)["bertil"])
     short = CliRunner().invoke(main, ["--lang", "sv", "users", "add", "cecilia"], input="kort\nkort\n")
     assert short.exit_code == 2 and "lösenordet är kortare än 10 tecken" in short.output
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_a_document_is_previewed_as_a_pdf_in_the_browser(project):
+    app = create_app(project)
+    client = TestClient(app)
+    client.post("/bygg", data={"csrf": token(client, "/bygg")})
+    app.web.runner.wait(300)
+    assert "förhandsvisa som pdf" in client.get("/bygg").text
+    response = client.get("/forhandsvisa/kommuner/Ånge kommun – Beslutsunderlag.docx")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert "inline" in response.headers["content-disposition"]
+    assert client.get("/forhandsvisa/../hso.toml").status_code == 404

@@ -116,7 +116,8 @@ def warm_up() -> None:
 
 def create_app(project: Path = Path("."), login: bool = False) -> Starlette:
     from .pages import (all_documents, build_page, build_start, build_status, changes, check, explain,
-                        login_page, logout, mark_sent, output_file, recipient_package, start, templates, upload)
+                        login_page, logout, mark_sent, output_file, preview, recipient_package, start, templates,
+                        upload)
     from .pages import login as log_in
 
     web = Web(project, login)
@@ -134,6 +135,7 @@ def create_app(project: Path = Path("."), login: bool = False) -> Starlette:
         route("/bygg/status", build_status),
         route("/filer/{path:path}", output_file),
         route("/alla-dokument.zip", all_documents),
+        route("/forhandsvisa/{path:path}", preview),
         route("/andringar", changes),
         route("/andringar/skickat", mark_sent, ("POST",)),
         route("/andringar/paket.zip", recipient_package),

@@ -264,6 +264,39 @@ async def output_file(web, request):
                         content_disposition_type="inline" if inline else "attachment")
 
 
+async def preview(web, request):
+    """A document of the last build as a PDF in the browser: converted by LibreOffice as --pdf does, kept by content."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    from starlette.concurrency import run_in_threadpool
+
+    from ..render.pdf import convert_to_pdf
+
+    out = web.settings().output
+    wanted = request.path_params["path"]
+    if _files(out).get(wanted) != "document":
+        return Response("Filen finns inte i det senaste bygget.", status_code=404, media_type="text/plain")
+    data = (out / wanted).read_bytes()
+    cache = Path(tempfile.gettempdir()) / "hso-xl-preview"
+    pdf = cache / f"{hashlib.sha256(data).hexdigest()}.pdf"
+    if not pdf.is_file():
+        try:
+            with tempfile.TemporaryDirectory(prefix="hso-xl-preview-") as work:
+                copy = Path(work) / f"dokument{Path(wanted).suffix.lower()}"
+                copy.write_bytes(data)
+                made = (await run_in_threadpool(convert_to_pdf, [copy], Path(work)))[0]
+                cache.mkdir(exist_ok=True)
+                shutil.copyfile(made, pdf.with_suffix(".new"))
+                pdf.with_suffix(".new").replace(pdf)
+        except HsoError as exc:
+            return web.render(request, "fel.html", status=503, title="Förhandsvisningen gick inte att göra",
+                              message=exc.paragraph())
+    return FileResponse(pdf, filename=Path(wanted).with_suffix(".pdf").name, media_type="application/pdf",
+                        content_disposition_type="inline")
+
+
 async def all_documents(web, request):
     from ..package import write_package
 
