@@ -15,6 +15,8 @@ from typing import Callable
 
 from .changes import (Snapshot, compare, content_hash, first_build_markdown, no_comparison, reading_hash,
                       render_markdown, snapshot)
+from .changes.pending import apply_to_report, outstanding
+from .changes.register import open_register
 from .errors import BuildStopped, TemplateProblem
 from .findings import SEVERITY_WORDS, Finding, Severity
 from .i18n import _, n_
@@ -74,6 +76,7 @@ class BuildResult:
     no_comparison: str | None = None  # why there is no ChangeReport though the folder held something (see changes)
     template_findings: list[Finding] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # files in the output folder hso-xl did not write, kept in place
+    pending: list = field(default_factory=list)  # changes.pending.RecipientPending: what each recipient must get
 
     @property
     def warnings(self) -> list[Finding]:
@@ -382,8 +385,18 @@ def build(
                         and path not in listed and not (out / path).exists()]
             if restored:  # the user deleted them from the output folder: say they came back, unchanged
                 result.changes.notes.append(("restored", restored))
-        with staged_output(out) as staging:
-            _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
+        with open_register(out) as register:
+            if previous is not None and register.first_build() is None:
+                # a register new to a folder built before: the previous build is where the round started
+                register.record_build(previous.to_json(), previous.workbook)
+            first = register.first_build()
+            result.pending = outstanding(register, result.snapshot)
+            if result.changes is not None:
+                apply_to_report(result.changes, result.pending, first[0] if first else None)
+                _note_kept_date(result)
+            with staged_output(out) as staging:
+                _write_set(result, staging, templates_dir, pdf, settings.keep_archives)
+            register.record_build(result.snapshot.to_json(), result.snapshot.workbook)
     result.out = shown
     return result
 
@@ -405,6 +418,15 @@ def cleaned_up(out: Path, lock) -> object:
                  "documents are in place", owner=lock.previous.describe())
     return _("An interrupted build was cleaned up: its unfinished files were removed and the previous documents are "
              "in place")
+
+
+def _note_kept_date(result: BuildResult) -> None:
+    """Say which documents to send again keep the date they had, and the rule that dated them (Dokumentdatum)."""
+    fixed, cell = fixed_document_date(result.checked)
+    kept = [d.path for d in result.changes.documents if d.why == "changed" and d.since is not None
+            and not any(reason[0] == "date" for reason in d.reasons)]
+    if fixed is not None and kept:
+        result.changes.notes.append(("kept_date", fixed.isoformat(), cell, kept))
 
 
 def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None,

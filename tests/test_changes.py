@@ -140,8 +140,9 @@ def edited(tmp_path: Path, name: str, cells: dict) -> Path:
 
 def resent(out: Path) -> list[str]:
     report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
-    return [line[2:].split(" (", 1)[0] for line in report.split("## Dokument att skicka igen", 1)[1]
-            .split("##", 1)[0].splitlines() if line.startswith("- ")]
+    paths = [line[2:].split(" (", 1)[0] for line in report.split("## Dokument att skicka igen", 1)[1]
+             .split("\n## ", 1)[0].splitlines() if line.startswith("- ")]
+    return [path for path in paths if path.endswith((".docx", ".xlsx"))]  # not the notes below the list
 
 
 @pytest.mark.slow
@@ -196,7 +197,11 @@ def test_a_changed_parameter_and_a_reverted_change(tmp_path):
     assert "projekt/Budgetbilaga Tillväxtverket.docx" in changed and len(changed) >= 8
     report = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
     assert "| Parametrar!B6 | OH-sats · Värde | 0,15 | 0,14 |" in report
-    build(SAMPLE, out)  # back to 15 %: the same documents again, back to their old text
+    build(SAMPLE, out)  # back to 15 % before anything was sent: the recipients have what they had, nothing to send
+    assert resent(out) == []
+    build(edited(tmp_path, "b.xlsx", {"Parametrar!B6": 0.14}), out)
+    assert CliRunner().invoke(main, ["sent", "--all", "--out", str(out)]).exit_code == 0
+    build(SAMPLE, out)  # back to 15 % after the 14 % version was sent: the same documents again, back to their old text
     assert resent(out) == changed
     assert "| Parametrar!B6 | OH-sats · Värde | 0,14 | 0,15 |" in (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
 

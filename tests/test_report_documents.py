@@ -211,7 +211,7 @@ def test_a_changed_record_lists_that_municipalitys_report_to_send_again(tmp_path
     assert ("input  [Rapportdata_2025.xlsx]Företagsstöd!C2 [Ånge kommun · Extreme Medic Fastigheter AB · Belopp]: "
             "2 102 500 → 2 200 000") in result.output
     changes = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
-    resend = [line for line in changes.splitlines() if line.startswith("- ")]
+    resend = [line for line in changes.splitlines() if line.startswith("- ") and ".docx (" in line]
     assert resend == [f"- {REPORTS}/{report_name('Ånge kommun')} (visar ändrade uppgifter: "
                       "[Rapportdata_2025.xlsx]Företagsstöd!C2 [Ånge kommun · Extreme Medic Fastigheter AB · Belopp] "
                       "2 102 500 → 2 200 000)"], resend

@@ -9,8 +9,8 @@ from .rows import Change, RowMatch, label_text, match_rows
 from .snapshot import Snapshot, reads_differently
 
 
-REASON_KINDS = ("template", "rows_added", "rows_removed", "renamed", "inputs", "figures", "order", "settings", "date",
-                "content")
+REASON_KINDS = ("decision", "template", "rows_added", "rows_removed", "renamed", "inputs", "figures", "order", "settings",
+                "date", "content")
 
 
 @dataclass
@@ -21,6 +21,10 @@ class Resend:
     # cells it shows, ("rows_added"/"rows_removed"/"renamed"/"order", [labels]), ("settings", [names]),
     # ("date", old, new), ("content",)
     reasons: list[tuple] = field(default_factory=list)
+    recipient: str | None = None  # whom it goes to (the register's pending list), None for `diff`
+    # what it was compared with: ("sent", SentRow) the version last recorded as sent to the recipient,
+    # ("first_build", when) nothing recorded as sent, so the first build the register knows; None: the previous build
+    since: tuple | None = None
 
     @property
     def cells(self) -> list[str]:
@@ -40,7 +44,13 @@ class Resend:
                 reasons.append({"kind": kind, "rows": rest[0]})
             else:
                 reasons.append({"kind": kind})
-        return {"path": self.path, "why": self.why, "reasons": reasons, "cells": self.cells}
+        out = {"path": self.path, "why": self.why, "reasons": reasons, "cells": self.cells}
+        if self.recipient is not None:
+            out["recipient"] = self.recipient
+        if self.since is not None:
+            out["since"] = {"kind": self.since[0], "at": getattr(self.since[1], "at", self.since[1]),
+                            "by": getattr(self.since[1], "by", None), "how": getattr(self.since[1], "how", None)}
+        return out
 
 
 @dataclass
@@ -52,6 +62,8 @@ class ChangeReport:
     documents: list[Resend]
     # ("template_reads_same", template, [paths]); ("restored", [paths]) written again, deleted from the output folder
     notes: list[tuple] = field(default_factory=list)
+    # documents never recorded as sent that read as in the first build: (recipient, path), to send once
+    unsent: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -61,13 +73,16 @@ class ChangeReport:
         return {"old": self.old, "new": self.new, "inputs": [c.to_json() for c in self.inputs],
                 "figures": [{"name": c.name, "label": c.label, "old": c.old, "new": c.new} for c in self.figures],
                 "documents": [d.to_json() for d in self.documents],
-                "notes": [_note_json(note) for note in self.notes]}
+                "notes": [_note_json(note) for note in self.notes],
+                "unsent": [{"recipient": r, "path": p} for r, p in self.unsent]}
 
 
 def _note_json(note: tuple) -> dict:
     kind, *rest = note
     if kind == "template_reads_same":
         return {"kind": kind, "template": rest[0], "documents": rest[1]}
+    if kind == "kept_date":
+        return {"kind": kind, "date": rest[0], "cell": rest[1], "documents": rest[2]}
     if kind in ("pdfs_new", "pdfs_gone"):
         return {"kind": kind, "count": rest[0]}
     return {"kind": kind, "documents": rest[0]}
@@ -83,12 +98,13 @@ def compare(old: Snapshot, new: Snapshot) -> ChangeReport:
     reads_same: dict[str, list[str]] = {}
     for path in sorted(new.documents.keys() | old.documents.keys(), key=sort_key):
         before, after = old.documents.get(path), new.documents.get(path)
+        recipient = (after or before).get("recipient")
         if before is None:
-            documents.append(Resend(path, "new"))
+            documents.append(Resend(path, "new", recipient=recipient))
         elif after is None:
             documents.append(Resend(path, "gone"))
         elif reads_differently(before, after):
-            documents.append(Resend(path, "changed", _reasons(before, after, old, new, rows)))
+            documents.append(Resend(path, "changed", document_reasons(before, after, old, new, rows), recipient))
         elif before.get("template_sha") != after.get("template_sha"):
             reads_same.setdefault(after.get("template", "?"), []).append(path)
     notes: list[tuple] = [("template_reads_same", template, paths) for template, paths in reads_same.items()]
@@ -108,7 +124,9 @@ def _figure_changes(old: dict, new: dict, renamed: dict[str, str]) -> list[Chang
             for name in list(dict.fromkeys([*new, *old])) if old.get(name) != new.get(name)]
 
 
-def _reasons(before: dict, after: dict, old: Snapshot, new: Snapshot, rows: RowMatch | None = None) -> list[tuple]:
+def document_reasons(before: dict, after: dict, old: Snapshot, new: Snapshot, rows: RowMatch | None = None
+                     ) -> list[tuple]:
+    """Why a document reads differently in `new` than in `old` (its entries `before` and `after`)."""
     rows = rows or match_rows(old.rows, new.rows)
     reasons: list[tuple] = []
     if before.get("template_sha") != after.get("template_sha"):
@@ -116,8 +134,13 @@ def _reasons(before: dict, after: dict, old: Snapshot, new: Snapshot, rows: RowM
     old_shows = {_translate(meaning, rows.same): value for meaning, value in before.get("shows", {}).items()}
     old_refs = {_translate(meaning, rows.same): ref for meaning, ref in before.get("refs", {}).items()}
     old_computed = {_translate(meaning, rows.same) for meaning in before.get("computed", [])}
+    old_formulas = {_translate(meaning, rows.same): f for meaning, f in before.get("formulas", {}).items()}
     new_shows, new_refs = after.get("shows", {}), after.get("refs", {})
-    computed = set(after.get("computed", [])) | old_computed
+    new_computed = set(after.get("computed", []))
+    # a figure is computed in both versions (or in the one that has it); a cell typed over its formula, or a
+    # formula put back, is a cause the administrator typed, told with the formula
+    computed = {m for m in new_computed | old_computed if (m in new_computed) == (m in old_computed)
+                or m not in new_shows or m not in old_shows}
     added_rows, removed_rows = set(rows.added), {_translate_row(k, rows.same) for k in rows.removed}
     typed, figures, grew, shrank, renamed, moved = [], [], [], [], [], []
     moved_rows = set(rows.moved)
@@ -143,6 +166,10 @@ def _reasons(before: dict, after: dict, old: Snapshot, new: Snapshot, rows: RowM
             continue
         address = new_refs.get(meaning) or old_refs.get(meaning)
         label = " · ".join(meaning.split("|")[1:])
+        if meaning in old_computed and meaning not in new_computed and meaning in old_formulas:
+            a = {"formula": old_formulas[meaning], "value": a}
+        elif meaning in new_computed and meaning not in old_computed and meaning in after.get("formulas", {}):
+            b = {"formula": after["formulas"][meaning], "value": b}
         (figures if meaning in computed else typed).append((address, label, a, b))
     for kind, items in (("rows_added", grew), ("rows_removed", shrank), ("renamed", renamed), ("inputs", typed),
                         ("figures", figures)):
@@ -155,7 +182,10 @@ def _reasons(before: dict, after: dict, old: Snapshot, new: Snapshot, rows: RowM
         reasons.append(("settings", changed_settings))
     if before.get("date") != after.get("date"):
         reasons.append(("date", before.get("date"), after.get("date")))
-    return reasons or [("content",)]
+    reasons = reasons or [("content",)]
+    if before.get("decision") and after.get("decision") and before["decision"] != after["decision"]:
+        reasons.insert(0, ("decision",))  # what the reader is asked to decide changed: said first
+    return reasons
 
 
 def _is_rename(old_key: str, new_key: str, old: Snapshot, new: Snapshot) -> bool:

@@ -21,10 +21,12 @@ class Change:
     old: object = None
     new: object = None
     cells: dict = field(default_factory=dict)  # the row's values (added, removed)
+    formula: tuple | None = None  # ("old", "=D9"): typed over that formula; ("new", "=D9"): that formula put back
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "name": self.name, "label": self.label, "old": self.old, "new": self.new,
-                **({"cells": self.cells} if self.cells else {})}
+                **({"cells": self.cells} if self.cells else {}),
+                **({"formula": {self.formula[0]: self.formula[1]}} if self.formula else {})}
 
 
 
@@ -76,9 +78,16 @@ def match_rows(old: dict[str, dict], new: dict[str, dict]) -> RowMatch:
         label = after_key.split("|", 1)[1]
         for column in dict.fromkeys([*after["cells"], *before["cells"]]):
             a, b = before["cells"].get(column), after["cells"].get(column)
-            if a != b and not (before_key != after_key and column in _label_columns(before, after)):
+            formula = None  # a number typed over a formula, or a formula put back where a number was typed
+            if a is None and column in before.get("formulas", {}):
+                formula = ("old", before["formulas"][column][0])
+                a = before["formulas"][column][1]
+            elif b is None and column in after.get("formulas", {}):
+                formula = ("new", after["formulas"][column][0])
+                b = after["formulas"][column][1]
+            if (a != b or formula) and not (before_key != after_key and column in _label_columns(before, after)):
                 where = after["refs"].get(column) or before["refs"].get(column)
-                changes.append((where, Change("changed", where, f"{label} · {column}", a, b)))
+                changes.append((where, Change("changed", where, f"{label} · {column}", a, b, formula=formula)))
     for key in list(gone):  # a renamed row: the same values in the same place (the same row above it)
         twin = next((k for k in added if sheet(k) == sheet(key) and new[k]["cells"]
                      and new[k]["cells"] == old[key]["cells"] and _same_place(old, new, key, k, same)), None)

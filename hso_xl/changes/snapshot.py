@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..model.checked import Checked
 from ..model.labels import row_and_column
+from ..output.decision import decision_hash
 from ..package import read_members
 from ..swedish import percent, sort_key
 from ..workbook.book import Workbook, ref
@@ -21,6 +22,7 @@ from ..workbook.refs import CellRef
 from ..workbook.values import json_value as plain
 
 SNAPSHOT_VERSION = 2
+MAX_FORMULAS_PER_ROW = 60  # a row's formulas kept beside its typed-in cells (a table row has a few)
 
 
 @dataclass
@@ -63,9 +65,12 @@ class _Meanings:
         out: dict[str, dict] = {}
         for sheet in workbook.sheets:
             by_row: dict[int, list] = {}
+            formulas: dict[int, list] = {}
             for cell in sheet.cells.values():
                 if cell.formula is None and cell.value is not None:
                     by_row.setdefault(cell.row, []).append(cell)
+                elif cell.formula is not None:
+                    formulas.setdefault(cell.row, []).append(cell)
             labels = _row_labels({row: sorted(cells, key=lambda c: c.col) for row, cells in by_row.items()})
             for row in sorted(by_row):
                 cells = sorted(by_row[row], key=lambda c: c.col)
@@ -81,6 +86,11 @@ class _Meanings:
                     column = self.column(workbook, sheet.name, cell.row, cell.col, entry["cells"])
                     entry["cells"][column] = plain(cell.value)
                     entry["refs"][column] = qualifier + ref(sheet.name, cell.row, cell.col)
+                # the row's formulas, so that a number typed over one is told as such (formula and value -> number)
+                for cell in sorted(formulas.get(row, ()), key=lambda c: c.col)[:MAX_FORMULAS_PER_ROW]:
+                    column = self.column(workbook, sheet.name, cell.row, cell.col, entry["cells"])
+                    entry.setdefault("formulas", {})[column] = [cell.formula, plain(cell.value)]
+                    entry["refs"].setdefault(column, qualifier + ref(sheet.name, cell.row, cell.col))
                 out[key] = entry
         return out
 
@@ -181,6 +191,7 @@ def document_entry(doc, books, meanings: _Meanings) -> dict:
     shows: dict[str, object] = {}
     refs: dict[str, str] = {}
     computed: list[str] = []
+    formulas: dict[str, str] = {}
     for reference in doc.cells:
         workbook, qualifier, role = next((b for b in reversed(books) if b[1] and reference.startswith(b[1])), books[0])
         try:
@@ -190,13 +201,34 @@ def document_entry(doc, books, meanings: _Meanings) -> dict:
             continue
         shows[meaning] = value
         refs[meaning] = reference
-        if _is_formula(workbook, qualifier, reference):
+        formula = _formula(workbook, qualifier, reference)
+        if formula is not None:
             computed.append(meaning)
+            formulas[meaning] = formula
     date = doc.job.context.get("dokument", {}).get("datum")
     return {"template": doc.job.template.name, "template_sha": hashlib.sha256(doc.job.template.read_bytes()).hexdigest(),
             "content": content_hash(doc.data), "reading": getattr(doc, "reading", None) or reading_hash(doc.data),
             "date": date.isoformat() if hasattr(date, "isoformat") else None,
-            "shows": shows, "refs": refs, "computed": computed}
+            "shows": shows, "refs": refs, "computed": computed, "formulas": formulas, **recipient_of(doc.job),
+            "decision": decision_hash(doc.data) if str(doc.job.output).lower().endswith(".docx") else None}
+
+
+def recipient_of(job) -> dict:
+    """Whom a document goes to, and the recipient's e-mail address when the facts give one.
+
+    A municipality's decision draft and regional report go to the municipality, a certificate to
+    its financier, a project document to the EU financier (Tillväxtverket) that the application goes to.
+    """
+    context = job.context
+    recipient = job.subject
+    if recipient is None:
+        financiers = (context.get("eu") or {}).get("finansiarer") or []
+        recipient = financiers[0] if financiers else str((context.get("projekt") or {}).get("agare", "")) or "?"
+    municipality = context.get("kommun") or (context.get("finansiar") or {}).get("kommun") or {}
+    email = municipality.get("epost") if isinstance(municipality, dict) else None
+    project = (context.get("projekt") or {}).get("namn")
+    return {"recipient": str(recipient), "email": email.strip() if isinstance(email, str) and email.strip() else None,
+            "project": project if isinstance(project, str) else None}
 
 
 def reads_differently(before: dict, after: dict) -> bool:
@@ -224,9 +256,9 @@ def _value_at(workbook: Workbook, qualifier: str, reference: str):
     return plain(cell.value) if cell is not None else None
 
 
-def _is_formula(workbook: Workbook, qualifier: str, reference: str) -> bool:
+def _formula(workbook: Workbook, qualifier: str, reference: str) -> str | None:
     cell = _cell_at(workbook, qualifier, reference)
-    return cell is not None and cell.formula is not None
+    return cell.formula if cell is not None else None
 
 
 def key_figures(checked: Checked) -> dict[str, object]:

@@ -18,6 +18,8 @@ DOCUMENT_LANGUAGE = "sv"
 
 def _show(value, decimals: int | None = None):
     """A value as the report shows it: '1 363 221', '0,024' (as many decimals as it has, or `decimals`)."""
+    if isinstance(value, dict) and "formula" in value:  # a formula and the value it gave (typed over, or put back)
+        return f"{value['formula']} ({_show(value.get('value'), decimals)})"
     if value is None:
         return _("(empty)")
     if isinstance(value, bool):
@@ -38,11 +40,33 @@ def _row_values(cells: dict):
 
 def _input_line(change: Change) -> str:
     if change.kind == "changed":
-        return f"{change.name} [{change.label}]: {_show(change.old)} → {_show(change.new)}"
+        return f"{change.name} [{change.label}]: {_old_new(change)}"
     if change.kind == "renamed":
         return f"{change.name}: {_('row renamed')} {change.label}"
     what = _("new row") if change.kind == "added" else _("removed row")
     return f"{change.name}: {what} '{change.label}' ({_row_values(change.cells)})"
+
+
+def _shown_old(change: Change) -> str:
+    if change.formula and change.formula[0] == "old":
+        return f"{change.formula[1]} ({_show(change.old)})"
+    return str(_show(change.old))
+
+
+def _shown_new(change: Change) -> str:
+    if change.formula and change.formula[0] == "new":
+        return f"{change.formula[1]} ({_show(change.new)})"
+    return str(_show(change.new))
+
+
+def _old_new(change: Change) -> str:
+    """'454 407 → 500 000'; a number typed over a formula: '=D9 (454 407) → 500 000 (a number typed over …)'."""
+    said = f"{_shown_old(change)} → {_shown_new(change)}"
+    if change.formula and change.formula[0] == "old":
+        said += f" ({_('a number typed over the formula')})"
+    elif change.formula:
+        said += f" ({_('the formula put back')})"
+    return said
 
 
 def _why(resend: Resend, limit: int = 6) -> str:
@@ -59,7 +83,9 @@ def _why(resend: Resend, limit: int = 6) -> str:
     shown_inputs = any(kind == "inputs" for kind, *_rest in resend.reasons)
     for kind, *rest in resend.reasons:
         if kind == "inputs":
-            listed = [f"{a} [{lab}] {_show(o)} → {_show(n)}" for a, lab, o, n in rest[0][:limit]]
+            listed = [f"{a} [{lab}] {_show(o)} → {_show(n)}" + (f" ({_('a number typed over the formula')})"
+                                                                 if isinstance(o, dict) else "")
+                      for a, lab, o, n in rest[0][:limit]]
             if len(rest[0]) > limit:
                 listed.append(str(_("… {n} more", n=len(rest[0]) - limit)))
             parts.append(_("shows changed inputs: {inputs}", inputs="; ".join(listed)))
@@ -88,6 +114,8 @@ def _why(resend: Resend, limit: int = 6) -> str:
             parts.append(_("the document date changed from {old} to {new}", old=rest[0], new=rest[1]))
         elif kind == "template":
             parts.append(_("the template changed"))
+        elif kind == "decision":
+            parts.append(_("the proposed decision changed"))
         else:
             parts.append(_("its content changed"))
     return "; ".join(str(part) for part in parts)
@@ -126,22 +154,31 @@ def _markdown(report: ChangeReport) -> str:
     lines = [f"# {_('Changes since the previous run')}", "", str(workbook), ""]
     if report.empty:
         lines += [str(_("No changes: the same inputs, the same key figures, no documents to send again.")), ""]
+        lines += _unsent_section(report)
         return "\n".join(lines)
     lines += [f"## {_('Documents to send again')}", ""]
     if report.documents:
-        lines += [f"- {d.path} ({_why(d, limit=40)})" for d in report.documents]
+        for recipient, documents in _by_recipient(report.documents):
+            if recipient is not None:
+                lines += [f"### {recipient}", "", f"{_since(documents)}", ""]
+            lines += [f"- {d.path} ({_why(d, limit=40)})" for d in documents]
+            if recipient is not None:
+                lines.append("")
     else:
         lines.append(str(_("None: no document looks different to a reader.")))
     notes = [_note(note) for note in report.notes]
     if notes:
         lines += [""] + [f"- {note}" for note in notes]
+    lines += _unsent_section(report)
     lines += ["", f"## {_('Changed inputs')}", ""]
     cells = [c for c in report.inputs if c.kind == "changed"]
     rows = [c for c in report.inputs if c.kind != "changed"]
     before, after = _("before"), _("after")
     if cells:
         lines += [f"| {_('cell')} | {_('row and column')} | {before} | {after} |", "|---|---|---:|---:|"]
-        lines += [f"| {c.name} | {c.label} | {_show(c.old)} | {_show(c.new)} |" for c in cells]
+        lines += [f"| {c.name} | {c.label} | {_shown_old(c)} | {_shown_new(c)} |" for c in cells]
+        lines += [f"- {c.name}: {_('a number typed over the formula')} {c.formula[1]}" for c in cells
+                  if c.formula and c.formula[0] == "old"]
     for change in rows:
         lines.append(f"- {_input_line(change)}")
     if not report.inputs:
@@ -154,6 +191,44 @@ def _markdown(report: ChangeReport) -> str:
         lines.append(str(_("None.")))
     lines.append("")
     return "\n".join(lines)
+
+
+def _by_recipient(documents: list[Resend]) -> list[tuple[str | None, list[Resend]]]:
+    """The documents grouped by recipient, in the order they come (already in Swedish order of recipients)."""
+    groups: dict[str | None, list[Resend]] = {}
+    for doc in documents:
+        groups.setdefault(doc.recipient, []).append(doc)
+    return list(groups.items())
+
+
+def _since(documents: list[Resend]) -> str:
+    """What a recipient's documents are compared with: the version last recorded as sent, or the first build."""
+    sent = [d.since[1] for d in documents if d.since and d.since[0] == "sent"]
+    if sent:
+        last = max(sent, key=lambda row: row.id)
+        return str(_("Last recorded as sent {at} by {by} ({how}); listed: what reads differently from the version "
+                     "it received.", at=last.at.replace("T", " "), by=last.by, how=last.how))
+    first = next((d.since[1] for d in documents if d.since and d.since[0] == "first_build"), None)
+    if first is not None:
+        return str(_("Nothing recorded as sent; listed: what reads differently from the first build ({at}), and what "
+                     "is new.", at=str(first).replace("T", " ")))
+    return str(_("Nothing recorded as sent: new documents."))
+
+
+def _unsent_section(report: ChangeReport) -> list[str]:
+    """The documents never recorded as sent that read as in the first build, counted per recipient."""
+    if not report.unsent:
+        return []
+    counts: dict[str, int] = {}
+    for recipient, _path in report.unsent:
+        counts[recipient] = counts.get(recipient, 0) + 1
+    who = ", ".join(f"{r} ({n})" for r, n in counts.items())
+    return ["", f"## {_('Never recorded as sent')}", "",
+            str(n_("{n} document reads as in the first build but has never been recorded as sent: {who}. Once sent, "
+                   "record it with 'hso-xl sent NAME' or 'hso-xl sent --all' ('hso-xl outbox' writes the e-mails).",
+                   "{n} documents read as in the first build but have never been recorded as sent: {who}. Once sent, "
+                   "record them with 'hso-xl sent NAME' or 'hso-xl sent --all' ('hso-xl outbox' writes the e-mails).",
+                   len(report.unsent), who=who)), ""]
 
 
 def _resend_lines(documents: list[Resend], lines: list[str], prefix: str, full: str) -> None:
@@ -189,6 +264,12 @@ def _note(note: tuple) -> str:
                       "longer in the output folder (the previous set is kept in arkiv/).",
                       "The previous build wrote {n} PDFs; this one wrote none (built without --pdf), so they are no "
                       "longer in the output folder (the previous set is kept in arkiv/).", rest[0]))
+    if kind == "kept_date":
+        return str(n_("{n} document to send again keeps the date {date}: Dokumentdatum ({cell}) dates every document. "
+                      "If the revised version is to carry a new date, change Dokumentdatum and build again.",
+                      "{n} documents to send again keep the date {date}: Dokumentdatum ({cell}) dates every document. "
+                      "If the revised versions are to carry a new date, change Dokumentdatum and build again.",
+                      len(rest[2]), date=rest[0], cell=rest[1]))
     if kind == "restored":
         return str(n_("{paths} was no longer in the output folder and was written again; it reads as in the previous "
                       "build, so it is not to send again.",
@@ -205,8 +286,9 @@ def _note(note: tuple) -> str:
 def render_summary(report: ChangeReport, nothing=None, full: str = "ÄNDRINGAR.md") -> str:
     """Return a short summary for the terminal (at most a screen), in the user's language; the whole list is in
     ÄNDRINGAR.md. `nothing` is what to say when nothing changed."""
+    unsent = [f"  {_unsent_line(report)}"] if report.unsent else []
     if report.empty:
-        return str(nothing if nothing is not None else _("No changes since the previous build."))
+        return "\n".join([str(nothing if nothing is not None else _("No changes since the previous build.")), *unsent])
     lines = [str(_("Changes from {old} to {new}:", old=report.old, new=report.new))]
     kinds = {"input": _("input"), "figure": _("figure"), "resend": _("resend")}
     width = max(len(str(word)) for word in kinds.values())
@@ -226,4 +308,13 @@ def render_summary(report: ChangeReport, nothing=None, full: str = "ÄNDRINGAR.m
         lines.append(f"  {_note(note)}")
     if not report.documents:
         lines.append(f"  {_('No document looks different to a reader: none to send again.')}")
-    return "\n".join(lines)
+    return "\n".join(lines + unsent)
+
+
+def _unsent_line(report: ChangeReport) -> str:
+    recipients = len({r for r, _p in report.unsent})
+    return str(n_("{n} document has never been recorded as sent ({recipients}); 'hso-xl outbox' writes the e-mails, "
+                  "'hso-xl sent --all' records them once sent",
+                  "{n} documents have never been recorded as sent ({recipients}); 'hso-xl outbox' writes the e-mails, "
+                  "'hso-xl sent --all' records them once sent", len(report.unsent),
+                  recipients=n_("{n} recipient", "{n} recipients", recipients)))

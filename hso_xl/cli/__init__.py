@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from . import build, check, diff, explain, init, recalc, serve, templates, users, watch  # noqa: F401  (each adds its command)
+from . import (build, check, diff, explain, init, outbox, recalc, serve, templates, users,  # noqa: F401
+               watch)  # each adds its command
 from .common import main
 from .speak import _click_catalog, speak_to_click
 

@@ -24,6 +24,7 @@ from ..workbook.recalc import Recomputed, recompute_file
 from ..workbook.verify import Verification
 from .budget import Budget
 from .checks import check_budget
+from .consistency import inconsistent_formulas
 from .decided import decided_totals
 from .factsheets import read_facts
 from .invisible import invisible_findings
@@ -89,7 +90,8 @@ def check_recomputed(recomputed: Recomputed, settings: Settings = Settings()) ->
                              decided_totals(workbook, budget))
     findings = (figures.warnings(used) + verification.difference_findings()
                 + (companion.verification.findings() if companion else [])
-                + layout_findings(budget, workbooks) + _invisible(budget, workbooks) + check_budget(budget, printed, workbook))
+                + layout_findings(budget, workbooks) + _invisible(budget, workbooks) + check_budget(budget, printed, workbook)
+                + inconsistent_formulas(budget, workbook))
     return Checked(workbook, recomputed.engine, verification, budget, printed, findings, settings,
                    companion.workbook if companion else None)
 

@@ -72,6 +72,8 @@ MUNICIPALITY = (
     FactSpec("organisationsnummer", "Organisationsnummer", ("Org.nr", "Orgnr", "Org nr", "Organisationsnr")),
     FactSpec("diarienummer", "Diarienummer KS", ("Diarienummer", "Dnr", "Dnr KS", "Ärendenummer")),
     FactSpec("kontakt", "Kontakt", ("Kontaktperson", "Handläggare")),
+    FactSpec("epost", "E-post", ("E-postadress", "Epost", "Mejl", "Mejladress", "E-post registrator",
+                                 "Registratorns e-post")),
     FactSpec("forvaltning", "Förvaltning", ("Kontor", "Förvaltning som skriver beslutsunderlaget")),
     FactSpec("beslut_senast", "Beslut senast", ("Sista beslutsdag", "Beslut KS senast", "Beslutsdag"), "date"),
     FactSpec("invanare", "Invånare 2023-12-31", ("Invånare", "Folkmängd", "Befolkning"), "amount"),
