@@ -12,23 +12,22 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-import re
 from pathlib import Path
 
 from ..errors import OutputProblem
 from ..i18n import _
 from ..model.names import Names, Organisation
+from ..output.folder import OUTBOX
+from ..output.names import clean_part
 from .pending import RecipientPending, current_snapshot, outstanding
 from .register import NewSent, SentRow, open_register
 from .snapshot import reading_hash
 
-OUTBOX = "utskick"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')  # as build.safe_name: a name safe on Windows, macOS and Linux
 
 
 def outbox_folder(out: Path, recipient: str) -> Path:
     """The folder `hso-xl outbox` writes a recipient's package to."""
-    return Path(out) / OUTBOX / (_UNSAFE.sub("-", recipient).strip(" .") or "namnlös")
+    return Path(out) / OUTBOX / clean_part(recipient)
 
 
 def match_recipients(names: list[str], pending: list[RecipientPending], aliases: dict[str, str] | None = None

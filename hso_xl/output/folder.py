@@ -17,6 +17,9 @@ from ..i18n import _
 
 ARCHIVE = "arkiv"
 REPORT_FILES = ("manifest.json", "rapport.txt", "ÄNDRINGAR.md")  # what a build writes beside the documents
+# `hso-xl outbox`'s packages, made from one build: a new build drops them (they are archived with the previous set)
+# rather than carry stale drafts over, so `hso-xl sent` never records an earlier build's bytes
+OUTBOX = "utskick"
 SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini"}  # what file browsers leave in any folder
 SHOWN = 3
 
@@ -75,7 +78,7 @@ def foreign_files(out: Path) -> list[str]:
     found = []
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out)
-        if rel.parts[0] == ARCHIVE or rel.as_posix() in written:
+        if rel.parts[0] in (ARCHIVE, OUTBOX) or rel.as_posix() in written:
             continue
         if path.is_file() or path.is_symlink() or (path.is_dir() and not any(path.iterdir())):
             found.append(rel.as_posix())
