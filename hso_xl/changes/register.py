@@ -19,6 +19,7 @@ killed mid-write leaves the register as it was before that write.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import sqlite3
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OutputProblem
+from ..errors import HsoError, OutputProblem, environment_problem
 from ..i18n import _
 
 FOLDER = ".hso"
@@ -63,6 +64,8 @@ MIGRATIONS = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# SQLite's result codes that are the computer's, not the register's: full, read-only, cannot open, I/O error
+_SYSTEM_ERRORS = {13: errno.ENOSPC, 8: errno.EROFS, 14: errno.EACCES, 10: errno.EIO}
 
 
 def register_path(out: Path) -> Path:
@@ -166,13 +169,19 @@ class Register:
 
     @contextmanager
     def _writing(self):
-        self.db.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting up to the busy timeout
+        try:
+            self.db.execute("BEGIN IMMEDIATE")  # take the write lock now, waiting up to the busy timeout
+        except sqlite3.Error as exc:
+            raise _problem(self.path, exc) from None
         try:
             yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _problem(self.path, exc) from None
             raise
-        self.db.execute("COMMIT")
 
     def _put_blob(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
@@ -249,11 +258,31 @@ def _statements(script: str) -> list[str]:
     return out
 
 
-def _problem(path: Path, exc: Exception) -> OutputProblem:
+def _problem(path: Path, exc: Exception) -> HsoError:
+    """The register's trouble in words: the computer's (a full disk, no permission) as such, else a damaged file."""
+    if isinstance(exc, OSError):
+        found = environment_problem(exc)
+        if found is not None:
+            return found
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # the primary code of an extended one
+    if code in _SYSTEM_ERRORS:
+        number = _SYSTEM_ERRORS[code]
+        if number == errno.EIO and _nearly_full(path):  # SQLite says 'disk I/O error' when its -shm file finds no room
+            number = errno.ENOSPC
+        return environment_problem(OSError(number, str(exc), str(path)))
     return OutputProblem(_("the send register cannot be opened ({reason})", reason=getattr(exc, "strerror", None)
                            or str(exc)), file=path,
                          hint=_("Check that the folder is writable; if the file is damaged, move it aside (hso-xl "
                                 "then starts a new register, and treats every document as not yet sent)"))
+
+
+def _nearly_full(path: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def _stamp(at: dt.datetime | None) -> str:
