@@ -111,6 +111,16 @@ def test_scaling_commas_show_thousands_but_the_cells_hold_kronor(tmp_path, write
             f"hold (6 428 829 kr, which Excel shows as ") in result.output
 
 
+@pytest.mark.parametrize("fmt", ['_-* #,##0 "kr"_-;-* #,##0 "kr"_-;_-* "-" "kr"_-;_-@_-',  # Swedish Excel's Redovisning
+                                 "#,##0.00 [$kr-41D];[RED]-#,##0.00 [$kr-41D]",  # LibreOffice's currency
+                                 '[>=1000000]#,##0.0,," Mkr";#,##0" kr"'])  # Mkr above a million: still kronor
+def test_formats_whose_sections_all_hold_kronor_are_read_as_kronor(tmp_path, fmt):
+    path = unit_variant(SAMPLE, tmp_path / "kr.xlsx", fmt=fmt, title_unit=None)
+    result = check(path)
+    assert result.exit_code == 0, result.output
+    assert_sample_figures(result.output)
+
+
 def test_a_kronor_format_changes_nothing_and_says_nothing(tmp_path):
     path = unit_variant(SAMPLE, tmp_path / "kr.xlsx", fmt='#,##0" kr"')
     result = check(path)

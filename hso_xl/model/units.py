@@ -151,19 +151,27 @@ def cell_unit(workbook: Workbook, ref: str) -> CellUnit | None:
         return ContractError(_("the amount has the number format '{code}', which {how}, so its unit is not certain",
                                code=_code(code), how=how), file=workbook.path, location=ref, hint=FORMAT_HINT)
 
+    # Each section (positive; negative; zero, or [>=1000000]-style conditions) must read the value the same way.
+    read = [_section_unit(section, unclear) for section in fmt.sections or (fmt,)]
+    if len({factor for factor, _shown in read}) > 1:
+        raise unclear(_("shows positive and negative amounts in different units"))
+    factor, shown_in = read[0]
+    return CellUnit(ref, factor, shown_in, code, cell.value)
+
+
+def _section_unit(fmt, unclear) -> tuple[int, int | None]:
+    """Return (what the value is multiplied by to be kronor, the unit a reader sees) of one format section."""
     if fmt.percent:
         raise unclear(_("shows it as a percentage"))
-    if fmt.sections_differ:
-        raise unclear(_("shows positive and negative amounts in different units"))
     written = unit_of(fmt.text)
     if written == 0:
         raise unclear(_("writes '{text}' after it, not a unit of kronor", text=fmt.text))
     if written is None:
-        return CellUnit(ref, 1, fmt.scale if fmt.scale > 1 else None, code, cell.value)
+        return 1, fmt.scale if fmt.scale > 1 else None
     if fmt.scale == 1:
-        return CellUnit(ref, written, written, code, cell.value)
+        return written, written
     if fmt.scale == written:
-        return CellUnit(ref, 1, written, code, cell.value)
+        return 1, written
     raise unclear(_("divides it by {scale} for display yet writes '{text}' after it", scale=group(fmt.scale),
                     text=fmt.text))
 

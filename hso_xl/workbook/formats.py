@@ -26,7 +26,8 @@ class Shown:
     scale: int = 1  # the number shown is the value divided by this (1, 1 000, 1 000 000)
     text: str = ""  # the literal text beside the number ("tkr", "kr"), spaces and brackets removed
     percent: bool = False
-    sections_differ: bool = False  # negative or zero numbers are shown with another scale or text
+    sections_differ: bool = False  # negative or zero numbers (or a [>=1000000] condition) shown with another scale or text
+    sections: tuple["Shown", ...] = ()  # each section that shows digits, this one first
 
 
 @lru_cache(maxsize=512)
@@ -38,7 +39,7 @@ def shown(code: str | None) -> Shown:
         return Shown(code)
     first = numeric[0]
     differ = any((s.scale, s.text, s.percent) != (first.scale, first.text, first.percent) for s in numeric[1:])
-    return Shown(code, first.scale, first.text, first.percent, differ)
+    return Shown(code, first.scale, first.text, first.percent, differ, tuple(numeric))
 
 
 def builtin_code(format_id: int, code: str) -> str:
