@@ -77,7 +77,7 @@ def recomputed_package(workbook: Workbook, keep: set[str] = frozenset()) -> byte
         for sheet in workbook.sheets:
             member = parts.get(sheet.name)
             values = {c.coordinate: c.value for c in sheet.cells.values()
-                      if c.formula is not None and sheet.ref(c.row, c.col) not in keep}
+                      if c.formula is not None and not (keep and sheet.ref(c.row, c.col) in keep)}
             if member is not None and values:
                 updates[member] = values
                 members[member] = {sheet.get(r, c).coordinate for r, c in sheet.array_members if sheet.get(r, c)}
@@ -112,13 +112,14 @@ def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()
 
 def _patch_sheet(xml: bytes, values: dict[str, Value], members: set[str] = frozenset()) -> bytes:
     root = etree.fromstring(xml, safe_parser())
-    for c in root.iter(_C):
+    if members:  # the cells an array formula fills have no <f> of their own: every cell is looked at
+        cells = (c for c in root.iter(_C) if c.find(_F) is not None or c.get("r") in members)
+    else:  # only a formula's cell has a value to set: found through its <f>, many times faster on a large sheet
+        cells = (f.getparent() for f in root.iter(_F))
+    for c in cells:
         coordinate = c.get("r")
-        if c.find(_F) is None and coordinate not in members:  # a typed-in cell (or one of an array formula's)
-            continue
-        if coordinate not in values:
-            continue
-        _set_cached(c, values[coordinate])
+        if coordinate in values:
+            _set_cached(c, values[coordinate])
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -138,7 +139,11 @@ def _set_cached(c, value: Value) -> None:
             for inline in c.findall(f"{{{NS_MAIN}}}is"):
                 c.remove(inline)
             c.insert(0, v)
-    if isinstance(value, ExcelError):
+    if type(value) is float or type(value) is int:  # the common case, first (bool and ExcelError are below)
+        if "t" in c.attrib:
+            del c.attrib["t"]
+        v.text = format_number(value)
+    elif isinstance(value, ExcelError):
         c.set("t", "e")
         v.text = str(value)
     elif isinstance(value, bool):
