@@ -307,6 +307,9 @@ def main(argv=None) -> int:
     bench.log(f"Generating workbooks in {CACHE.relative_to(ROOT)}/ (cached) ...")
     formula_books = {n: workbooks.formula_workbook(n) for n in sizes}
     check_books = {} if args.process_only else {n: workbooks.check_workbook(n) for n in sizes}
+    # Peak memory of `recalc` and `check` as a user runs them (issue 24: under 1 GiB at 500 000 formulas).
+    memory_books = {n: (workbooks.formula_workbook(n), workbooks.check_workbook(n))
+                    for n in ([] if args.quick or args.process_only else MEMORY_SIZES)}
     muni_books = {7: SAMPLE}
     if not args.quick and not args.process_only:
         muni_books[290] = workbooks.municipality_workbook(290)
@@ -395,6 +398,8 @@ def main(argv=None) -> int:
                         bench.s(key).limit = docs  # reused as a document count for the table
                         bench.log(f"  {key}: {run.wall:.2f} s, CPU {run.cpu:.1f} s ({run.rss_mb:.0f} MB, {docs} files)")
                     shutil.rmtree(out, ignore_errors=True)
+            if rep == 1 and not args.pdf_only:
+                measure_memory(bench, memory_books, workdir)
             for _ in range(0 if args.pdf_only else max(5, repeat * 3)):
                 run = run_child([HSO_XL, "--help"], 30)
                 bench.s("startup | hso-xl --help").add(run.wall, run.rss_mb)
@@ -435,6 +440,29 @@ def convert_with_libreoffice(bench: Bench, lo: LibreOffice, path: Path, case: st
         bench.s(key).add(run.wall, run.rss_mb)
         bench.s(key).cpu.append(run.cpu)
         bench.log(f"  {key}: {run.wall:.2f} s, CPU {run.cpu:.2f} s ({run.rss_mb:.0f} MB)")
+
+
+MEMORY_SIZES = (100_000, 500_000)
+MEMORY_LIMIT_MB = 1024
+
+
+def memory_key(command: str, count: int) -> str:
+    return f"memory {count:>7,} formulas | hso-xl {command} (peak RSS)"
+
+
+def measure_memory(bench: "Bench", memory_books: dict, workdir: Path) -> None:
+    """Run `hso-xl recalc` and `hso-xl check` once on each size; their peak RSS is what a user's machine needs."""
+    for n, ((formulas, count), (checked, check_count)) in memory_books.items():
+        for command, args, size in (("recalc", [str(formulas), "-o", str(workdir / "recalc.xlsx")], count),
+                                    ("check", [str(checked)], check_count)):
+            key = memory_key(command, size)
+            run = run_child([HSO_XL, command] + args, 1800)
+            if run.rc not in (0, 1):  # check exits 1 on findings: still a whole run
+                bench.s(key).failures.append(f"exit {run.rc}: {run.stderr.strip()[-300:]}")
+                bench.log(f"  {key}: FAILED {bench.s(key).failures[-1]}")
+                continue
+            bench.s(key).add(run.wall, run.rss_mb)
+            bench.log(f"  {key}: {run.rss_mb:.0f} MB, {run.wall:.1f} s")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -600,6 +628,16 @@ def print_targets(bench: Bench, formula_books, check_books=None) -> None:
             results.append((se.median < 1.0, f"{what}: {se.median:.2f} s (median of {len(se.times)})"))
         else:
             results.append((None, f"{what}: not measured"))
+    for command in ("recalc", "check"):
+        found = sorted((key, se) for key, se in S.items() if key.startswith("memory ") and f"hso-xl {command} " in key)
+        for key, se in found:
+            if se.rss:
+                size = key.split("|")[0].replace("memory", "").strip()
+                ok = max(se.rss) < MEMORY_LIMIT_MB if "500,0" in size else None
+                results.append((ok, f"hso-xl {command} at {size}: {max(se.rss):.0f} MB peak"
+                                + (f" (target < {MEMORY_LIMIT_MB} MB)" if ok is not None else "")))
+        if not found:
+            results.append((None, f"hso-xl {command} memory at 100 000 and 500 000 formulas: not measured (--quick)"))
     se = get("startup | hso-xl --help")
     if se and se.times:
         results.append((se.median < 0.3, f"hso-xl --help < 0.3 s: {se.median:.3f} s"))

@@ -24,7 +24,7 @@ from .longpaths import check_lengths
 from .missing import missing_fact_findings
 from .model.checked import Checked, check_workbook
 from .output.archive import archive_previous
-from .output.atomic import carry_over, recover, staged_output, write_bytes
+from .output.atomic import carry_over, cleaned_up, staged_output, write_bytes
 from .output.folder import check_output_folder, foreign_files
 from .output.names import clean_part, collision_findings, safe_file_name
 from .output.lock import build_lock
@@ -399,25 +399,6 @@ def build(
             register.record_build(result.snapshot.to_json(), result.snapshot.workbook)
     result.out = shown
     return result
-
-
-def cleaned_up(out: Path, lock) -> object:
-    """Remove what an interrupted (killed) build left and return the line that says so, or None.
-
-    Under the lock: its staging folder, the previous set it had moved aside (put back), and the
-    temporary folders of hso-xl processes that no longer run.
-    """
-    from .scratch import remove_leftovers
-
-    left = recover(out)
-    temporary = remove_leftovers()
-    if lock.previous is None and not left and not temporary:
-        return None
-    if lock.previous is not None:
-        return _("An interrupted build ({owner}) was cleaned up: its unfinished files were removed and the previous "
-                 "documents are in place", owner=lock.previous.describe())
-    return _("An interrupted build was cleaned up: its unfinished files were removed and the previous documents are "
-             "in place")
 
 
 def _note_kept_date(result: BuildResult) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -87,4 +88,18 @@ def _start_worker(parent: int) -> None:
 
 def _run(index: int):
     function, items = _task
-    return function(items[index])
+    try:
+        return function(items[index])
+    except Exception as exc:
+        try:
+            pickle.dumps(exc)
+        except Exception:  # an exception that cannot travel back (lxml's keeps its error log): its words can
+            raise _Unpicklable(type(exc).__name__, str(exc)) from None
+        raise
+
+
+class _Unpicklable(Exception):
+    """What a worker's exception said, when the exception itself cannot be sent to the parent (a bug's details)."""
+
+    def __str__(self) -> str:
+        return ": ".join(self.args)

@@ -16,7 +16,7 @@ from .test_build import build, templates  # noqa: F401  (the fixture)
     ("Ånge kommun – Beslut.docx", "Ånge kommun – Beslut.docx"),
     ("CON.docx", "CON_.docx"), ("con", "con_"), ("Nul .txt", "Nul_.txt"), ("COM1", "COM1_"), ("LPT9.x.y", "LPT9_.x.y"),
     ("CONSOL.docx", "CONSOL.docx"), ("COM10", "COM10"),
-    ("A/B", "A-B"), ("A:B", "A-B"), ('x\\y*?"<>|z', "x-y-z"), ("a\x00b\x1fc\x7fd", "a-b-c-d"),
+    ("A/B", "A-B"), ("A:B", "A-B"), ('x\\y*?"<>|z', "x-y-z"), ("a\x00b\x1fc\x7fd\te", "abc-d-e"),
     ("namn. . ", "namn"), ("  .dold", "dold"), ("..", "namnlös"), ("", "namnlös"),
     ("A\u030angermanland", "Ångermanland"),  # decomposed (as macOS writes it) made one character
 ])
@@ -79,3 +79,14 @@ def test_a_manifest_that_does_not_match_the_files_stops_the_swap(tmp_path):
     (tmp_path / "A.docx").write_bytes(b"one")  # beside a.docx here; the same file on Windows and macOS
     with pytest.raises(OutputProblem, match="a name given twice"):
         check_written(tmp_path, [("a.docx", b"one"), ("A.docx", b"one")])
+
+
+def test_a_control_character_in_a_name_is_left_out_and_said(tmp_path, templates, make_workbook):  # noqa: F811
+    from .test_build import text
+
+    result, out = build(tmp_path, templates, workbook=_two(make_workbook, "Timrå kommun", "Örnsköldsviks\x00 kommun"))
+    assert result.exit_code == 0, result.output
+    assert ("warning: Kommuner!B10: 'Örnsköldsviks kommun' holds a control character (U+0000) that no document can "
+            "carry, so documents leave it out") in result.output
+    document = out / "kommuner" / "Örnsköldsviks kommun – Beslut.docx"
+    assert "Kommun Örnsköldsviks kommun betalar" in text(document)

@@ -17,6 +17,7 @@ from ..swedish import group, percent, whole_kronor
 from ..workbook.book import Workbook, cell_order
 from ..workbook.refs import CellRef, references
 from .budget import BOOKED, CASH, DIRECT, FINANCING, IN_KIND, PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, Line
+from .characters import unprintable_findings
 from .dates import looks_like_date
 from .decided import typed_total
 from .rounding import HALF_ORE, PrintedBudget
@@ -40,6 +41,7 @@ def check_budget(budget: Budget, printed: PrintedBudget, workbook: Workbook | No
         *_rounding(budget, printed),
         *_dates_typed_as_text(budget),
         *_document_date(budget),
+        *unprintable_findings(budget),
     ]
 
 

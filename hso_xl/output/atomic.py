@@ -8,14 +8,15 @@ system). A build interrupted between the two renames is repaired by the next one
 from __future__ import annotations
 
 import os
-import shutil
 import secrets
+import shutil
 import stat
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputProblem
 from ..i18n import _
+from ..scratch import remove_leftovers
 from .lock import build_lock  # noqa: F401  (the lock's home is lock.py; kept importable from here)
 
 def _old(out: Path) -> Path:
@@ -86,3 +87,20 @@ def carry_over(out: Path, staging: Path, files: list[str]) -> None:
             target.mkdir(exist_ok=True)
         else:
             shutil.copy2(source, target)
+
+
+def cleaned_up(out: Path, lock) -> object:
+    """Remove what an interrupted (killed) build left and return the line that says so, or None.
+
+    Under the lock: its staging folder, the previous set it had moved aside (put back), and the
+    temporary folders of hso-xl processes that no longer run.
+    """
+    left = recover(out)
+    temporary = remove_leftovers()
+    if lock.previous is None and not left and not temporary:
+        return None
+    if lock.previous is not None:
+        return _("An interrupted build ({owner}) was cleaned up: its unfinished files were removed and the previous "
+                 "documents are in place", owner=lock.previous.describe())
+    return _("An interrupted build was cleaned up: its unfinished files were removed and the previous documents are "
+             "in place")

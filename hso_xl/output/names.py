@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from ..findings import Finding, Severity
 from ..i18n import _
+from ..model.characters import printable
 
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -40,7 +41,7 @@ def safe_file_name(text: str) -> str:
 
 def clean_part(text: str) -> str:
     """Return `text` as part of a file name: forbidden characters as '-', no dots or spaces at its ends."""
-    return _FORBIDDEN.sub("-", unicodedata.normalize("NFC", str(text))).strip(" .") or EMPTY
+    return _FORBIDDEN.sub("-", printable(unicodedata.normalize("NFC", str(text)))).strip(" .") or EMPTY
 
 
 def name_key(path) -> str:

@@ -13,6 +13,7 @@ from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSynta
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ..i18n import SOURCE, Message, _
+from ..model.characters import UNPRINTABLE, printable
 from .docx_charts import diagram
 from .filters import FILTERS
 from .report_context import Blank, MissingColumn, MissingRecord
@@ -23,9 +24,12 @@ PRINTED_BLANKS: list[Blank] = []
 
 
 def _finalize(value):
-    """Jinja's last look at every printed value: note an empty cell printed as nothing."""
+    """Jinja's last look at every printed value: note an empty cell printed as nothing; leave out the control
+    characters no document can carry (model/characters.py; the check warns where they are)."""
     if type(value) is Blank:
         PRINTED_BLANKS.append(value)
+    if isinstance(value, str) and UNPRINTABLE.search(value):
+        return printable(value)
     return value
 
 

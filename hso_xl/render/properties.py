@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from jinja2 import Undefined
 
+from ..model.characters import UNPRINTABLE, printable
+
 LANGUAGE = "sv-SE"
 APPLICATION = "hso-xl"
 DESCRIPTION = "Framtagen med hso-xl ur projektets finansieringsplan."
@@ -45,6 +47,11 @@ class Properties:
     keywords: str
     description: str = DESCRIPTION
     language: str = LANGUAGE
+
+    def __post_init__(self) -> None:
+        for name, value in list(vars(self).items()):  # a NUL pasted into a name cannot go into the document's XML
+            if isinstance(value, str) and UNPRINTABLE.search(value):
+                object.__setattr__(self, name, printable(value))
 
 
 def _text(value) -> str:
