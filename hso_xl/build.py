@@ -361,7 +361,8 @@ def build(
                    "templates/rapport"),
         )
     check_lengths(out, [job.output for job in plan.jobs])  # Windows: refused now, not half-way through writing
-    check_output_folder(out, project=Path.cwd(),
+    project = Path(settings.input).parent if Path(settings.input).is_absolute() else Path.cwd()  # --project's
+    check_output_folder(out, project=project,
                         guarded={_("the input folder"): settings.input, _("the templates folder"): templates_dir})
     shown, out = out, (Path(out).resolve() if Path(out).is_symlink() else Path(out))  # a symlink stays one
     waiting = _("waiting for another build to finish")
