@@ -115,9 +115,9 @@ def warm_up() -> None:
 
 
 def create_app(project: Path = Path("."), login: bool = False) -> Starlette:
-    from .pages import (all_documents, build_page, build_start, build_status, changes, check, explain,
-                        login_page, logout, mark_sent, output_file, preview, recipient_package, start, templates,
-                        upload)
+    from .files import all_documents, output_file, preview, recipient_package
+    from .pages import (build_page, build_start, build_status, changes, check, explain, login_page, logout, mark_sent,
+                        start, templates, upload)
     from .pages import login as log_in
 
     web = Web(project, login)

@@ -1,5 +1,8 @@
 """The pages: each asks the library what the matching command asks it, and shows the answer in Swedish.
 
+The library's work (a check, a render) runs in a worker thread, so the server goes on answering
+meanwhile (the build's progress, another page).
+
 Start (workbooks, last build, upload), Kontroll (check, --map, explain), Bygg (build, progress,
 documents), Ändringar och utskick (what to send to whom), Mallar (templates --check). A file name
 from the browser is only ever compared with names listed from the folder, never used as a path.
@@ -8,15 +11,16 @@ from the browser is only ever compared with names listed from the folder, never 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, RedirectResponse
 
 from ..errors import HsoError
 from ..findings import SEVERITY_WORDS, Severity
 from ..i18n import _
 from ..swedish import group
+from .files import build_files, manifest
 
 KIND_TITLES = {"kommuner": "Till kommunerna", "finansiarer": "Till medfinansiärerna", "projekt": "Projektet",
                "rapporter": "Rapporter"}
@@ -86,33 +90,14 @@ def _prepared(web, path: Path) -> tuple | None:
     return None
 
 
-def _manifest(out: Path) -> dict | None:
-    try:
-        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _last_build(web) -> dict | None:
     out = web.settings().output
-    manifest = _manifest(out)
-    if manifest is None:
+    listed = manifest(out)
+    if listed is None:
         return None
     built = dt.datetime.fromtimestamp((out / "manifest.json").stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    return {"workbook": manifest.get("workbook", {}).get("path"), "built": built,
-            "documents": len(manifest.get("documents", [])), "pdfs": len(manifest.get("pdfs", []))}
-
-
-def _files(out: Path) -> dict[str, str]:
-    """Every file the last build wrote that the page offers, by its path in the output folder: path -> kind."""
-    manifest = _manifest(out) or {}
-    files = {d["path"]: "document" for d in manifest.get("documents", []) if isinstance(d.get("path"), str)}
-    files.update({p["path"]: "pdf" for p in manifest.get("pdfs", []) if isinstance(p.get("path"), str)})
-    for extra in ("rapport.txt", "ÄNDRINGAR.md"):
-        if (out / extra).is_file():
-            files[extra] = "text"
-    return files
+    return {"workbook": listed.get("workbook", {}).get("path"), "built": built,
+            "documents": len(listed.get("documents", [])), "pdfs": len(listed.get("pdfs", []))}
 
 
 # -- Start -------------------------------------------------------------------------------------
@@ -139,7 +124,7 @@ async def upload(web, request):
         return await start(web, request, refused="Välj en arbetsbok att lägga till.", status=400)
     data = await upload.read()
     try:
-        taken = take_workbook(upload.filename, data, web.settings())
+        taken = await run_in_threadpool(take_workbook, upload.filename, data, web.settings())
     except HsoError as exc:
         return await start(web, request, refused=str(_("Error: {paragraph}", paragraph=exc.paragraph())), status=400)
     if taken.checked is not None:
@@ -163,7 +148,7 @@ async def check(web, request):
     query = request.query_params.get("sok", "").strip()
     try:
         path = _chosen(web, name)
-        checked = _checked(web, path)
+        checked = await run_in_threadpool(_checked, web, path)
     except HsoError as exc:
         return web.render(request, "kontroll.html", status=400, error=exc.paragraph(), workbook=name,
                           workbooks=_workbooks(web.settings().input))
@@ -207,7 +192,7 @@ async def explain(web, request):
     if ref:
         try:
             path = _chosen(web, name)
-            tree = render_text(explain_workbook(path, ref, web.settings(), municipality))
+            tree = render_text(await run_in_threadpool(explain_workbook, path, ref, web.settings(), municipality))
         except HsoError as exc:
             error = exc.paragraph()
     return web.render(request, "forklara.html", status=400 if error else 200, ref=ref, municipality=municipality,
@@ -218,7 +203,7 @@ async def explain(web, request):
 
 async def build_page(web, request, refused: str | None = None, status: int = 200):
     out = web.settings().output
-    files = _files(out)
+    files = build_files(out)
     pdfs = {Path(p).stem: p for p, kind in files.items() if kind == "pdf"}
     groups: dict[str, list[dict]] = {}
     for path, kind in files.items():
@@ -252,63 +237,6 @@ async def build_status(web, request):
                                                    "total": 0, "error": None, "ok": False})
 
 
-async def output_file(web, request):
-    out = web.settings().output
-    wanted = request.path_params["path"]
-    kind = _files(out).get(wanted)
-    if kind is None:
-        return Response("Filen finns inte i det senaste bygget.", status_code=404, media_type="text/plain")
-    inline = kind in ("pdf", "text")
-    media = {"pdf": "application/pdf", "text": "text/plain; charset=utf-8"}.get(kind)
-    return FileResponse(out / wanted, filename=Path(wanted).name, media_type=media,
-                        content_disposition_type="inline" if inline else "attachment")
-
-
-async def preview(web, request):
-    """A document of the last build as a PDF in the browser: converted by LibreOffice as --pdf does, kept by content."""
-    import hashlib
-    import shutil
-    import tempfile
-
-    from starlette.concurrency import run_in_threadpool
-
-    from ..render.pdf import convert_to_pdf
-
-    out = web.settings().output
-    wanted = request.path_params["path"]
-    if _files(out).get(wanted) != "document":
-        return Response("Filen finns inte i det senaste bygget.", status_code=404, media_type="text/plain")
-    data = (out / wanted).read_bytes()
-    cache = Path(tempfile.gettempdir()) / "hso-xl-preview"
-    pdf = cache / f"{hashlib.sha256(data).hexdigest()}.pdf"
-    if not pdf.is_file():
-        try:
-            with tempfile.TemporaryDirectory(prefix="hso-xl-preview-") as work:
-                copy = Path(work) / f"dokument{Path(wanted).suffix.lower()}"
-                copy.write_bytes(data)
-                made = (await run_in_threadpool(convert_to_pdf, [copy], Path(work)))[0]
-                cache.mkdir(exist_ok=True)
-                shutil.copyfile(made, pdf.with_suffix(".new"))
-                pdf.with_suffix(".new").replace(pdf)
-        except HsoError as exc:
-            return web.render(request, "fel.html", status=503, title="Förhandsvisningen gick inte att göra",
-                              message=exc.paragraph())
-    return FileResponse(pdf, filename=Path(wanted).with_suffix(".pdf").name, media_type="application/pdf",
-                        content_disposition_type="inline")
-
-
-async def all_documents(web, request):
-    from ..package import write_package
-
-    out = web.settings().output
-    files = _files(out)
-    if not files:
-        return Response("Inga dokument ännu: bygg först.", status_code=404, media_type="text/plain")
-    members = [(path, (out / path).read_bytes()) for path in sorted(files) if (out / path).is_file()]
-    return Response(write_package(members), media_type="application/zip",
-                    headers={"content-disposition": 'attachment; filename="dokument.zip"'})
-
-
 # -- Ändringar och utskick ---------------------------------------------------------------------
 
 async def changes(web, request, message: str | None = None, status: int = 200):
@@ -328,29 +256,6 @@ async def changes(web, request, message: str | None = None, status: int = 200):
         summary = None
     return web.render(request, "andringar.html", status=status, recipients=listed, summary=summary,
                       register=has_register(), message=message, error=error, last=_last_build(web))
-
-
-async def recipient_package(web, request):
-    """One recipient's documents to send, as one zip named after the recipient."""
-    from ..package import write_package
-    from .sending import recipients
-
-    out = web.settings().output
-    run = web.runner.last
-    last_changes = run.result.changes if run is not None and run.result is not None else None
-    wanted = request.query_params.get("namn")
-    files = _files(out)
-    for recipient in recipients(out, last_changes):
-        if recipient.name == wanted:
-            members = [(item.path, (out / item.path).read_bytes()) for item in recipient.items
-                       if item.path in files and (out / item.path).is_file()]
-            if members:
-                from ..build import safe_name
-
-                name = _quote(f"{safe_name(recipient.name)}.zip")
-                return Response(write_package(members), media_type="application/zip",
-                                headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
-    return Response("Ingenting att skicka till den mottagaren.", status_code=404, media_type="text/plain")
 
 
 async def mark_sent(web, request):
@@ -380,7 +285,7 @@ async def templates(web, request):
         listed = list_templates(settings.templates)
         if listed and request.query_params.get("kontrollera") != "nej":
             path = _chosen(web, request.query_params.get("fil"))
-            documents = render_all(path, settings, settings.templates)
+            documents = await run_in_threadpool(render_all, path, settings, settings.templates)
             result = f"Alla {len(listed)} mallar går att fylla i mot {path.name} ({len(documents)} dokument)."
     except HsoError as exc:
         error = exc.paragraph()
