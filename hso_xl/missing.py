@@ -62,6 +62,8 @@ def fact_uses(template: Path) -> list[Use]:
         conditions = " ".join([*_IF.findall(text), *blocks])
         alternative = bool(_ELSE.search(text))
         for variable, scope, spec, per_municipality in _variables():
+            if variable not in text:  # the pattern below needs it literally: most facts are not in most paragraphs
+                continue
             pattern = re.compile(rf"(?<![\w.]){re.escape(variable)}\b")
             found = pattern.search(text)
             if not found:
