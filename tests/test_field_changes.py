@@ -395,7 +395,7 @@ def _printed_dates(path: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_another_day_without_dokumentdatum_redates_only_changed_documents(tmp_path, monkeypatch):
-    import hso_xl.build as build_module
+    import hso_xl.build_render as build_module
 
     monkeypatch.setattr(build_module, "dt", SimpleNamespace(date=_Day, datetime=dt.datetime))
     out = tmp_path / "output"
@@ -419,7 +419,7 @@ def test_another_day_without_dokumentdatum_redates_only_changed_documents(tmp_pa
 
 @pytest.mark.slow
 def test_another_day_with_dokumentdatum_changes_nothing(tmp_path, monkeypatch, out):
-    import hso_xl.build as build_module
+    import hso_xl.build_render as build_module
 
     monkeypatch.setattr(build_module, "dt", SimpleNamespace(date=_Day, datetime=dt.datetime))
     console = build(SAMPLE, out)

@@ -109,7 +109,7 @@ def test_rendering_is_bounded_in_memory(tmp_path, templates, monkeypatch):  # no
 
     if _address_space() is None:
         pytest.skip("the system cannot bound a process's memory here")
-    monkeypatch.setattr("hso_xl.build.RENDER_MEMORY", 64 * 1024 * 1024)
+    monkeypatch.setattr("hso_xl.build_render.RENDER_MEMORY", 64 * 1024 * 1024)
     (templates / "projekt" / "Stor.docx").write_bytes(_docx("{% set a = 'x' * 999999 %}{{ [a] * 999999 }}"))
     result, out = build(tmp_path, templates, "--only", "Stor")
     assert result.exit_code == 2, result.output
@@ -118,7 +118,7 @@ def test_rendering_is_bounded_in_memory(tmp_path, templates, monkeypatch):  # no
 
 
 def test_a_document_past_the_size_bound_is_not_written(tmp_path, templates, monkeypatch):  # noqa: F811
-    monkeypatch.setattr("hso_xl.build.MAX_DOCUMENT_BYTES", 10_000)
+    monkeypatch.setattr("hso_xl.build_render.MAX_DOCUMENT_BYTES", 10_000)
     result, out = build(tmp_path, templates, "--only", "Bilaga")
     assert result.exit_code == 2, result.output
     assert "Bilaga.docx: the document for Bilaga.docx would be larger than " in result.output

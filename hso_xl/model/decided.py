@@ -50,7 +50,7 @@ def typed_total(workbook: Workbook, line: Line) -> Decided | None:
         return Decided(total, line.total_cell, split=False)
     if all(a == a.to_integral_value() for a in line.amounts) or \
             abs(total - line.total) > ROUNDING_PER_YEAR * len(line.amounts):
-        return None  # whole-krona years that do not add up to it: no rounding to absorb (checks.py says so)
+        return None  # whole-krona years that do not add up to it: no rounding to absorb (checks_totals.py says so)
     return Decided(total, line.total_cell, split=False)
 
 

@@ -82,7 +82,7 @@ def fixed_document_date(checked: Checked) -> tuple[dt.date | None, str | None]:
 def document_date(checked: Checked) -> dt.date:
     """The date printed on documents: Projekt's 'Dokumentdatum' if given, else today.
 
-    A build keeps an unchanged document's previous date (build.dated_jobs), so without a
+    A build keeps an unchanged document's previous date (build_render.dated_documents), so without a
     Dokumentdatum a document carries the day its content last changed.
     """
     fixed, _ = fixed_document_date(checked)
