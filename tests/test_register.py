@@ -301,6 +301,33 @@ def test_a_revised_document_that_keeps_its_date_says_which_rule_dated_it(tmp_pat
 
 
 @pytest.mark.slow
+def test_a_revised_document_that_keeps_its_dnr_says_so_and_where_the_dnr_comes_from(tmp_path):
+    out = tmp_path / "output"
+    build(variant(tmp_path / "1"), out)
+    run("sent", "--all", "--out", str(out))
+    # Kramfors gets a new Dnr; Ånge's amount changes, its Dnr does not
+    console = build(variant(tmp_path / "2", Kommuner_E5="KS 2026/999", Finansiering_D9=500_000), out)
+    text = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+    note = next(line for line in text.splitlines() if "behåller diarienumren" in line)
+    assert note.startswith("- 7 dokument att skicka igen behåller diarienumren från versionerna de ersätter: ")
+    assert "Dnr KS 2026/37 (Kommuner!E6)" in note and "KS 2026/000045 (Kommuner!E4)" in note
+    assert "KS 2026/112" not in note and "KS 2026/999" not in note  # Kramfors's Dnr changed: nothing to say
+    assert "ändra det där och bygg igen" in note
+    assert "7 dokument att skicka igen behåller diarienumren" in console and "… 2 till" in console
+    english = CliRunner().invoke(main, ["--lang", "en", "build", str(variant(tmp_path / "3", Kommuner_E5="KS 2026/999",
+                                        Finansiering_D9=500_000)), "--out", str(out), "--templates",
+                                        str(ROOT / "templates")]).output
+    assert "7 documents to send again keep the Dnr of the version they replace: KS 2026/000045 (Kommuner!E4)" in \
+        english
+    # once recorded as sent, a later revision compares its Dnr with that version
+    run("sent", "--all", "--out", str(out))
+    build(variant(tmp_path / "4", Kommuner_E5="KS 2026/1000", Finansiering_D9=500_000, Finansiering_D10=500_000), out)
+    note = next(line for line in (out / "ÄNDRINGAR.md").read_text(encoding="utf-8").splitlines()
+                if "behåller diarienumr" in line)
+    assert "KS 2026/1000" not in note and "KS 2026/999" not in note and "Dnr KS 2026/37 (Kommuner!E6)" in note
+
+
+@pytest.mark.slow
 def test_a_recipient_added_stays_listed_until_sent_and_a_recipient_removed_is_said_once(tmp_path):
     from .helpers.excel_rows import insert_row
 

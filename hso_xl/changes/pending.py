@@ -29,6 +29,7 @@ class Outstanding:
     #              unsent: never recorded as sent, reads as in the first build
     reasons: list[tuple] = field(default_factory=list)  # as reasons.document_reasons gives them
     sent: SentRow | None = None  # the version the recipient last received, if one was recorded
+    kept_dnr: list[tuple[str, str]] = field(default_factory=list)  # (Dnr, cell) it shares with that version
 
 
 @dataclass
@@ -75,12 +76,12 @@ def outstanding(register: Register | None, new: Snapshot) -> list[RecipientPendi
             old = loaded[sent.snapshot]
             before = old.documents.get(path) if old is not None else None
             why = reasons(before, entry, old, sent.snapshot) if before is not None else [("content",)]
-            pending.documents.append(Outstanding(path, "changed", why, sent))
+            pending.documents.append(Outstanding(path, "changed", why, sent, kept_dnr(before, entry)))
         elif first_snapshot is not None and path in first_snapshot.documents:
             before = first_snapshot.documents[path]
             if reads_differently(before, entry):
                 pending.documents.append(Outstanding(path, "changed", reasons(before, entry, first_snapshot,
-                                                                              first[1])))
+                                                                              first[1]), kept_dnr=kept_dnr(before, entry)))
             else:
                 pending.documents.append(Outstanding(path, "unsent"))
         else:
@@ -93,6 +94,15 @@ def outstanding(register: Register | None, new: Snapshot) -> list[RecipientPendi
     for p in out:
         p.documents.sort(key=lambda d: sort_key(d.path))
     return sorted(out, key=lambda p: sort_key(p.recipient))
+
+
+def kept_dnr(before: dict | None, after: dict) -> list[tuple[str, str]]:
+    """The Dnr a revised document carries that the version it replaces carried too: [(Dnr, its cell)]."""
+    if not before or "dnr" not in before:  # a snapshot of an hso-xl that did not keep the Dnr: not known
+        return []
+    old = {str(value).strip() for _ref, value in before["dnr"] if value is not None and str(value).strip()}
+    return [(str(value).strip(), ref) for ref, value in after.get("dnr") or ()
+            if value is not None and str(value).strip() in old]
 
 
 def apply_to_report(report: ChangeReport, pending: list[RecipientPending], first_at: str | None) -> None:
@@ -113,6 +123,14 @@ def apply_to_report(report: ChangeReport, pending: list[RecipientPending], first
             listed.append(Resend(doc.path, "new" if doc.status == "new" else "changed", doc.reasons,
                                  recipient.recipient, since if doc.status != "new" else None))
     report.documents = listed + gone
+    kept: dict[tuple[str, str], list[str]] = {}
+    for recipient in pending:
+        for doc in recipient.documents:
+            if doc.status == "changed":
+                for dnr, cell in doc.kept_dnr:
+                    kept.setdefault((dnr, cell), []).append(doc.path)
+    if kept:  # the administrator decides whether a revised version needs a new Dnr
+        report.notes.append(("kept_dnr", [(dnr, cell, paths) for (dnr, cell), paths in kept.items()]))
 
 
 def pending(out: Path) -> list[RecipientPending]:

@@ -206,11 +206,32 @@ def document_entry(doc, books, meanings: _Meanings) -> dict:
             computed.append(meaning)
             formulas[meaning] = formula
     date = doc.job.context.get("dokument", {}).get("datum")
+    dnr = []  # the Dnr facts the document carries (printed, or in its properties), with their cells
+    for reference in dnr_cells(doc.job.context):
+        workbook, qualifier, _role = next((b for b in reversed(books) if b[1] and reference.startswith(b[1])), books[0])
+        try:
+            dnr.append([reference, _value_at(workbook, qualifier, reference)])
+        except (KeyError, ValueError):
+            continue
     return {"template": doc.job.template.name, "template_sha": hashlib.sha256(doc.job.template.read_bytes()).hexdigest(),
             "content": content_hash(doc.data), "reading": getattr(doc, "reading", None) or reading_hash(doc.data),
             "date": date.isoformat() if hasattr(date, "isoformat") else None,
             "shows": shows, "refs": refs, "computed": computed, "formulas": formulas, **recipient_of(doc.job),
-            "decision": decision_hash(doc.data) if str(doc.job.output).lower().endswith(".docx") else None}
+            "decision": decision_hash(doc.data) if str(doc.job.output).lower().endswith(".docx") else None,
+            "dnr": dnr}
+
+
+def dnr_cells(context: dict) -> list[str]:
+    """The cells of the Dnr facts a document's context holds: its municipality's (or its financier's
+    municipality's) diarienummer and the project's, as render/properties.py puts them in the document."""
+    financier = context.get("finansiar")
+    scopes = (context.get("kommun"), financier.get("kommun") if isinstance(financier, dict) else None,
+              context.get("projekt"))
+    out: list[str] = []
+    for scope in scopes:
+        if isinstance(scope, dict) and isinstance(scope.get("celler_per_falt"), dict):
+            out += [c for c in scope["celler_per_falt"].get("diarienummer") or () if c and c not in out]
+    return out
 
 
 def recipient_of(job) -> dict:

@@ -252,7 +252,8 @@ def _resend_lines(documents: list[Resend], lines: list[str], prefix: str, full: 
                                    file=full)))
 
 
-def _note(note: tuple) -> str:
+def _note(note: tuple, limit: int = 40) -> str:
+    """A note of the report in words; at most `limit` items of a long list named (the console's fewer)."""
     kind, *rest = note
     if kind == "pdfs_new":
         return str(n_("The previous build wrote no PDFs; this one wrote {n} (--pdf): the documents read the same, "
@@ -270,6 +271,16 @@ def _note(note: tuple) -> str:
                       "{n} documents to send again keep the date {date}: Dokumentdatum ({cell}) dates every document. "
                       "If the revised versions are to carry a new date, change Dokumentdatum and build again.",
                       len(rest[2]), date=rest[0], cell=rest[1]))
+    if kind == "kept_dnr":
+        paths = {path for _dnr, _cell, listed in rest[0] for path in listed}
+        shown = ", ".join(f"{dnr} ({cell})" for dnr, cell, _paths in rest[0][:limit])
+        if len(rest[0]) > limit:
+            shown += " " + str(_("… {n} more", n=len(rest[0]) - limit))
+        return str(n_("{n} document to send again keeps the Dnr of the version it replaces: {dnr}. The Dnr comes "
+                      "from that cell; if the revised version needs a new Dnr, change it there and build again.",
+                      "{n} documents to send again keep the Dnr of the version they replace: {dnr}. Each Dnr comes "
+                      "from the cell named; if a revised version needs a new Dnr, change it there and build again.",
+                      len(paths), dnr=shown))
     if kind == "restored":
         return str(n_("{paths} was no longer in the output folder and was written again; it reads as in the previous "
                       "build, so it is not to send again.",
@@ -305,7 +316,7 @@ def render_summary(report: ChangeReport, nothing=None, full: str = "ÄNDRINGAR.m
          lambda n: n_("… and {n} more figure (see {file})", "… and {n} more figures (see {file})", n, file=full))
     _resend_lines(report.documents, lines, f"  {str(kinds['resend']).ljust(width)} ", full)
     for note in report.notes:
-        lines.append(f"  {_note(note)}")
+        lines.append(f"  {_note(note, limit=4)}")
     if not report.documents:
         lines.append(f"  {_('No document looks different to a reader: none to send again.')}")
     return "\n".join(lines + unsent)
