@@ -13,7 +13,7 @@ from ..findings import Finding, Severity, joined
 from ..i18n import _
 from ..swedish import group, whole_kronor
 from ..workbook.book import Workbook
-from .budget import Budget
+from .budget import KONTANT, Budget
 from .characters import unprintable_findings
 from .checks_eu import eu_cap
 from .checks_totals import balance, kr, row_totals, span, workbook_totals
@@ -45,9 +45,17 @@ def _negative_amounts(budget: Budget):
     for line in [*budget.costs, *budget.direct_costs, *budget.financing]:
         for year, value, cell in zip(budget.years, line.amounts, line.cells):
             if value < 0:
-                yield Finding(Severity.ERROR, "amount.negative",
-                              _("'{label}' {year} is negative ({amount}); amounts must be 0 or more", label=line.label,
-                                year=year, amount=kr(value)), cell)
+                yield Finding(Severity.ERROR, "amount.negative", _negative(line, year, kr(value)), cell)
+
+
+def _negative(line, year, amount: str):
+    """What a negative amount is, and for a co-financier's cash row which of its documents it would be printed in."""
+    if getattr(line, "municipality", None) is not None and line.kind == KONTANT:
+        return _("'{label}' {year} is negative ({amount}); amounts must be 0 or more. It would be printed in "
+                 "{label}'s decision draft and co-financing certificate, so neither is built until it is corrected",
+                 label=line.label, year=year, amount=amount)
+    return _("'{label}' {year} is negative ({amount}); amounts must be 0 or more", label=line.label, year=year,
+             amount=amount)
 
 
 def _dates_typed_as_text(budget: Budget):

@@ -8,8 +8,9 @@ matched only through the explicit alias list: `organisations.toml` shipped with 
 sheet in the workbook, and `[aliases]` in hso.toml.
 
 A name that is none of these but *resembles* a known municipality (a letter off, "Sundsvals
-kommun"; the municipality's name beside a word like "kommunförvaltning") is never guessed either
-way: `resembles` finds the municipality, and the reading stops on it.
+kommun"; the municipality's name beside a word like "kommunförvaltning") or another known financier
+("Tillväxtverk", "Region Västernorland") is never guessed either way: `resembles` finds the
+organisation, and the reading stops on it.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ class Names:
         return [o for o in self._by_key.values() if o.is_municipality]
 
     def resembles(self, text) -> Organisation | None:
-        """Return the known municipality an unmatched name resembles, or None.
+        """Return the known municipality (else other known financier) an unmatched name resembles, or None.
 
         It resembles one when the name without 'kommun' ('kn', 'k:n') is a letter or two from the
         municipality's short name ('Sundsvals kommun'), or when it names a municipality word for
@@ -146,6 +147,20 @@ class Names:
                 return organisation
             if municipal and any(w in genitive_forms(short) for w in words):
                 return organisation
+        return self._resembled_financier(key)
+
+    def _resembled_financier(self, key: str) -> Organisation | None:
+        """The known financier other than a municipality that `key` is a letter or two from ('Tillväxtverk',
+        'Region Västernorland'), by its official name or an alias; short aliases ('RVN') are too short to tell."""
+        forms = [(name_key(o.name), o) for o in self._by_key.values() if not o.is_municipality]
+        forms += [(alias, o) for alias, (o, _source) in self._aliases.items() if not o.is_municipality]
+        if any(form == key for form, _o in forms):
+            return None  # its own name: matched, not resembled
+        for form, organisation in forms:
+            if len(form) < RESEMBLING_LENGTH:
+                continue
+            if 0 < distance(key, form) <= (1 if len(form) <= 10 else 2):
+                return self._by_key.get(name_key(organisation.name), organisation)
         return None
 
 
@@ -168,6 +183,7 @@ def _shipped() -> tuple[tuple[Organisation, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+RESEMBLING_LENGTH = 6  # a financier's name or alias shorter than this resembles too much to say so
 ABBREVIATIONS = ("kn", "k:n")  # 'Kramfors kn', 'Kramfors k:n': kommun as offices abbreviate it
 
 

@@ -108,20 +108,24 @@ class Financier:
 def recognise_name(line: Line, names: Names, findings: list[Finding]) -> tuple[Line, Match | None]:
     """Return the line under the official name its label means, saying so when it was not written so.
 
-    A label that means no known organisation but resembles a known municipality is an error naming
-    the row and the municipality: it is never read as a financier of its own, nor as the municipality.
+    A label that means no known organisation but resembles a known one (a municipality, Tillväxtverket …)
+    is an error naming the row and what it resembles: it is never read as a financier of its own, nor as it.
     """
     match = names.match(line.label)
     if match is None:
         like = names.resembles(line.label)
         if like is None:
             return line, None
-        findings.append(Finding(Severity.ERROR, "name.resembles",
-                                _("'{name}' resembles {official} but is not written as its name, so it is taken "
-                                  "neither for {official} nor for a financier of its own. Write {official} (or "
-                                  "'{short}'), or add '{name}' to an Alias sheet or hso.toml [aliases]",
-                                  name=line.label, official=like.name, short=like.short or like.name),
-                                line.label_cell))
+        if like.short:
+            message = _("'{name}' resembles {official} but is not written as its name, so it is taken neither for "
+                        "{official} nor for a financier of its own. Write {official} (or '{short}'), or add '{name}' "
+                        "to an Alias sheet or hso.toml [aliases]", name=line.label, official=like.name,
+                        short=like.short)
+        else:  # a financier known by its full name only (Tillväxtverket, Region Västernorrland)
+            message = _("'{name}' resembles {official} but is not written as its name, so it is taken neither for "
+                        "{official} nor for a financier of its own. Write {official}, or add '{name}' to an Alias "
+                        "sheet or hso.toml [aliases]", name=line.label, official=like.name)
+        findings.append(Finding(Severity.ERROR, "name.resembles", message, line.label_cell))
         return replace(line, reading="resembles", reading_from=like.name), None
     official = match.organisation.name
     line = replace(line, reading=match.how, reading_from=match.alias_source)
@@ -219,6 +223,7 @@ def _municipalities(workbook: Workbook, facts: FactSources, lines: list[Financin
                    "no Kommuner sheet (in the workbook or a facts workbook): the {n} municipalities are taken from the "
                    "financing plan, without their facts (diarienummer, contact, decision date); add a Kommuner sheet "
                    "or a Fakta.xlsx in input/ (docs/workbook.md)", len(rows)), None))
+            findings.extend(_known_not_in_plan(names, rows, [line for _i, line in cash]))
     by_name = {name_key(row.name): row for row in rows}
     linked: dict[str, int] = {}
     for i, line in cash:
@@ -240,6 +245,22 @@ def _municipalities(workbook: Workbook, facts: FactSources, lines: list[Financin
     return out, lines
 
 
+def _known_not_in_plan(names: Names, rows: list[MunicipalityRow], cash: list[FinancingLine]) -> list[Finding]:
+    """Without a Kommuner sheet, say which known municipality has no row in the financing plan (and so no documents).
+
+    One resembled by a misspelt row is an error of its own already (name.resembles): not said twice.
+    """
+    present = {name_key(row.name) for row in rows}
+    present |= {name_key(line.reading_from) for line in cash if line.reading == "resembles"}
+    sheet = cash[0].label_cell.rpartition("!")[0] if cash and cash[0].label_cell else None
+    return [Finding(Severity.WARNING, "municipality.not_in_plan",
+                    _("{name} has no row in the financing plan, so no decision draft or co-financing certificate is "
+                      "built for it. If it takes part, add its cash financing row (without a Kommuner sheet, the "
+                      "municipalities are those the financing plan names)", name=m.name),
+                    sheet, {"name": m.name})
+            for m in names.municipalities if name_key(m.name) not in present]
+
+
 def _short_name(official: str) -> str:
     words = official.split()
     return " ".join(words[:-1]) if len(words) > 1 and words[-1].casefold() == "kommun" else official
@@ -255,6 +276,16 @@ def _mark_eu(workbook: Workbook, facts: FactSources, settings: Settings, names: 
         target = {name_key(wanted)} | ({name_key(match.organisation.name)} if match else set())
         chosen = [i for i, line in enumerate(lines) if line.kind == KONTANT and
                   (name_key(line.label) in target or name_key(line.written or "") in target)]
+        resembling = [line for line in lines if line.kind == KONTANT and line.reading == "resembles"
+                      and name_key(line.reading_from or "") in target]
+        if not chosen and resembling:  # 'Tillväxtverk': said as the misspelling it is, at its row
+            raise ContractError(
+                _("the EU financier '{name}' has no cash row in the financing plan: '{label}' resembles it but is not "
+                  "written as its name, so it is not taken for it", name=wanted, label=resembling[0].label),
+                file=workbook.path, location=resembling[0].label_cell,
+                hint=_("Write {official} in {cell}, or add '{label}' to an Alias sheet or hso.toml [aliases]",
+                       official=resembling[0].reading_from, cell=resembling[0].label_cell,
+                       label=resembling[0].label))
         if not chosen:
             where = named.cell if named is not None and not is_blank(named.value) else "hso.toml parameters.eu_financier"
             raise ContractError(
