@@ -289,13 +289,15 @@ def test_the_summary_speaks_swedish(sundsvall_report):
         "  indata      Finansiering!D11 [Sundsvalls kommun · 2027]: 661 270 → 700 000",
         "  nyckeltal   Sundsvalls kommun 2027: 661 270 → 700 000",
     ]
-    assert ("  skicka igen finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (visar ändrade uppgifter: "
+    assert "  skicka igen Sundsvalls kommun:" in lines  # the documents per recipient
+    assert (" " * 16 + "finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (visar ändrade uppgifter: "
             "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; 2 belopp som räknas fram ur ändrade "
             "uppgifter)") in lines
     with speaking("en"):
         english = render_summary(sundsvall_report).splitlines()
     assert english[1] == "  input  Finansiering!D11 [Sundsvalls kommun · 2027]: 661 270 → 700 000"
-    assert ("  resend finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (shows changed inputs: "
+    assert "  resend Sundsvalls kommun:" in english
+    assert (" " * 11 + "finansiarer/Sundsvalls kommun – Medfinansieringsintyg.docx (shows changed inputs: "
             "Finansiering!D11 [Sundsvalls kommun · 2027] 661 270 → 700 000; 2 figures computed from changed "
             "inputs)") in english
 

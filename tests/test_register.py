@@ -87,7 +87,11 @@ def test_three_builds_kramfors_stays_listed_until_sent_and_a_revert_lists_it_aga
     assert sorted(now) == ["Kramfors kommun", "Ånge kommun"]  # Kramfors is not forgotten by the second change
     assert now["Kramfors kommun"][KRAMFORS[1]] == \
         "visar ändrade uppgifter: Kommuner!E5 [Kramfors · Diarienummer KS] KS 2026/112 → KS 2026/999"
-    assert "skicka igen kommuner/Kramfors kommun – Beslutsunderlag.docx" in console
+    shown = console.splitlines()  # per recipient, each compared with what it has
+    header = next(i for i, line in enumerate(shown) if line.startswith("  skicka igen Kramfors kommun"))
+    assert re.fullmatch(r"  skicka igen Kramfors kommun \(inget registrerat som skickat: jämfört med första bygget "
+                        r"\d{4}-\d\d-\d\d \d\d:\d\d\):", shown[header]), shown[header]
+    assert shown[header + 1].startswith(" " * 16 + "finansiarer/Kramfors kommun – Medfinansieringsintyg.docx")
 
     said = run("sent", "Kramfors", "--out", str(out), "--by", "Anna", "--how", "e-post")
     assert re.search(r"Registrerade 3 dokument som skickade till Kramfors kommun \(\S+ \S+, av Anna, e-post\)", said)
@@ -107,6 +111,36 @@ def test_three_builds_kramfors_stays_listed_until_sent_and_a_revert_lists_it_aga
         assert {r.by for r in rows} == {"Anna"} and len(rows) == 3
         built = (out / KRAMFORS[1]).read_bytes()
         assert register.blob(rows[1].content) != built  # what was sent, kept: the 999 version, not today's
+
+
+@pytest.mark.slow
+def test_diff_lists_per_recipient_what_it_lacks_by_the_register(tmp_path):
+    out = tmp_path / "project" / "output"
+    build(variant(tmp_path / "1"), out)
+    run("sent", "--all", "--out", str(out), "--by", "Anna")
+    second = variant(tmp_path / "2", Kommuner_E5="KS 2026/999")  # built, never sent
+    build(second, out)
+    third = variant(tmp_path / "3", Kommuner_E5="KS 2026/999", Kommuner_E6="Dnr KS 2026/99")
+    templates = ("--templates", str(ROOT / "templates"))
+    alone = run("diff", str(second), str(third), *templates, "--out", str(tmp_path / "output"))  # no register
+    assert "Kramfors kommun" not in alone and "  skicka igen Ånge kommun:" in alone
+    said = run("diff", str(second), str(third), *templates, "--out", str(out)).splitlines()
+    assert said[0] == (f"Dokument att skicka: det som läses annorlunda i {third} än det varje mottagare senast fick "
+                       f"(utskicksregistret {register_path(out)}).")
+    # the inputs are those from OLD to NEW; the documents are what each recipient lacks: Kramfors's too
+    assert "  indata      Kommuner!E6 [Ånge · Diarienummer KS]: Dnr KS 2026/37 → Dnr KS 2026/99" in said
+    assert not [line for line in said if line.startswith("  indata") and "Kommuner!E5" in line]
+    headers = [line for line in said if line.startswith("  skicka igen ")]
+    assert [re.sub(r" \(.*", "", h) for h in headers] == ["  skicka igen Kramfors kommun", "  skicka igen Ånge kommun"]
+    assert re.fullmatch(r"  skicka igen Kramfors kommun \(jämfört med versionen registrerad som skickad "
+                        r"\d{4}-\d\d-\d\d \d\d:\d\d\):", headers[0])
+    kramfors = said.index(headers[0])
+    assert said[kramfors + 1] == " " * 16 + KRAMFORS[0] and said[kramfors + 2] == " " * 16 + KRAMFORS[1]
+    assert "KS 2026/112 → KS 2026/999" in said[kramfors + 3]
+    english = CliRunner().invoke(main, ["--lang", "en", "diff", str(second), str(third), *templates, "--out",
+                                        str(out)]).output
+    assert "  resend Kramfors kommun (compared with the version recorded as sent " in english
+    assert "(the send register " in english.splitlines()[0]
 
 
 @pytest.mark.slow

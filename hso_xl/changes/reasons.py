@@ -83,6 +83,8 @@ def _note_json(note: tuple) -> dict:
         return {"kind": kind, "template": rest[0], "documents": rest[1]}
     if kind == "kept_date":
         return {"kind": kind, "date": rest[0], "cell": rest[1], "documents": rest[2]}
+    if kind == "kept_dnr":
+        return {"kind": kind, "dnr": [{"dnr": d, "cell": c, "documents": paths} for d, c, paths in rest[0]]}
     if kind in ("pdfs_new", "pdfs_gone"):
         return {"kind": kind, "count": rest[0]}
     return {"kind": kind, "documents": rest[0]}

@@ -232,24 +232,48 @@ def _unsent_section(report: ChangeReport) -> list[str]:
 
 
 def _resend_lines(documents: list[Resend], lines: list[str], prefix: str, full: str) -> None:
-    """The documents to send again, one a line; documents sent again for the same reason share one line saying why."""
+    """The documents to send again, per recipient (a line naming it and what its documents are compared with), one
+    a line; documents of a recipient sent again for the same reason share one line saying why."""
     shown = documents[:MAX_SUMMARY_LINES]
-    i = 0
-    while i < len(shown):
-        why = _why(shown[i], limit=2)
-        j = i
-        while j + 1 < len(shown) and _why(shown[j + 1], limit=2) == why:
-            j += 1
-        if j == i:
-            lines.append(f"{prefix}{shown[i].path} ({why})")
-        else:
-            lines.extend(f"{prefix}{d.path}" for d in shown[i:j + 1])
-            lines.append(" " * len(prefix) + str(_("(the {n} above: {why})", n=j - i + 1, why=why)))
-        i = j + 1
+    inner = " " * len(prefix) + "  "
+    for recipient, group in _by_recipient(shown):
+        if recipient is None:
+            _same_why_lines(group, lines, prefix)
+            continue
+        lines.append(f"{prefix}{_recipient_line(recipient, group)}")
+        _same_why_lines(group, lines, inner)
     if len(documents) > MAX_SUMMARY_LINES:
         n = len(documents) - MAX_SUMMARY_LINES
         lines.append("  " + str(n_("… and {n} more document (see {file})", "… and {n} more documents (see {file})", n,
                                    file=full)))
+
+
+def _recipient_line(recipient: str, documents: list[Resend]) -> str:
+    """'Kramfors kommun (compared with the version recorded as sent 2026-12-07 15:03):'"""
+    sent = [d.since[1] for d in documents if d.since and d.since[0] == "sent"]
+    first = next((d.since[1] for d in documents if d.since and d.since[0] == "first_build"), None)
+    if sent:
+        at = max(sent, key=lambda row: row.id).at.replace("T", " ")[:16]
+        return str(_("{recipient} (compared with the version recorded as sent {at}):", recipient=recipient, at=at))
+    if first is not None:
+        return str(_("{recipient} (nothing recorded as sent: compared with the first build {at}):",
+                     recipient=recipient, at=str(first).replace("T", " ")[:16]))
+    return f"{recipient}:"
+
+
+def _same_why_lines(documents: list[Resend], lines: list[str], prefix: str) -> None:
+    i = 0
+    while i < len(documents):
+        why = _why(documents[i], limit=2)
+        j = i
+        while j + 1 < len(documents) and _why(documents[j + 1], limit=2) == why:
+            j += 1
+        if j == i:
+            lines.append(f"{prefix}{documents[i].path} ({why})")
+        else:
+            lines.extend(f"{prefix}{d.path}" for d in documents[i:j + 1])
+            lines.append(" " * len(prefix) + str(_("(the {n} above: {why})", n=j - i + 1, why=why)))
+        i = j + 1
 
 
 def _note(note: tuple, limit: int = 40) -> str:
