@@ -6,151 +6,36 @@ finansiering- kontanta medel`, `Privat finansiering - kontanta medel`, `Offentli
 direktfinansiering`); `SUMMA …` and `TOTAL …` rows are the workbook's own totals and are checked;
 rows with a blank label and zero amounts (the form's empty lines) are allowed; `Söks från X` names
 financier X. `År 1 … År N` are calendar years from the project's start. Every label of this layout
-is a constant here and nowhere else.
+is a constant in tillvaxtverket_form.py (with where the tables are) and nowhere else.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from ...errors import ContractError
 from ...findings import Finding, Severity, both
 from ...i18n import _
 from ...swedish import group
 from ...settings import Settings
-from ...workbook.book import Sheet, Workbook
+from ...workbook.book import Workbook
 from ...workbook.refs import references
-from ..budget import (ANNAT_AN_PENGAR, BOOKED, CASH, DIRECT, FINANCING, IN_KIND, KONTANT, OFFENTLIG, PRIVAT,
-                      PRIVATE_CASH, PROJECT, PUBLIC_CASH, Budget, CostLine, FinancingLine, Line, Place)
+from ..budget import BOOKED, FINANCING, OFFENTLIG, PROJECT, Budget, CostLine, FinancingLine, Line, Place
 from ..factsheets import FactSources
-from ..sheets import Header, header_at, header_word, is_blank, norm
+from ..sheets import Header, header_at, header_word, norm
 from .common import Financier, all_zero, assemble, has_amounts, is_deducted, row_line, start_year
+# the form's labels and where its tables are; recognise, complete and FORM_TABLE are this layout's too
+from .tillvaxtverket_form import (BOOKED_TOTAL, COST_TOTALS, EU_FINANCIER, FINANCING_TOTAL,  # noqa: F401
+                                  FINANCING_TOTALS, FIRST_SECTION, FORM_TABLE, HEADERS, PROJECT_TOTAL,
+                                  TOTAL_PREFIXES, Table, complete, cost_candidates, cost_tables, financing_tables,
+                                  is_heading_word, recognise, section_of)
 
 NAME = "tillvaxtverket"
 TITLE = _("Tillväxtverket's budget form ({costs} and {financing} tables)", costs="KOSTNAD", financing="FINANSIERING")
-
-COST_HEADER, FINANCING_HEADER = "Kostnad", "Finansiering"
-# The words offices head the two tables with; a unit in kronor after them is allowed ("KOSTNADER (kr)").
-COST_HEADERS = ("kostnad", "kostnader", "kostnadsslag", "kostnadstyp", "kostnadsposter")
-FINANCING_HEADERS = ("finansiering", "finansieringsplan", "finansiärer")
-BOOKED_TOTAL, PROJECT_TOTAL = "SUMMA BOKFÖRD KOSTNAD", "SUMMA PROJEKTKOSTNAD"
-FINANCING_TOTAL = "SUMMA PROJEKTFINANSIERING"
-FORM_TABLE = "KOSTNAD | År 1 | År 2 … | TOTAL"  # the cost table as messages describe it
-HEADERS = (*COST_HEADERS, *FINANCING_HEADERS)
-FIRST_SECTION = "Offentlig finansiering- kontanta medel"
-EU_FINANCIER = "Tillväxtverket"
-COST_TOTALS = {
-    "summa bokförd kostnad": BOOKED,
-    "summa bokförda kostnader": BOOKED,
-    "summa kostnad från andra offentliga aktörer": DIRECT,
-    "summa kostnad från andra aktörer": DIRECT,
-    "summa direktfinansiering": DIRECT,
-    "summa projektkostnad": PROJECT,
-    "summa projektkostnader": PROJECT,
-    "total projektkostnad": PROJECT,
-}
-FINANCING_TOTALS = {
-    "summa bokförd offentlig finansiering": PUBLIC_CASH,
-    "summa offentlig finansiering": PUBLIC_CASH,
-    "summa offentlig kontant finansiering": PUBLIC_CASH,
-    "summa privat finansiering": PRIVATE_CASH,
-    "summa privat kontant finansiering": PRIVATE_CASH,
-    "total kontant finansiering": CASH,
-    "summa kontant finansiering": CASH,
-    "summa direktfinansiering": IN_KIND,
-    "summa projektfinansiering": FINANCING,
-}
-TOTAL_PREFIXES = ("summa", "total")
-HEADING_WORDS = ("finansiering", "medel")  # a row without amounts naming these is a section heading
-
-
-def _is_heading_word(key: str) -> bool:
-    return any(word in key for word in HEADING_WORDS)
-
-
-@dataclass
-class _Table:
-    header: Header
-    last_row: int
-
-
-def _header_cells(workbook: Workbook, words: tuple[str, ...], pinned: str | None) -> list[tuple[Sheet, int, int]]:
-    """Cells whose text, without a unit in kronor, is one of `words` (on the pinned sheet only, if one is)."""
-    found = []
-    for sheet in workbook.sheets:
-        if pinned and norm(sheet.name) != norm(pinned):
-            continue
-        found += [(sheet, r, c) for (r, c), cell in sorted(sheet.cells.items())
-                  if isinstance(cell.value, str) and header_word(cell.value) in words]
-    return found
-
-
-def _has_years(workbook: Workbook, sheet: Sheet, row: int, col: int) -> bool:
-    try:
-        header_at(workbook, sheet, row, col, with_years=True)
-    except ContractError:
-        return False
-    return True
-
-
-def _cost_tables(workbook: Workbook, pinned: str | None) -> list[tuple[Sheet, int, int]]:
-    """Cost headers with year columns and a SUMMA BOKFÖRD KOSTNAD row below them, in the same column.
-
-    A header without years right of it is a title ('Kostnader' above the table), not the table.
-    """
-    out = []
-    for sheet, row, col in _header_cells(workbook, COST_HEADERS, pinned):
-        below = [r for (r, c), cell in sheet.cells.items() if c == col and r > row and isinstance(cell.value, str)
-                 and COST_TOTALS.get(norm(cell.value)) == BOOKED]
-        if below and _has_years(workbook, sheet, row, col):
-            out.append((sheet, row, col))
-    return out
-
-
-def _financing_tables(workbook: Workbook, costs: tuple[Sheet, int, int], cost_sheets: set[str],
-                      below_row: int | None = None) -> list[tuple[Sheet, int, int]]:
-    """The financing headers that belong to the cost table `costs`: below it on its sheet, else on a sheet of their own.
-
-    A header is a table's when its row holds something right of it (years, S0's 0 0 0, TOTAL) and a
-    section heading stands below it; a sheet that holds a cost table of its own keeps its financing.
-    """
-    sheet, row, _col = costs
-    cells = [(s, r, c) for s, r, c in _header_cells(workbook, FINANCING_HEADERS, None)
-             if any(not is_blank(s.value(r, k)) for k in range(c + 1, s.max_col + 1)) and _has_section(s, r, c)]
-    same_sheet = [(s, r, c) for s, r, c in cells if s is sheet and r > (below_row or row)]
-    return same_sheet or [(s, r, c) for s, r, c in cells if s is not sheet and s.name not in cost_sheets]
-
-
-def _has_section(sheet: Sheet, row: int, col: int) -> bool:
-    return any(r > row and isinstance(cell.value, str) and section_of(norm(cell.value)) is not None
-               for (r, c), cell in sheet.cells.items() if c == col)
-
-
-def _cost_candidates(workbook: Workbook, pinned: str | None) -> list[tuple[Sheet, int, int]]:
-    """The cost tables; when some have a financing table and others do not, those that have one."""
-    tables = _cost_tables(workbook, pinned)
-    sheets = {s.name for s, _r, _c in tables}
-    complete = [t for t in tables if _financing_tables(workbook, t, sheets)]
-    return complete or tables
-
-
-def recognise(workbook: Workbook, pinned: str | None = None) -> list[str]:
-    """Return where this layout's cost tables are (empty when there is none)."""
-    return [sheet.ref(row, col) for sheet, row, col in _cost_candidates(workbook, pinned)]
-
-
-def complete(workbook: Workbook) -> bool:
-    """True when a cost table and a financing table (with its section headings) are both there."""
-    tables = _cost_tables(workbook, None)
-    sheets = {s.name for s, _r, _c in tables}
-    return any(_financing_tables(workbook, t, sheets) for t in tables)
-
 
 def read(workbook: Workbook, facts: FactSources, settings: Settings) -> Budget:
     """Return the Budget of a workbook in Tillväxtverket's form, or raise ContractError saying what is wrong."""
     findings: list[Finding] = []
     first_year, year_source = start_year(facts, settings)
-    candidates = _cost_candidates(workbook, settings.budget_sheet)
+    candidates = cost_candidates(workbook, settings.budget_sheet)
     sheet, row, col = _one(workbook, candidates, "costs")
     costs_header = header_at(workbook, sheet, row, col, with_years=True, start_year=first_year)
     if costs_header.relative and first_year is None:
@@ -196,7 +81,7 @@ def _one(workbook: Workbook, candidates: list, table: str):
     return candidates[0]
 
 
-def _place(table: _Table, what: str) -> Place:
+def _place(table: Table, what: str) -> Place:
     header = table.header
     sheet = header.sheet
     last_col = max([*header.year_cols, header.total_col or 0, header.label_col])
@@ -263,14 +148,14 @@ def _read_costs(workbook: Workbook, header: Header, findings: list[Finding]):
                             location=header.sheet.ref(header.row, header.label_col),
                             hint=_("List the cost categories between '{header}' and '{booked}'", header="KOSTNAD",
                                    booked=BOOKED_TOTAL))
-    return costs, direct, totals, _Table(header, last)
+    return costs, direct, totals, Table(header, last)
 
 
-def _financing_header(workbook: Workbook, settings: Settings, costs: Header, cost_table: _Table,
+def _financing_header(workbook: Workbook, settings: Settings, costs: Header, cost_table: Table,
                       first_year: int | None) -> Header:
     """The FINANCING header: below the costs on the same sheet, or on another sheet."""
-    cost_sheets = {s.name for s, _r, _c in _cost_tables(workbook, None)} - {costs.sheet.name}
-    candidates = _financing_tables(workbook, (costs.sheet, costs.row, costs.label_col), cost_sheets,
+    cost_sheets = {s.name for s, _r, _c in cost_tables(workbook, None)} - {costs.sheet.name}
+    candidates = financing_tables(workbook, (costs.sheet, costs.row, costs.label_col), cost_sheets,
                                    below_row=cost_table.last_row)
     sheet, row, col = _one(workbook, candidates, "financing")
     try:
@@ -290,23 +175,6 @@ def _financing_header(workbook: Workbook, settings: Settings, costs: Header, cos
             file=workbook.path, location=sheet.ref(row, header.year_cols[0]),
             hint=_("Give both tables the same year columns"))
     return header
-
-
-def section_of(key: str) -> tuple[str | None, str] | None:
-    """Return (sector or None, kind) for a section heading such as 'offentlig finansiering- kontanta medel'.
-
-    'Offentlig finansiering' and 'Privat finansiering' without a kind are the form's cash sections:
-    its in-kind section always says 'direktfinansiering' (or 'annat än pengar').
-    """
-    if key.startswith(TOTAL_PREFIXES):
-        return None
-    in_kind = "direktfinansiering" in key or "annat än pengar" in key
-    cash = "kontant" in key or (not in_kind and _is_heading_word(key) and ("offentlig" in key or "privat" in key))
-    if not (in_kind or cash):
-        return None
-    public, private = "offentlig" in key, "privat" in key
-    sector = OFFENTLIG if public and not private else PRIVAT if private and not public else None
-    return sector, ANNAT_AN_PENGAR if in_kind else KONTANT
 
 
 def _read_financing(workbook: Workbook, header: Header, findings: list[Finding]):
@@ -335,7 +203,7 @@ def _read_financing(workbook: Workbook, header: Header, findings: list[Finding])
         if key.startswith(TOTAL_PREFIXES):
             continue
         if not has_amounts(header, row):
-            if _is_heading_word(key):  # a heading hso-xl cannot place: never file the rows below it by guess
+            if is_heading_word(key):  # a heading hso-xl cannot place: never file the rows below it by guess
                 raise ContractError(
                     _("'{label}' looks like a section heading but does not say whether the rows below it are cash or "
                       "in kind, public or private", label=label), file=workbook.path,
@@ -357,7 +225,7 @@ def _read_financing(workbook: Workbook, header: Header, findings: list[Finding])
                             file=workbook.path, location=header.sheet.ref(header.row, header.label_col),
                             hint=_("Tillväxtverket's form ends the financing with '{label}'", label=FINANCING_TOTAL))
     _below_total(workbook, header, last, totals, findings)
-    return financiers, totals, _Table(header, last)
+    return financiers, totals, Table(header, last)
 
 
 def _below_total(workbook: Workbook, header: Header, total_row: int, totals: dict[str, Line],
