@@ -17,7 +17,7 @@ import io
 import struct
 import zipfile
 import zlib
-from typing import Callable
+from typing import BinaryIO, Callable, Iterable
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01, time 00:00:00
@@ -54,6 +54,44 @@ def write_package(members: list[tuple[str, bytes]]) -> bytes:
     size = out.tell() - start
     out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), size, start, 0))
     return out.getvalue()
+
+
+def write_package_to(fh: BinaryIO, members: Iterable[tuple[str, Iterable[bytes]]]) -> None:
+    """Write to the seekable `fh` the same zip `write_package` returns, each member's data given as chunks.
+
+    For a large part (a worksheet of many MB): neither the part nor its deflated bytes are held whole,
+    so the memory used does not grow with the part. The caller puts `[Content_Types].xml` first.
+    """
+    central = []
+    base = fh.tell()
+    for name, chunks in members:
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else _UTF8_NAMES
+        offset = fh.tell() - base
+        fh.write(b"\0" * (30 + len(encoded)))  # the local header, written once the sizes are known
+        compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+        crc = size = deflated = 0
+        for chunk in chunks:
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+            out = compressor.compress(chunk)
+            deflated += len(out)
+            fh.write(out)
+        out = compressor.flush()
+        deflated += len(out)
+        fh.write(out)
+        end = fh.tell()
+        fields = (20, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, deflated, size, len(encoded))
+        fh.seek(base + offset)
+        fh.write(struct.pack("<4s5HL2L2H", b"PK\x03\x04", *fields, 0) + encoded)
+        fh.seek(end)
+        central.append(struct.pack("<4s6HL2L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0o600 << 16, offset)
+                       + encoded)
+    start = fh.tell() - base
+    for record in central:
+        fh.write(record)
+    size = fh.tell() - base - start
+    fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), size, start, 0))
 
 
 def read_members(data: bytes) -> list[tuple[str, bytes]]:

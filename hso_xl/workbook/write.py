@@ -7,8 +7,9 @@ writer (`hso_xl/package.py`), with its fixed timestamps.
 
 from __future__ import annotations
 
+import io
+import itertools
 import os
-import re
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -17,8 +18,9 @@ from lxml import etree
 
 from ..errors import OutputProblem
 from ..i18n import _
-from ..package import write_package
+from ..package import write_package_to
 from .book import ExcelError, Value, Workbook
+from .sheet_stream import CHUNK, format_number, patch_stream, streamable, xml_text
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -26,9 +28,6 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _C = f"{{{NS_MAIN}}}c"
 _F = f"{{{NS_MAIN}}}f"
 _V = f"{{{NS_MAIN}}}v"
-# Characters XML 1.0 cannot carry; Excel writes them as _xHHHH_, and a literal "_xHHHH_" as "_x005F_xHHHH_".
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def safe_parser() -> etree.XMLParser:
@@ -70,20 +69,33 @@ def recomputed_package(workbook: Workbook, keep: set[str] = frozenset()) -> byte
 
     Cells named in `keep` ("Sheet!A1", as `Sheet.ref` gives them) keep the value the file cached.
     """
+    out = io.BytesIO()
+    _write_recomputed_to(workbook, out, keep)
+    return out.getvalue()
+
+
+def _write_recomputed_to(workbook: Workbook, fh, keep: set[str]) -> None:
+    # Member by member and each sheet in chunks: a 50 MB sheet is never held whole, nor as an XML tree.
     with zipfile.ZipFile(workbook.package) as zin:
         parts = sheet_parts(zin)
-        updates: dict[str, dict[str, Value]] = {}
-        members: dict[str, set[str]] = {}
+        updates: dict[str, tuple[dict[str, Value], set[str]]] = {}
         for sheet in workbook.sheets:
             member = parts.get(sheet.name)
             values = {c.coordinate: c.value for c in sheet.cells.values()
                       if c.formula is not None and not (keep and sheet.ref(c.row, c.col) in keep)}
             if member is not None and values:
-                updates[member] = values
-                members[member] = {sheet.get(r, c).coordinate for r, c in sheet.array_members if sheet.get(r, c)}
-        parts = [(info.filename, zin.read(info)) for info in zin.infolist()]
-    return write_package([(name, _patch_sheet(data, updates[name], members[name]) if name in updates else data)
-                          for name, data in parts])
+                updates[member] = (values, {sheet.get(r, c).coordinate for r, c in sheet.array_members
+                                            if sheet.get(r, c)})
+        infos = sorted(zin.infolist(), key=lambda info: info.filename != "[Content_Types].xml")
+
+        def members():
+            for info in infos:
+                if info.filename in updates:
+                    yield info.filename, _patched_chunks(zin, info, *updates[info.filename])
+                else:
+                    yield info.filename, _chunks(zin, info)
+
+        write_package_to(fh, members())
 
 
 def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()) -> None:
@@ -98,16 +110,30 @@ def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()
             file=out,
             hint=_("Give another file name with -o; hso-xl never changes the input"),
         )
-    data = recomputed_package(workbook, keep)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~hso-", suffix=".xlsx", dir=out.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "w+b") as fh:
+            _write_recomputed_to(workbook, fh, keep)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _patched_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo, values: dict[str, Value], members: set[str]):
+    with zin.open(info) as fh:
+        head = fh.read(CHUNK)
+        if not streamable(head):  # a sheet in UTF-16 (no writer makes one, but XML allows it): as a tree
+            yield _patch_sheet(head + fh.read(), values, members)
+        else:
+            yield from patch_stream(itertools.chain([head], iter(lambda: fh.read(CHUNK), b"")), values)
+
+
+def _chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo):
+    with zin.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk
 
 
 def _patch_sheet(xml: bytes, values: dict[str, Value], members: set[str] = frozenset()) -> bytes:
@@ -155,19 +181,3 @@ def _set_cached(c, value: Value) -> None:
     else:
         c.set("t", "str")
         v.text = xml_text(str(value))
-
-
-def xml_text(text: str) -> str:
-    """Return `text` as Excel stores it in XML: characters XML cannot carry as _xHHHH_ (CHAR(1) -> _x0001_)."""
-    if "_x" in text:
-        text = _LOOKS_ESCAPED.sub(r"_x005F_\1", text)
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-    return text
-
-
-def format_number(value: float) -> str:
-    """Return the shortest text that reads back as the same double, as Excel stores numbers."""
-    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e15):
-        return str(int(value))
-    return repr(float(value)).upper()

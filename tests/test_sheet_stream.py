@@ -1,0 +1,67 @@
+"""The recomputed copy's sheets are patched as a stream: the same cells as the XML tree gave, whatever the chunks."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from hso_xl.package import write_package, write_package_to
+from hso_xl.workbook.book import ExcelError
+from hso_xl.workbook.sheet_stream import patch_stream, streamable
+from hso_xl.workbook.write import _patch_sheet
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHEET = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    f'<worksheet xmlns="{MAIN}"><cols><col min="1" max="2" width="9"/></cols><sheetData>'
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><f>1+1</f><v>0</v></c>'
+    "<c r='C1' t='str' s='2'><f>\"a\"</f><v>old</v></c><c r=\"D1\"><f>D0</f></c></row>"
+    '<row r="2"><c r="A2"><f t="array" ref="A2:A3">X</f><v>1</v></c><c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    '<c r="C2"><f>C9</f><v>7</v></c><c r="D2" t="b"><f>TRUE</f><v>1</v></c><c r="E2"><f>E9</f><v/></c></row>'
+    '<row r="3"><c r="A3" t="inlineStr"><is><t>stale</t></is></c><c r="B3"/></row>'
+    '</sheetData><conditionalFormatting sqref="A1"><cfRule type="expression" priority="1"><formula>A1&gt;1</formula>'
+    "</cfRule></conditionalFormatting></worksheet>"
+).encode()
+VALUES = {"B1": 2.0, "C1": 'a<b & "c"\r', "D1": ExcelError("#REF!"), "A2": 5, "A3": 6.25, "B2": True,
+          "C2": None, "D2": "_x0041_\x01", "E2": 1e-7, "B3": 3}
+
+
+def cells(xml: bytes) -> list:
+    root = etree.fromstring(xml)
+    return [(c.get("r"), c.get("t"), [(child.tag, child.text, dict(child.attrib)) for child in c])
+            for c in root.iter(f"{{{MAIN}}}c")]
+
+
+def test_streamed_sheet_has_the_cells_the_tree_gave_for_every_chunk_size():
+    expected = cells(_patch_sheet(SHEET, VALUES, {"A3", "B3"}))
+    assert ("C2", None, [(f"{{{MAIN}}}f", "C9", {})]) in expected  # the test's cases do change cells
+    for size in (1, 2, 3, 7, 50, len(SHEET)):
+        chunks = [SHEET[i:i + size] for i in range(0, len(SHEET), size)]
+        streamed = b"".join(patch_stream(chunks, VALUES))
+        assert cells(streamed) == expected, size
+        assert streamed.count(b"<cols><col min=") == 1 and b"A1&gt;1" in streamed  # the rest kept byte for byte
+
+
+def test_prefixed_sheet_is_patched_under_its_prefix():
+    xml = SHEET.replace(b'<worksheet xmlns="', b'<x:worksheet xmlns:x="').replace(b"</worksheet>", b"</x:worksheet>")
+    for tag in (b"sheetData", b"row", b"c", b"f", b"v", b"is", b"t", b"cols", b"col", b"conditionalFormatting",
+                b"cfRule", b"formula"):
+        xml = xml.replace(b"<" + tag + b" ", b"<x:" + tag + b" ").replace(b"<" + tag + b">", b"<x:" + tag + b">")
+        xml = xml.replace(b"<" + tag + b"/>", b"<x:" + tag + b"/>").replace(b"</" + tag + b">", b"</x:" + tag + b">")
+    streamed = b"".join(patch_stream([xml[i:i + 5] for i in range(0, len(xml), 5)], VALUES))
+    assert cells(streamed) == cells(_patch_sheet(xml, VALUES, {"A3", "B3"}))
+
+
+def test_utf16_sheet_is_not_streamed():
+    assert streamable(SHEET) and not streamable(SHEET.decode().replace("UTF-8", "UTF-16").encode("utf-16"))
+    assert not streamable(b"<?xml version='1.0' encoding='ISO-8859-1'?><worksheet/>")
+
+
+def test_streamed_zip_is_the_same_bytes_as_the_one_zip_writer():
+    members = [("[Content_Types].xml", b"<Types/>"), ("xl/worksheets/sheet1.xml", SHEET * 3000), ("å.xml", b"")]
+    out = io.BytesIO()
+    write_package_to(out, ((name, [data[i:i + 4096] for i in range(0, len(data), 4096)]) for name, data in members))
+    assert out.getvalue() == write_package(members)
+    assert zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml") == SHEET * 3000
