@@ -496,9 +496,13 @@ def test_a_folder_without_a_comparable_manifest_says_why_nothing_is_compared(out
                                         str(ROOT / "templates")]).output
     assert "manifest.json was written by an older hso-xl (or is damaged), so there is nothing to compare with" in console
     manifest.unlink()
-    build(SAMPLE, out)
-    assert "Utdatamappen innehåller dokument men ingen manifest.json från ett tidigare bygge" in changes(out)
-    assert "Första bygget" not in changes(out)
+    # Without its manifest the folder is no longer provably hso-xl's own (issue 24): refused, and nothing in it touched.
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["--lang", "sv", "build", str(SAMPLE), "--out", str(out),
+                                       "--templates", str(ROOT / "templates")])
+    assert result.exit_code == 2, result.output
+    assert "ingen manifest.json från ett tidigare bygge, så den används inte som utdatamapp" in result.output
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.slow
