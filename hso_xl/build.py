@@ -17,7 +17,7 @@ from .build_plan import (TEMPLATE_KINDS, TEMPLATE_SUFFIXES, Job, Plan, find_temp
 from .build_render import (Document, blank_findings, dated_documents, render_job, render_jobs,  # noqa: F401
                            template_findings)
 from .changes import Snapshot, compare, first_build_markdown, no_comparison, render_markdown, snapshot
-from .changes.pending import apply_to_report, outstanding
+from .changes.pending import apply_to_report, last_registered_build, outstanding
 from .changes.register import open_register
 from .errors import BuildStopped, TemplateProblem
 from .findings import SEVERITY_WORDS, Finding, Severity
@@ -142,6 +142,8 @@ def build(
             progress(0, 0, cleaned)
         stored = previous_snapshot(out)
         previous = Snapshot.from_json(stored) if stored is not None else None
+        registered = last_registered_build(out) if previous is None else None  # output/ deleted: the register knows
+        previous = registered[1] if registered is not None else previous
         # All in memory first, on every core: a template error must not leave half a set.
         documents = dated_documents(checked, plan.jobs, previous, progress)
         result = BuildResult(checked, out, documents, template_findings=plan.notes + template_findings(plan.jobs)
@@ -154,8 +156,10 @@ def build(
             listed = {d.path for d in result.changes.documents}
             restored = [path for path in result.snapshot.documents if path in previous.documents
                         and path not in listed and not (out / path).exists()]
-            if restored:  # the user deleted them from the output folder: say they came back, unchanged
+            if restored and registered is None:  # the user deleted them from the output folder: say they came back
                 result.changes.notes.append(("restored", restored))
+            if registered is not None:
+                result.changes.notes.append(("new_output", registered[0]))
         with open_register(out) as register:
             if previous is not None and register.first_build() is None:
                 # a register new to a folder built before: the previous build is where the round started

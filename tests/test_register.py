@@ -144,6 +144,31 @@ def test_diff_lists_per_recipient_what_it_lacks_by_the_register(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_deleted_output_folder_is_compared_with_the_register_not_called_a_first_build(tmp_path):
+    out = tmp_path / "project" / "output"
+    build(variant(tmp_path / "1"), out)
+    run("sent", "--all", "--out", str(out))
+    changed = variant(tmp_path / "2", Kommuner_E5="KS 2026/999")
+    build(changed, out)  # Kramfors's revision, not yet sent
+    shutil.rmtree(out)
+    console = build(changed, out)
+    text = (out / "ÄNDRINGAR.md").read_text(encoding="utf-8")
+    said = ("Utdatamappen innehöll inget tidigare bygge (den är ny, tömd eller flyttad), men utskicksregistret känner "
+            "till tidigare byggen: det här bygget jämförs med det senaste av dem (")
+    assert said in console and said in text
+    assert "Första bygget" not in text and "första bygget" not in console.lower()
+    assert listed(out) == {"Kramfors kommun": {path: "visar ändrade uppgifter: Kommuner!E5 [Kramfors · Diarienummer "
+                                               "KS] KS 2026/112 → KS 2026/999" for path in KRAMFORS}}
+    assert "skrevs igen" not in text  # not 'written again' for every document of a new folder
+    run("sent", "--all", "--out", str(out))
+    shutil.rmtree(out)
+    console = CliRunner().invoke(main, ["--lang", "en", "build", str(changed), "--out", str(out), "--templates",
+                                        str(ROOT / "templates")]).output
+    assert "The output folder held no earlier build (it is new, or was emptied or moved)" in console
+    assert listed(out) == {}
+
+
+@pytest.mark.slow
 def test_outbox_writes_a_draft_per_recipient_that_email_reads_back(tmp_path):
     out = tmp_path / "output"
     build(variant(tmp_path / "1"), out)

@@ -146,6 +146,15 @@ def pending(out: Path) -> list[RecipientPending]:
         return outstanding(register, new)
 
 
+def last_registered_build(out: Path) -> tuple[str, Snapshot] | None:
+    """(when, snapshot) of the last build the project's register knows: what a build compares with when the output
+    folder holds none (new, emptied or moved); None without a register or a build recorded in it."""
+    with open_register(Path(out), create=False) as register:
+        last = register.last_build() if register is not None else None
+        found = _load(register, last[1]) if last else None
+    return (last[0], found) if found is not None else None
+
+
 def current_snapshot(out: Path) -> Snapshot | None:
     """The snapshot of the last build into `out`, or None."""
     stored = previous_snapshot(Path(out))

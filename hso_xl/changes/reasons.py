@@ -85,6 +85,8 @@ def _note_json(note: tuple) -> dict:
         return {"kind": kind, "date": rest[0], "cell": rest[1], "documents": rest[2]}
     if kind == "kept_dnr":
         return {"kind": kind, "dnr": [{"dnr": d, "cell": c, "documents": paths} for d, c, paths in rest[0]]}
+    if kind == "new_output":
+        return {"kind": kind, "last_build": rest[0]}
     if kind in ("pdfs_new", "pdfs_gone"):
         return {"kind": kind, "count": rest[0]}
     return {"kind": kind, "documents": rest[0]}

@@ -157,6 +157,11 @@ class Register:
         row = self.db.execute("SELECT at, snapshot FROM builds ORDER BY id LIMIT 1").fetchone()
         return (row["at"], row["snapshot"]) if row else None
 
+    def last_build(self) -> tuple[str, str] | None:
+        """(when, snapshot sha256) of the last build the register knows."""
+        row = self.db.execute("SELECT at, snapshot FROM builds ORDER BY id DESC LIMIT 1").fetchone()
+        return (row["at"], row["snapshot"]) if row else None
+
     def snapshot(self, digest: str) -> dict | None:
         row = self.db.execute("SELECT data FROM snapshots WHERE sha256 = ?", (digest,)).fetchone()
         return json.loads(zlib.decompress(row["data"])) if row else None

@@ -305,6 +305,10 @@ def _note(note: tuple, limit: int = 40) -> str:
                       "{n} documents to send again keep the Dnr of the version they replace: {dnr}. Each Dnr comes "
                       "from the cell named; if a revised version needs a new Dnr, change it there and build again.",
                       len(paths), dnr=shown))
+    if kind == "new_output":
+        return str(_("The output folder held no earlier build (it is new, or was emptied or moved), but the send "
+                     "register knows earlier builds: this build is compared with the last of them ({at}), and each "
+                     "recipient's documents with what it last received.", at=rest[0].replace("T", " ")))
     if kind == "restored":
         return str(n_("{paths} was no longer in the output folder and was written again; it reads as in the previous "
                       "build, so it is not to send again.",
