@@ -25,6 +25,9 @@ Every key is optional; an unknown key is an error, so a misspelt setting never g
 
     [aliases]                  # short forms of financiers' names, beside organisations.toml's
     "Rvn" = "Region Västernorrland"
+
+    [mottagare."Region Västernorrland"]   # the e-mail address of a recipient the workbook gives none
+    epost = "registrator@rvn.se"         # (a financier that is not a municipality): hso-xl outbox's To
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ class Settings:
     eu_cap: float | None = None
     eu_financier: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
+    addresses: dict[str, str] = field(default_factory=dict)  # recipient -> e-mail, from [mottagare."NAME"] epost
     language: str | None = None
     libreoffice: Path | None = None
     source: Path | None = None
@@ -73,7 +77,7 @@ class Settings:
 
 _TOP = {"input": str, "output": str, "templates": str, "facts": str, "report_data": str, "keep_archives": int,
         "strict": bool, "layout": str, "budget_sheet": str, "rounding": dict, "parameters": dict, "aliases": dict,
-        "language": str, "libreoffice": str}
+        "language": str, "libreoffice": str, "mottagare": dict}
 _PATHS = ("input", "output", "templates", "facts", "report_data", "libreoffice")
 _ROUNDING = {"costs": str, "financing": str}
 _PARAMETERS = {"first_year": int, "eu_cap": (int, float), "eu_financier": str}
@@ -126,6 +130,7 @@ def load_settings(folder: Path = Path(".")) -> Settings:
     _check(path, parameters, _PARAMETERS, "parameters.")
     aliases = data.get("aliases", {})
     _check(path, aliases, {key: str for key in aliases}, "aliases.")
+    addresses = _addresses(path, data.get("mottagare", {}))
     base = path.parent
     rounding = data.get("rounding", {})
     if data.get("keep_archives", 10) < 0:
@@ -156,10 +161,30 @@ def load_settings(folder: Path = Path(".")) -> Settings:
         eu_cap=float(eu_cap) if eu_cap is not None else None,
         eu_financier=parameters.get("eu_financier"),
         aliases=dict(aliases),
+        addresses=addresses,
         language=data.get("language"),
         libreoffice=base / data["libreoffice"] if "libreoffice" in data else None,
         source=path,
     )
+
+
+def _addresses(path: Path, recipients: dict) -> dict[str, str]:
+    """[mottagare."NAME"] epost = "..." as {NAME: address}: where a recipient's e-mail drafts go."""
+    out = {}
+    for name, table in recipients.items():
+        where = f'mottagare."{name}"'
+        if not isinstance(table, dict):
+            raise SettingsError(_("'{key}' should be a table holding epost", key=where), file=path, location=where,
+                                hint=_('Write it as [mottagare."{name}"] and, below it, epost = "registrator@example.se"',
+                                       name=name))
+        _check(path, table, {"epost": str}, f"{where}.")
+        address = table.get("epost", "").strip()
+        if address and ("@" not in address or any(c.isspace() for c in address)):
+            raise SettingsError(_("'{key}' is not an e-mail address: {value}", key=f"{where}.epost",
+                                  value=repr(address)), file=path, location=f"{where}.epost")
+        if address:
+            out[name] = address
+    return out
 
 
 def _check(path: Path, data: dict, allowed: dict, prefix: str) -> None:

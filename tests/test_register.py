@@ -207,6 +207,33 @@ def test_outbox_writes_a_draft_per_recipient_that_email_reads_back(tmp_path):
     assert not (out / "utskick").exists()
 
 
+@pytest.mark.slow
+def test_hso_toml_addresses_the_drafts_of_financiers_that_are_not_municipalities(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    out = project / "output"
+    build(variant(tmp_path / "1"), out)
+    (project / "hso.toml").write_text('[mottagare."Region Västernorrland"]\nepost = "registrator@rvn.se"\n\n'
+                                      '[mottagare.\"tillväxtverket\"]\nepost = "tillvaxtverket@tillvaxtverket.se"\n\n'
+                                      '[mottagare.Kramfors]\nepost = "annan@kramfors.se"\n', encoding="utf-8")
+    monkeypatch.chdir(project)
+    console = run("outbox")
+    assert "ett utkast till registrator@rvn.se" in console and "ett utkast till tillvaxtverket@tillvaxtverket.se" in console
+    for folder, to in (("Region Västernorrland", "registrator@rvn.se"),
+                       ("Tillväxtverket", "tillvaxtverket@tillvaxtverket.se"),
+                       ("Kramfors kommun", "registrator@kramfors.se")):  # the facts' address wins
+        message = email.message_from_bytes((out / "utskick" / folder / f"{folder}.eml").read_bytes(),
+                                           policy=policy.default)
+        assert message["To"] == to and message["X-Unsent"] == "1"
+    ange = email.message_from_bytes((out / "utskick" / "Ånge kommun" / "Ånge kommun.eml").read_bytes(),
+                                    policy=policy.default)
+    assert ange["To"] is None
+    (project / "hso.toml").write_text('[mottagare."Region Västernorrland"]\nepost = "registrator rvn.se"\n',
+                                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "sv", "outbox"])
+    assert result.exit_code == 2 and "'mottagare.\"Region Västernorrland\".epost' är ingen e-postadress" in \
+        result.output and "Traceback" not in result.output
+
+
 def test_sent_names_an_unknown_recipient_and_records_nothing(tmp_path):
     out = tmp_path / "output"
     out.mkdir()

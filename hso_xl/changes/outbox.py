@@ -36,12 +36,14 @@ class Package:
     is_municipality: bool  # whether an 'E-post' column on the Kommuner sheet would address it
 
 
-def write_outbox(out: Path, recipients: list[str] | None = None, aliases: dict[str, str] | None = None
-                 ) -> list[Package]:
+def write_outbox(out: Path, recipients: list[str] | None = None, aliases: dict[str, str] | None = None,
+                 addresses: dict[str, str] | None = None) -> list[Package]:
     """Write `out`/utskick/<recipient>/ for every recipient with something to send (or the named ones).
 
     Each folder is written anew (what an earlier outbox left there is removed first); folders of
-    recipients with nothing left to send are removed too. Returns the packages written.
+    recipients with nothing left to send are removed too. `addresses` (hso.toml's [mottagare."NAME"] epost)
+    address the recipients the facts give no e-mail address (Region Västernorrland, Tillväxtverket). Returns the
+    packages written.
     """
     from .sent import match_recipients
 
@@ -51,6 +53,7 @@ def write_outbox(out: Path, recipients: list[str] | None = None, aliases: dict[s
         return []
     with open_register(out, create=False) as register:
         pending = outstanding(register, new)
+    _address(pending, addresses or {}, aliases)
     if recipients is not None:
         chosen = set(match_recipients(recipients, pending, aliases))
         pending = [p for p in pending if p.recipient in chosen]
@@ -75,6 +78,17 @@ def write_outbox(out: Path, recipients: list[str] | None = None, aliases: dict[s
         packages.append(Package(p.recipient, folder, draft, p.email, [d.path for d in p.documents],
                                 _is_municipality(new, p)))
     return packages
+
+
+def _address(pending: list[RecipientPending], addresses: dict[str, str], aliases: dict[str, str] | None) -> None:
+    """Give each recipient without an address from the facts the one hso.toml gives it (the facts win)."""
+    from .sent import recipient_named
+
+    for name, address in addresses.items():
+        found = recipient_named(name, pending, aliases)
+        for p in pending:
+            if p.recipient == found and not p.email:
+                p.email = address
 
 
 def draft_message(pending: RecipientPending, project: str | None, attachments: list[tuple[str, bytes]]

@@ -30,6 +30,14 @@ def outbox_folder(out: Path, recipient: str) -> Path:
     return Path(out) / OUTBOX / clean_part(recipient)
 
 
+def recipient_named(name: str, pending: list[RecipientPending], aliases: dict[str, str] | None = None) -> str | None:
+    """The recipient of `pending` that `name` stands for (by the rules match_recipients uses), or None."""
+    try:
+        return match_recipients([name], pending, aliases)[0]
+    except OutputProblem:
+        return None
+
+
 def match_recipients(names: list[str], pending: list[RecipientPending], aliases: dict[str, str] | None = None
                      ) -> list[str]:
     """The official names of the recipients `names` stand for; an error naming those that match none."""

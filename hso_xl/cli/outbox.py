@@ -25,7 +25,7 @@ def outbox(recipients: tuple[str, ...], out: Path | None) -> None:
 
         settings = project_settings()
         out = out or settings.output
-        packages = write_outbox(out, list(recipients) or None, settings.aliases)
+        packages = write_outbox(out, list(recipients) or None, settings.aliases, settings.addresses)
         if not packages:
             click.echo(_("Nothing to send: every recipient has the version of each document it reads now."))
             return
@@ -40,7 +40,8 @@ def outbox(recipients: tuple[str, ...], out: Path | None) -> None:
                              folder=package.folder, documents=documents, recipient=package.recipient))
             else:
                 click.echo(_("Wrote {folder}/ ({documents}); the facts give no e-mail address for {recipient}, so the "
-                             "draft has none: fill in To in the draft", folder=package.folder, documents=documents,
+                             "draft has none: add it to hso.toml as [mottagare.\"{recipient}\"] with epost = "
+                             "\"...\", or fill in To in the draft", folder=package.folder, documents=documents,
                              recipient=package.recipient))
         click.echo(_("Open each .eml in Outlook or Thunderbird and send it; then record it: hso-xl sent NAME (or "
                      "--all)."))
