@@ -113,8 +113,9 @@ def test_one_municipalitys_amount_names_the_typed_in_cell_first(tmp_path, out):
         # att-clause names its amount, so its draft says first that the proposed decision changed
         assert why.startswith(("förslaget till beslut har ändrats; " if path == DRAFTS[5] else "") + cause), (path, why)
     assert "Finansiering!D6 [Tillväxtverket · 2027] 5 921 580,40 → 5 875 987,40" in listed[DRAFTS[0]]
-    # the documents sent again for the same reason share one line on the console (in the recipients' order)
-    assert "(de 7 ovan: visar ändrade uppgifter: Finansiering!D9 [Ånge kommun · 2027] 454 407 → 500 000; 5 belopp " \
+    # the console lists per recipient; a recipient's documents sent again for the same reason share one line
+    assert "skicka igen Tillväxtverket (inget registrerat som skickat" in console
+    assert "(de 2 ovan: visar ändrade uppgifter: Finansiering!D9 [Ånge kommun · 2027] 454 407 → 500 000; 5 belopp " \
            "som räknas fram ur ändrade uppgifter)" in console
 
 
