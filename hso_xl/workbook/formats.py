@@ -47,13 +47,16 @@ def builtin_code(format_id: int, code: str) -> str:
     return code.replace('"$"', '"kr"').replace("$", "kr") if format_id in LOCALE_CURRENCY else code
 
 
+_CLOSING = {'"': '"', "[": "]"}
+
+
 def _sections(code: str) -> list[str]:
     """Split a format code at the semicolons that are not inside quotes or brackets."""
     parts, current, i = [], [], 0
     while i < len(code):
         ch = code[i]
-        if ch == '"':
-            end = code.find('"', i + 1)
+        if ch in _CLOSING:  # a quoted text or a [bracket] is kept whole: a ';' inside it splits nothing
+            end = code.find(_CLOSING[ch], i + 1)
             end = len(code) - 1 if end < 0 else end
             current.append(code[i:end + 1])
             i = end + 1
@@ -61,12 +64,6 @@ def _sections(code: str) -> list[str]:
         if ch == "\\" and i + 1 < len(code):
             current.append(code[i:i + 2])
             i += 2
-            continue
-        if ch == "[":
-            end = code.find("]", i + 1)
-            end = len(code) - 1 if end < 0 else end
-            current.append(code[i:end + 1])
-            i = end + 1
             continue
         if ch == ";":
             parts.append("".join(current))
