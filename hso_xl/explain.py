@@ -166,7 +166,7 @@ def _as_cells(workbook: Workbook, query: str) -> list[CellRef] | None:
 
 
 def _row_col(area: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import coordinate_to_tuple
+    from .workbook.cellnames import coordinate_to_tuple
 
     return coordinate_to_tuple(area.replace("$", "").upper())
 

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import EXIT_FINDINGS, EXIT_OK
 from .findings import Finding, Severity
 from .i18n import Message, _, n_
 from .model.budget import Place
-from .model.checked import Checked
 from .model.layouts import shown_title
 from .model.layouts import title as layout_title
 from .swedish import group, percent, sort_key
 from .workbook.verify import Verification
+
+if TYPE_CHECKING:  # only a type here: `hso-xl recalc` prints its report without the checks' modules
+    from .model.checked import Checked
 
 MAX_LISTED = 25
 

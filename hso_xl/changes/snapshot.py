@@ -96,7 +96,7 @@ class _Meanings:
 
     def column(self, workbook: Workbook, sheet: str, row: int, col: int, taken: dict | None = None) -> str:
         _row, column = row_and_column(workbook, CellRef(sheet, row, col), self._headers)
-        from openpyxl.utils import get_column_letter
+        from ..workbook.cellnames import get_column_letter
 
         letter = get_column_letter(col)
         if not column or (taken is not None and column in taken):
@@ -106,7 +106,7 @@ class _Meanings:
     def of_cell(self, workbook: Workbook, qualifier: str, reference: str, role: str = "") -> str:
         """The meaning of one cell (a typed-in or a formula cell) as 'row key|column'."""
         sheet_name, _bang, coordinate = reference.removeprefix(qualifier).rpartition("!")
-        from openpyxl.utils.cell import coordinate_to_tuple
+        from ..workbook.cellnames import coordinate_to_tuple
 
         sheet_name = sheet_name.strip("'").replace("''", "'")
         row, col = coordinate_to_tuple(coordinate)
@@ -265,7 +265,7 @@ def reads_differently(before: dict, after: dict) -> bool:
 
 
 def _cell_at(workbook: Workbook, qualifier: str, reference: str):
-    from openpyxl.utils.cell import coordinate_to_tuple
+    from ..workbook.cellnames import coordinate_to_tuple
 
     sheet_name, _bang, coordinate = reference.removeprefix(qualifier).rpartition("!")
     row, col = coordinate_to_tuple(coordinate)

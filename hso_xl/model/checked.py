@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter, range_boundaries
-
 from ..discover import find_companion
 from ..errors import ContractError
 from ..findings import Finding, Severity
 from ..i18n import _
 from ..settings import Settings
 from ..workbook.book import Workbook
+from ..workbook.cellnames import get_column_letter, range_boundaries
 from ..workbook.engine import EngineReport
 from ..workbook.figures import Figures
 from ..workbook.recalc import Recomputed, recompute_file

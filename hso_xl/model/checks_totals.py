@@ -32,7 +32,7 @@ def kr0(value: Decimal) -> str:
 
 
 def cell_ref(text: str) -> CellRef:
-    from openpyxl.utils.cell import coordinate_to_tuple
+    from ..workbook.cellnames import coordinate_to_tuple
 
     sheet, coordinate = text.rpartition("!")[::2]
     row, col = coordinate_to_tuple(coordinate)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from ..findings import Finding, Severity
 from ..i18n import _
 from ..swedish import group
 from ..workbook.book import Workbook
+from ..workbook.cellnames import column_index_from_string, coordinate_to_tuple, get_column_letter
 from .budget import Budget
 
 # A cell reference in a formula, not part of a name or a sheet-qualified function (A1, $B$2, AB10)

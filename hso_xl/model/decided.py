@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from ..workbook.book import Cell, Workbook, ref
+from ..workbook.cellnames import coordinate_to_tuple
 from ..workbook.refs import references
 from .budget import Budget, Line
 from .sheets import to_decimal

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from openpyxl.utils import range_boundaries
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from ..findings import Finding, Severity
 from ..i18n import _
 from ..workbook.book import Workbook
+from ..workbook.cellnames import coordinate_to_tuple, range_boundaries
 from .budget import Place
 
 # Shown as a space: no-break, narrow no-break, figure and thin spaces, tabs and line breaks in a cell.

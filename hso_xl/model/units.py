@@ -139,7 +139,7 @@ def cell_unit(workbook: Workbook, ref: str) -> CellUnit | None:
     """Return the unit of the amount in `ref` ('Budget!B4'), None for an empty or zero cell, or raise ContractError."""
     sheet_name, _bang, coordinate = ref.rpartition("!")
     sheet = workbook.sheet(sheet_name.strip("'").replace("''", "'"))
-    from openpyxl.utils.cell import coordinate_to_tuple
+    from ..workbook.cellnames import coordinate_to_tuple
 
     cell = sheet.get(*coordinate_to_tuple(coordinate))
     if cell is None or isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)) or cell.value == 0:
@@ -218,7 +218,7 @@ def _header_unit(workbook: Workbook, place: Place | None) -> tuple[int, str, str
     """Return (factor, text, cell) of the unit the table's header or the lines above it name, or None."""
     if place is None:
         return None
-    from openpyxl.utils.cell import range_boundaries
+    from ..workbook.cellnames import range_boundaries
 
     sheet = workbook.sheet(place.sheet)
     first_col, first_row, _last_col, _last_row = range_boundaries(place.range)
@@ -302,7 +302,7 @@ def _facts_in_kronor(workbooks: list[Workbook], budget: Budget) -> Budget:
 
 def _fact_cell(workbooks: list[Workbook], reference: str):
     """The cell of a fact's reference, 'Projekt!B8' or '[Fakta.xlsx]Projekt!B8', or None."""
-    from openpyxl.utils.cell import coordinate_to_tuple
+    from ..workbook.cellnames import coordinate_to_tuple
 
     name = None
     if reference.startswith("["):

@@ -169,7 +169,7 @@ def municipality_context(m: Municipality, cash_rows: list[dict], years) -> dict:
 
 def defined_names(checked: Checked) -> dict:
     """Return each defined name of the workbook with its recomputed value (a list for a range)."""
-    from openpyxl.utils.cell import range_boundaries
+    from ..workbook.cellnames import range_boundaries
 
     out = {}
     wb = checked.workbook

@@ -356,7 +356,7 @@ def _iso_to_serial(cell, date1904: bool) -> None:
     value = cell.find(MAIN + "v")
     if value is None or not value.text:
         return
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_ISO8601, to_excel
+    from .serials import MAC_EPOCH, WINDOWS_EPOCH, from_ISO8601, to_excel
 
     try:
         when = from_ISO8601(value.text.strip())
@@ -364,7 +364,7 @@ def _iso_to_serial(cell, date1904: bool) -> None:
         return  # left for the reader, which names the cell
     if isinstance(when, dt.timedelta):
         return
-    value.text = repr(to_excel(when, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900))
+    value.text = repr(to_excel(when, MAC_EPOCH if date1904 else WINDOWS_EPOCH))
     del cell.attrib["t"]
 
 

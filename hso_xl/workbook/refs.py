@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from .cellnames import column_index_from_string, range_boundaries
 
 from .book import Workbook
 

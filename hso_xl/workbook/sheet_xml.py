@@ -10,8 +10,11 @@ import re
 from lxml import etree
 
 from .book import Cell, ExcelError, Sheet
+from .cellnames import get_column_letter
 from .damage import DamagedValue, cell_number
 from .formats import builtin_code
+from .serials import (BUILTIN_FORMATS, MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601, is_date_format,
+                      is_timedelta_format)
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -25,13 +28,10 @@ PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, huge_tree=True, r
 
 
 class Styles:
-    """Which cell styles show a number as a date, as openpyxl decides it."""
+    """Which cell styles show a number as a date, as openpyxl decides it (serials.py)."""
 
     def __init__(self, root, date1904: bool) -> None:
-        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-
-        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        self.epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
         self.dates: set[int] = set()
         self.durations: set[int] = set()
         self.codes: dict[int, str] = {}  # style index -> its number format, when not General (workbook/formats.py)
@@ -50,13 +50,9 @@ class Styles:
                 self.durations.add(index)
 
     def as_date(self, serial: float | int):
-        from openpyxl.utils.datetime import from_excel
-
         return from_excel(serial, self.epoch)
 
     def as_duration(self, serial: float | int):
-        from openpyxl.utils.datetime import from_excel
-
         return from_excel(serial, self.epoch, timedelta=True)
 
 
@@ -172,8 +168,6 @@ class SheetReader:
             return ExcelError(text)
         if kind == "d":
             self.iso_dates = True
-            from openpyxl.utils.datetime import from_ISO8601
-
             try:
                 return from_ISO8601(text)
             except ValueError:
@@ -267,6 +261,4 @@ def _split(coordinate: str) -> tuple[int, int]:
 
 
 def _coordinate(row: int, column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(column)}{row}"

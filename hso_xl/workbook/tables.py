@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from openpyxl.utils import column_index_from_string, get_column_letter
+from .cellnames import column_index_from_string, get_column_letter
 
 from ..package import write_package
 from .book import quote_sheet

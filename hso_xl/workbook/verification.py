@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.utils.datetime import to_excel
+from .serials import to_excel
 
 from ..errors import FormulaProblem
 from ..findings import Finding, Severity

@@ -262,7 +262,7 @@ def _below_total(workbook: Workbook, header: Header, total_row: int, totals: dic
 
 def _formula_reads(workbook: Workbook, ref: str) -> set[tuple[str, int, int]]:
     """(sheet, row, col) of each cell the formula in `ref` reads (none for a typed-in value)."""
-    from openpyxl.utils.cell import coordinate_to_tuple
+    from ...workbook.cellnames import coordinate_to_tuple
 
     sheet, coordinate = ref.rpartition("!")[::2]
     sheet = sheet.strip("'").replace("''", "'")
