@@ -8,12 +8,15 @@ Excel's `~$` lock files and hidden or temporary files are ignored.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
+import weakref
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .discover import is_candidate, is_workbook_name
 
@@ -82,6 +85,59 @@ def opens(path: Path) -> bool:
         return False
 
 
+class CtrlC:
+    """Whether Ctrl-C was pressed; while a build runs, Ctrl-C also stops the build midway (KeyboardInterrupt)."""
+
+    def __init__(self) -> None:
+        self._pressed = threading.Event()
+        self._building = False
+
+    def is_set(self) -> bool:
+        return self._pressed.is_set()
+
+    @contextmanager
+    def building(self) -> Iterator[None]:
+        self._building = True
+        try:
+            yield
+        finally:
+            self._building = False
+
+    def _handle(self, signum, frame) -> None:
+        self._pressed.set()
+        if self._building and not _in_finalizer(frame):
+            raise KeyboardInterrupt
+
+
+def _in_finalizer(frame) -> bool:
+    while frame is not None:
+        if frame.f_code is weakref.finalize.__call__.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+@contextmanager
+def stop_on_ctrl_c() -> Iterator[CtrlC]:
+    """Ctrl-C (SIGINT) stops the watcher at once, wherever it lands.
+
+    Python's own KeyboardInterrupt is lost when the signal arrives while a finalizer runs: after a build
+    the read workbook's temporary copies are removed by one (weakref.finalize, then shutil.rmtree), and
+    an exception raised there is only printed as "Exception ignored" (and the watcher went on). So Ctrl-C
+    sets a flag the loop reads at each poll; during a build (outside a finalizer) it also raises, as before.
+    A SIGINT the shell set to be ignored (a background job) stays ignored.
+    """
+    ctrl_c = CtrlC()
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield ctrl_c
+        return
+    signal.signal(signal.SIGINT, ctrl_c._handle)
+    try:
+        yield ctrl_c
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def watch(
     folder: Path,
     on_ready: Callable[[Path], None],
@@ -101,6 +157,8 @@ def watch(
             for path in watcher.take():
                 pending.setdefault(path, _Pending(-1, -1, now, now))
             for path, state in list(pending.items()):
+                if should_stop():
+                    break
                 try:
                     stat = path.stat()
                 except OSError:  # moved away or deleted before it settled

@@ -10,14 +10,15 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+import weakref
 from pathlib import Path
 
 import openpyxl
 
 import pytest
+from hso_xl.watch import stop_on_ctrl_c, watch
 from .conftest import ROOT, SAMPLE
-
-pytestmark = [pytest.mark.slow]
 
 
 class Lines:
@@ -36,6 +37,55 @@ class Lines:
             return None
 
 
+def _ctrl_c() -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)  # the handler runs here, at the next bytecode
+
+
+@pytest.mark.parametrize("building", [False, True])
+def test_ctrl_c_landing_in_a_finalizer_still_stops_the_watcher(tmp_path: Path, building: bool):
+    """After a build the read workbook's temporary copies are removed by a finalizer, where Python drops a
+    KeyboardInterrupt ("Exception ignored"): the watcher went on. (pytest fails a test on such a message.)"""
+    polls = 0
+
+    def should_stop() -> bool:
+        nonlocal polls
+        polls += 1
+        if polls == 2:
+            copy = type("Copy", (), {})()
+            weakref.finalize(copy, _ctrl_c)
+            if building:
+                with ctrl_c.building():
+                    del copy
+            else:
+                del copy
+        return ctrl_c.is_set() or polls > 100
+
+    with stop_on_ctrl_c() as ctrl_c:
+        watch(tmp_path, lambda path: None, poll=0.01, should_stop=should_stop)
+    assert ctrl_c.is_set() and polls == 2  # stopped at the poll the signal came in
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_during_a_build_stops_it_midway(tmp_path: Path):
+    built = []
+
+    def on_ready(path: Path) -> None:
+        with ctrl_c.building():
+            _ctrl_c()
+            built.append(path)  # not reached
+
+    def should_stop() -> bool:
+        if not (tmp_path / "ny.xlsx").exists():
+            shutil.copy(SAMPLE, tmp_path / "ny.xlsx")
+        return False
+
+    with stop_on_ctrl_c() as ctrl_c, pytest.raises(KeyboardInterrupt):
+        watch(tmp_path, on_ready, settle=0.05, poll=0.01, should_stop=should_stop)
+    assert ctrl_c.is_set() and built == []
+
+
+@pytest.mark.slow
 def test_watch_builds_finished_file_survives_bad_one_and_stops_on_ctrl_c(tmp_path: Path):
     inbox, out = tmp_path / "input", tmp_path / "output"
     inbox.mkdir()
@@ -71,13 +121,9 @@ def test_watch_builds_finished_file_survives_bad_one_and_stops_on_ctrl_c(tmp_pat
         assert proc.poll() is None  # still watching
 
         proc.send_signal(signal.SIGINT)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            # Known since 2026-12-07: under pytest the watcher no longer stops on SIGINT after a build (it does when
-            # run by hand); the builds above are still asserted. To be found and fixed: see the closing note.
-            pytest.xfail("watch did not stop on SIGINT within 30 s under pytest")
-        assert code == 0
+        # Sent right after the error line, while the bad workbook's temporary copies are being removed by a
+        # finalizer, where Python drops a KeyboardInterrupt: watch must stop all the same.
+        assert proc.wait(timeout=10) == 0
         rest = []
         while (line := lines.next(1)) is not None:
             rest.append(line)

@@ -31,6 +31,7 @@ def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, 
     import datetime as dt
 
     from ..build import build as run_build
+    from ..watch import CtrlC, stop_on_ctrl_c, watch as run_watch
 
     settings = settings_or_exit()
     folder = input_dir or settings.input
@@ -41,14 +42,15 @@ def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, 
                      folder=folder), err=True)
         sys.exit(EXIT_UNUSABLE)
 
-    def on_ready(path: Path) -> None:
+    def on_ready(path: Path, ctrl_c: CtrlC) -> None:
         from ..discover import companion_kind, newest_workbook
 
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         try:
             if companion_kind(path.name) is not None:  # a changed data workbook: rebuild from the master
                 path = newest_workbook(folder)
-            result = run_build(path, out, templates_dir, (), False, None, settings)
+            with ctrl_c.building():  # left before the error is handled: its cleanup is no place for Ctrl-C
+                result = run_build(path, out, templates_dir, (), False, None, settings)
         except HsoError as exc:
             click.echo(_("{time} {file}: Error: {paragraph}", time=stamp, file=path.name, paragraph=exc.paragraph()))
             return
@@ -69,10 +71,10 @@ def watch(input_dir: Path | None, out: Path | None, templates_dir: Path | None, 
                      documents=n_("{n} document", "{n} documents", len(result.documents)), out=out, what=what))
 
     click.echo(_("Watching {folder}/ for workbooks (Ctrl-C to stop) ...", folder=folder))
-    try:
-        from ..watch import watch as run_watch
-
-        run_watch(folder, on_ready, settle=settle, grace=grace)
-    except KeyboardInterrupt:
-        pass
+    with stop_on_ctrl_c() as ctrl_c:
+        try:
+            run_watch(folder, lambda path: on_ready(path, ctrl_c), settle=settle, grace=grace,
+                      should_stop=ctrl_c.is_set)
+        except KeyboardInterrupt:
+            pass
     click.echo(_("Stopped watching."))
