@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 # what other modules take from `hso_xl.build`, wherever it is made
-from .build_plan import (TEMPLATE_KINDS, TEMPLATE_SUFFIXES, Job, Plan, find_templates, plan_build,  # noqa: F401
-                         plan_jobs, safe_name)
+from .build_plan import (TEMPLATE_KINDS, TEMPLATE_SUFFIXES, Job, Plan, check_for_documents,  # noqa: F401
+                         find_templates, plan_build, plan_jobs, safe_name)
 from .build_render import (Document, blank_findings, dated_documents, render_job, render_jobs,  # noqa: F401
                            template_findings)
 from .changes import Snapshot, compare, first_build_markdown, no_comparison, render_markdown, snapshot
@@ -23,12 +23,10 @@ from .errors import BuildStopped, TemplateProblem
 from .findings import SEVERITY_WORDS, Finding, Severity
 from .i18n import _, n_
 from .longpaths import check_lengths
-from .missing import missing_fact_findings
-from .model.checked import Checked, check_workbook
+from .model.checked import Checked
 from .output.archive import archive_previous
 from .output.atomic import carry_over, cleaned_up, staged_output, write_bytes
 from .output.folder import check_output_folder, foreign_files
-from .output.names import collision_findings
 from .output.lock import build_lock
 from .output.manifest import check_written, manifest, previous_snapshot
 from .render.context import fixed_document_date
@@ -54,30 +52,6 @@ class BuildResult:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.checked.findings if f.severity is not Severity.INFO] + self.template_findings
-
-
-def check_for_documents(workbook: Path, settings: Settings, templates_dir: Path | None = None,
-                        only: tuple[str, ...] = ()) -> tuple[Checked, "Plan"]:
-    """Check `workbook` the one way every command does, and plan the documents its templates make.
-
-    The findings include the facts templates need that the workbook lacks (missing.py).
-    """
-    checked = check_workbook(workbook, settings)
-    templates_dir = settings.templates if templates_dir is None else templates_dir
-    if Path(templates_dir).is_dir():
-        plan = plan_build(checked, templates_dir, only)
-    else:
-        plan = Plan([])
-        # Without templates nothing says which facts the documents need: said, so that "OK" is not read as more.
-        checked.findings.append(Finding(
-            Severity.INFO, "templates.not_found",
-            _("there is no templates folder {folder} here, so this check could not tell which facts the documents "
-              "need or which sentences they would leave out. Run hso-xl in the project folder (the one with "
-              "templates/), or set templates in hso.toml", folder=str(templates_dir))))
-    checked.findings.extend(missing_fact_findings(checked, plan.jobs))
-    checked.findings.extend(collision_findings([(job.output, job.subject or job.template.name) for job in plan.jobs],
-                                               str(templates_dir)))
-    return checked, plan
 
 
 def stop_if_not_buildable(checked: Checked) -> None:

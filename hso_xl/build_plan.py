@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .findings import Finding
+from .findings import Finding, Severity
 from .i18n import _
-from .model.checked import Checked
-from .output.names import clean_part, safe_file_name
+from .missing import missing_fact_findings
+from .model.checked import Checked, check_workbook
+from .output.names import clean_part, collision_findings, safe_file_name
 from .render.context import build_context, document_date
+from .settings import Settings
 from .swedish import sort_key
 
 TEMPLATE_KINDS = {"kommun": "kommuner", "projekt": "projekt", "finansiar": "finansiarer", "rapport": "rapporter"}
@@ -66,6 +68,30 @@ class Plan:
     jobs: list[Job]
     notes: list[Finding] = field(default_factory=list)  # what was left out and why, for the user
     report_data: object = None  # model.records.ReportData, when a report template needed it
+
+
+def check_for_documents(workbook: Path, settings: Settings, templates_dir: Path | None = None,
+                        only: tuple[str, ...] = ()) -> tuple[Checked, "Plan"]:
+    """Check `workbook` the one way every command does, and plan the documents its templates make.
+
+    The findings include the facts templates need that the workbook lacks (missing.py).
+    """
+    checked = check_workbook(workbook, settings)
+    templates_dir = settings.templates if templates_dir is None else templates_dir
+    if Path(templates_dir).is_dir():
+        plan = plan_build(checked, templates_dir, only)
+    else:
+        plan = Plan([])
+        # Without templates nothing says which facts the documents need: said, so that "OK" is not read as more.
+        checked.findings.append(Finding(
+            Severity.INFO, "templates.not_found",
+            _("there is no templates folder {folder} here, so this check could not tell which facts the documents "
+              "need or which sentences they would leave out. Run hso-xl in the project folder (the one with "
+              "templates/), or set templates in hso.toml", folder=str(templates_dir))))
+    checked.findings.extend(missing_fact_findings(checked, plan.jobs))
+    checked.findings.extend(collision_findings([(job.output, job.subject or job.template.name) for job in plan.jobs],
+                                               str(templates_dir)))
+    return checked, plan
 
 
 def plan_jobs(checked: Checked, templates_dir: Path, only: tuple[str, ...] = ()) -> list[Job]:

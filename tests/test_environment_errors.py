@@ -71,7 +71,7 @@ def test_a_build_stopped_by_the_disk_leaves_the_previous_documents(tmp_path, tem
 
 
 def test_a_template_deleted_during_the_build_is_said(tmp_path, templates, monkeypatch):  # noqa: F811
-    import hso_xl.build as build_module
+    import hso_xl.build_plan as build_module  # check_for_documents plans there
 
     plan = build_module.plan_build
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 
 def loaded_after(code: str) -> set[str]:
@@ -28,3 +32,31 @@ def test_numpy_still_loads_for_those_that_use_it():
     loaded = loaded_after("import hso_xl, openpyxl, numpy; assert numpy.float64(1.5) + 1 == 2.5;"
                           " assert not openpyxl.NUMPY")
     assert "numpy" in loaded
+
+
+CHECK = """
+import atexit, sys
+atexit.register(lambda: open(sys.argv[1], "w").write(" ".join(sorted(sys.modules))))
+from hso_xl.cli import main
+main(["check", "input/HSO_finansiering_2027-2029.xlsx"])
+"""
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _check_loads(tmp_path, name: str) -> tuple[set[str], str]:
+    """The modules `hso-xl check` on the sample imported, and what it printed (templates inspected once before)."""
+    dump = tmp_path / name
+    done = subprocess.run([sys.executable, "-c", CHECK, str(dump)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "HSO_XL_CACHE": str(tmp_path / "cache"), "LANGUAGE": "en"})
+    assert done.returncode in (0, 1), done.stderr
+    return set(dump.read_text().split()), done.stdout
+
+
+@pytest.mark.slow
+def test_check_loads_neither_the_word_stack_nor_numpy(tmp_path):
+    first, printed = _check_loads(tmp_path, "first")
+    assert not first & {"numpy", "matplotlib"}  # the first reads the templates with python-docx (PIL with it)
+    again, printed_again = _check_loads(tmp_path, "again")  # the templates' texts kept since the first
+    assert printed_again == printed and "Result" in printed
+    assert not again & {"numpy", "matplotlib", "docx", "docxtpl", "hso_xl.build", "hso_xl.build_render",
+                        "hso_xl.changes", "hso_xl.render.environment", "xml.sax.saxutils", "urllib.request"}

@@ -24,7 +24,7 @@ from .speak import FOLDER, WORKBOOK, PathType, argument, option
               help=_("Also list every figure and fact the documents use beside the cell it came from."))
 def check(workbook: Path | None, input_dir: Path, as_json: bool, show_map: bool) -> None:
     with friendly_errors(as_json):
-        from ..build import check_for_documents
+        from ..build_plan import check_for_documents
         from ..report import check_json, check_text, exit_code
 
         settings = project_settings()

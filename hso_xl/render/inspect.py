@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError, nodes
-
-from .environment import make_environment
+from .inspected import kept
 
 
 def template_source(template: Path) -> str:
     """Return the Jinja source of a template: for .docx as docxtpl sees it (body, headers, footers)."""
+    return kept("source", Path(template), _read_source)
+
+
+def _read_source(template: Path) -> str:
     if Path(template).suffix.lower() == ".xlsx":
         from .xlsx_variables import template_source as xlsx_source
 
@@ -35,6 +37,10 @@ def used_variables(source: str) -> list[str]:
 
     Raises jinja2.TemplateSyntaxError for a broken tag.
     """
+    from jinja2 import nodes
+
+    from .environment import make_environment
+
     tree = make_environment().parse(source)
     local: set[str] = set()
     for node in tree.find_all((nodes.For, nodes.Assign)):
@@ -55,6 +61,8 @@ def used_variables(source: str) -> list[str]:
 
 
 def _path(node) -> str | None:
+    from jinja2 import nodes
+
     parts = []
     while True:
         if isinstance(node, nodes.Getattr):
@@ -79,6 +87,10 @@ def _path(node) -> str | None:
 
 def template_texts(template: Path) -> list[str]:
     """Return the texts of a template a reader sees one by one: Word paragraphs, Excel cells (in order)."""
+    return kept("texts", Path(template), _read_texts)
+
+
+def _read_texts(template: Path) -> list[str]:
     if Path(template).suffix.lower() == ".xlsx":
         from .xlsx import open_template
 
@@ -88,6 +100,14 @@ def template_texts(template: Path) -> list[str]:
     from .docx import paragraphs
 
     return paragraphs(Path(template))
+
+
+def __getattr__(name: str):
+    if name == "TemplateSyntaxError":  # jinja2's, imported when asked for: `check` never parses a template
+        from jinja2 import TemplateSyntaxError
+
+        return TemplateSyntaxError
+    raise AttributeError(name)
 
 
 __all__ = ["template_source", "template_texts", "used_variables", "TemplateSyntaxError"]

@@ -1,0 +1,97 @@
+"""What a template was found to hold (its texts, its Jinja source), kept by the sha256 of its bytes.
+
+`hso-xl check` reads every template for the facts it uses, and the web page and `watch` check again on
+every change; opening a Word file with python-docx costs more than the whole check of the workbook. The
+answer depends only on the template's bytes and on the code that reads them, so it is kept in the user's
+cache folder under both: a changed template (or a changed hso_xl, python-docx, docxtpl or openpyxl) is
+read again. Only answers are kept, never errors, and a cache that cannot be read or written is skipped.
+HSO_XL_CACHE names another folder, or `off`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Callable
+
+KEPT = 500  # entries kept; the oldest go first (each is a few kilobytes)
+_LIBRARIES = ("docx", "docxtpl", "openpyxl", "jinja2", "lxml")  # what reads a template beside hso_xl's own code
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when HSO_XL_CACHE=off."""
+    chosen = os.environ.get("HSO_XL_CACHE", "").strip()
+    if chosen.lower() == "off":
+        return None
+    if chosen:
+        return Path(chosen)
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "hso-xl" / "templates"
+
+
+@lru_cache(maxsize=None)
+def code_key() -> str:
+    """A digest of the code that reads templates: hso_xl's render modules and the libraries' installed files."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.glob("*.py")) + sorted((here.parent / "workbook").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        spec = find_spec(name)
+        origin = spec.origin if spec is not None and spec.origin else ""
+        stat = os.stat(origin) if origin else None
+        digest.update(f"{name}\0{origin}\0{stat and (stat.st_mtime_ns, stat.st_size, stat.st_ino)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def kept(kind: str, template: Path, read: Callable[[Path], object]):
+    """Return `read(template)`, from the cache when the template's bytes were read before by the same code."""
+    where = folder()
+    try:
+        before = os.stat(template)
+        data = Path(template).read_bytes()
+    except OSError:
+        return read(template)  # the reader says what is wrong, in its words
+    entry = None if where is None else where / f"{hashlib.sha256(data).hexdigest()}-{kind}-{code_key()}.json"
+    if entry is not None:
+        try:
+            return json.loads(entry.read_text(encoding="utf-8"))["answer"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    answer = read(template)
+    try:
+        after = os.stat(template)
+    except OSError:
+        return answer
+    # kept only when the file read is the one hashed: unchanged while it was read
+    if entry is not None and _same(before, after):
+        _store(entry, answer)
+    return answer
+
+
+def _same(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_mtime_ns, a.st_size, a.st_ino, a.st_ctime_ns) == (b.st_mtime_ns, b.st_size, b.st_ino, b.st_ctime_ns)
+
+
+def _store(entry: Path, answer) -> None:
+    """Write the entry whole (a temporary file renamed), then forget the oldest beyond KEPT; never raises."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"answer": answer}, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, entry)
+        entries = [p for p in entry.parent.glob("*.json")]
+        if len(entries) > KEPT:
+            entries.sort(key=lambda p: p.stat().st_mtime_ns)
+            for old in entries[: len(entries) - KEPT]:
+                old.unlink(missing_ok=True)
+    except (OSError, ValueError, TypeError):
+        return
