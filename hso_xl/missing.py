@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .findings import Finding, Severity, joined
@@ -76,13 +77,14 @@ def fact_uses(template: Path) -> list[Use]:
     return uses
 
 
-def _variables():
+@lru_cache(maxsize=None)
+def _variables() -> tuple:
     """(variable as a template writes it, scope, fact, per municipality?) for every known fact."""
-    for prefix, (scope, per_municipality) in _PREFIXES.items():
-        for spec in SCOPES[scope]:
-            yield f"{prefix}.{spec.key}", scope, spec, per_municipality
-    for name, key in _EU.items():
-        yield name, "parametrar", next(s for s in SCOPES["parametrar"] if s.key == key), False
+    found = [(f"{prefix}.{spec.key}", scope, spec, per_municipality)
+             for prefix, (scope, per_municipality) in _PREFIXES.items() for spec in SCOPES[scope]]
+    found += [(name, "parametrar", next(s for s in SCOPES["parametrar"] if s.key == key), False)
+              for name, key in _EU.items()]
+    return tuple(found)
 
 
 def _around(texts: list[str], index: int, at: int) -> str:

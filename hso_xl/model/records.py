@@ -147,10 +147,11 @@ def _read_table(workbook: Workbook, sheet: Sheet, findings: list[Finding]) -> Ta
     titles = _titles(workbook, sheet, header_row)
     municipality_col = next((c for c, t in titles.items() if norm(t).startswith(MUNICIPALITY_COLUMN)), None)
     records = []
+    columns = range(1, sheet.max_col + 1)  # max_col looks at every cell: asked once, not once a row
     for row in rows:
         if row <= header_row:
             continue
-        filled = {c: sheet.value(row, c) for c in range(1, sheet.max_col + 1) if not is_blank(sheet.value(row, c))}
+        filled = {c: sheet.value(row, c) for c in columns if not is_blank(sheet.value(row, c))}
         if not filled:
             continue
         for col in filled:
@@ -185,8 +186,9 @@ def _read_table(workbook: Workbook, sheet: Sheet, findings: list[Finding]) -> Ta
 
 def _header_row(sheet: Sheet, rows: list[int]) -> int:
     """The first row with a municipality title, else the first filled row."""
+    columns = range(1, sheet.max_col + 1)
     for row in rows:
-        for col in range(1, sheet.max_col + 1):
+        for col in columns:
             value = sheet.value(row, col)
             if isinstance(value, str) and norm(value).startswith(MUNICIPALITY_COLUMN):
                 return row

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ..errors import ContractError
 from ..i18n import _
@@ -21,6 +22,13 @@ YEAR_RANGE = range(1990, 2200)
 
 def norm(text) -> str:
     """Return `text` as a key for matching labels: as it looks (model/invisible.py), case-folded, no trailing colon."""
+    if type(text) is str:  # a plain text is immutable: its key is kept (a report data workbook asks thousands)
+        return _norm_text(text)
+    return visible(text).casefold().rstrip(":").strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_text(text: str) -> str:
     return visible(text).casefold().rstrip(":").strip()
 
 
