@@ -21,7 +21,8 @@ from typing import BinaryIO, Callable, Iterable
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01, time 00:00:00
-_LEVEL = 6
+_LEVEL = DOCUMENT_LEVEL = 6
+FAST_LEVEL = 1  # hso-xl recalc's copy of a workbook: deflating at 6 took a fifth of the command's time
 _UTF8_NAMES = 0x800
 _CACHE_LIMIT = 64 * 1024 * 1024  # bytes of compressed parts kept; a build's templates fit many times over
 
@@ -56,11 +57,12 @@ def write_package(members: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def write_package_to(fh: BinaryIO, members: Iterable[tuple[str, Iterable[bytes]]]) -> None:
+def write_package_to(fh: BinaryIO, members: Iterable[tuple[str, Iterable[bytes]]], level: int = _LEVEL) -> None:
     """Write to the seekable `fh` the same zip `write_package` returns, each member's data given as chunks.
 
     For a large part (a worksheet of many MB): neither the part nor its deflated bytes are held whole,
     so the memory used does not grow with the part. The caller puts `[Content_Types].xml` first.
+    `level`: FAST_LEVEL for hso-xl recalc's copy, deflated four times faster into a file about a fifth larger.
     """
     central = []
     base = fh.tell()
@@ -69,7 +71,7 @@ def write_package_to(fh: BinaryIO, members: Iterable[tuple[str, Iterable[bytes]]
         flags = 0 if encoded.isascii() else _UTF8_NAMES
         offset = fh.tell() - base
         fh.write(b"\0" * (30 + len(encoded)))  # the local header, written once the sizes are known
-        compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
         crc = size = deflated = 0
         for chunk in chunks:
             crc = zlib.crc32(chunk, crc)

@@ -17,13 +17,14 @@ from .i18n import Message, _, n_
 from .model.budget import Place
 from .model.layouts import shown_title
 from .model.layouts import title as layout_title
+# the recalc report's lines, which the check's report shares (and its functions, where callers look for them)
+from .recalc_report import MAX_LISTED, _more, _recomputed, recalc_json, recalc_summary, recalc_text  # noqa: F401
 from .swedish import group, percent, sort_key
 from .workbook.verify import Verification
 
 if TYPE_CHECKING:  # only a type here: `hso-xl recalc` prints its report without the checks' modules
     from .model.checked import Checked
 
-MAX_LISTED = 25
 
 # The tables the layouts find (Place.what, which --json gives as it is), as the text names them
 TABLE_NAMES = {"costs": _("costs"), "financing": _("financing"), "project facts": _("project facts"),
@@ -172,12 +173,6 @@ def place_text(place: Place) -> str:
     return f"{TABLE_NAMES.get(place.what, place.what)}: {where}{place.sheet}!{place.range}"
 
 
-def _recomputed(v: Verification, engine, summary: str) -> Message:
-    return n_("Recomputed {n} formula with {engine} {version}: {summary}",
-              "Recomputed {n} formulas with {engine} {version}: {summary}", v.formula_count,
-              engine=engine.engine, version=engine.version, summary=summary)
-
-
 def document_date_text(checked: Checked) -> Message | str:
     """Where the documents' date comes from, in one line."""
     import datetime as dt
@@ -302,10 +297,6 @@ def _difference_summary(v: Verification) -> str:
     return "; ".join(str(part) for part in parts) + "."
 
 
-def _more(n: int) -> Message:
-    return _("... and {n} more (use --json for all)", n=n)
-
-
 def findings_count_text(findings: list[Finding]) -> str:
     """'Findings: 0 errors, 1 warning, 4 notes', in the reader's language."""
     counts = _counts(findings)
@@ -327,74 +318,3 @@ def _findings_text(findings: list[Finding]) -> list[str]:
     else:
         out.append(str(_("Result: OK")))
     return out
-
-
-# -- recalc ------------------------------------------------------------------------------------
-
-def recalc_json(source: Path, out: Path | None, engine, verification: Verification, code: int) -> dict:
-    v = verification
-    findings = v.findings()
-    return {
-        "tool": {"name": "hso-xl", "version": __version__},
-        "workbook": str(source),
-        "output": str(out) if out else None,
-        "engine": {"name": engine.engine, "version": engine.version},
-        "formulas": v.formula_count,
-        "cells": {"agree": v.agreeing, "differ": len(v.differences), "not_computed": len(v.problems),
-                  "without_cached_value": v.without_cached_value},
-        "without_cached_value": v.without_cached_value,
-        "differences": [d.to_json() for d in v.differences],
-        "not_computed": [p.to_json() for p in v.problems.values()],
-        "error_values": [{"cell": d.ref, "value": str(d.recomputed), "formula": d.formula} for d in v.error_values],
-        "unsupported_functions": v.unsupported,
-        "circular_references": v.circular,
-        "external_references": v.external,
-        "findings": [f.to_json() for f in findings],
-        "exit_code": code,
-    }
-
-
-def recalc_summary(v: Verification) -> str:
-    """One line accounting for every formula cell: agree, differ, not computed, no cached value."""
-    parts = [n_("{n} agrees with the values cached in the file", "{n} agree with the values cached in the file",
-                v.agreeing),
-             n_("{n} differs", "{n} differ", len(v.differences)),
-             _("{n} could not be computed", n=len(v.problems)),
-             _("{n} had no cached value", n=v.without_cached_value)]
-    return ", ".join(str(part) for part in parts) + "."
-
-
-def recalc_text(source: Path, out: Path | None, engine, verification: Verification) -> str:
-    v = verification
-    lines = [_("Workbook: {path}", path=source), _recomputed(v, engine, recalc_summary(v))]
-    if v.differences:
-        lines.append(_("Cells whose cached value differs from the recomputed one:"))
-        for d in v.differences[:MAX_LISTED]:
-            lines.append("  " + _("{cell}: cached {cached}, recomputed {recomputed}  {formula}", cell=d.ref,
-                                  cached=repr(d.cached), recomputed=repr(d.recomputed), formula=d.formula))
-        if len(v.differences) > MAX_LISTED:
-            lines.append("  " + _more(len(v.differences) - MAX_LISTED))
-    if v.problems:
-        kept = _("nothing was written") if out is None else _("they keep the value the file cached")
-        lines.append(_("Cells not computed ({kept}):", kept=kept))
-        problems = list(v.problems.values())
-        for p in problems[:MAX_LISTED]:
-            lines.append(f"  {p.ref}: {p.why}  {p.formula}")
-        if len(problems) > MAX_LISTED:
-            lines.append("  " + _more(len(problems) - MAX_LISTED))
-        for advice in dict.fromkeys(p.advice for p in v.causes):
-            lines.append("  " + _("To fix: {advice}.", advice=advice))
-    if v.error_values:
-        lines.append(_("Formulas that give an error value:"))
-        lines.extend(f"  {d.ref}: {d.recomputed}  {d.formula}" for d in v.error_values[:MAX_LISTED])
-        if len(v.error_values) > MAX_LISTED:
-            lines.append("  " + _more(len(v.error_values) - MAX_LISTED))
-    if out is None:
-        lines.append(_("Nothing was written (--strict): the workbook has formulas the engine cannot compute."))
-    elif v.problems:
-        lines.append(n_("Wrote {out} ({n} cell not computed keeps the value the file cached).",
-                        "Wrote {out} ({n} cells not computed keep the value the file cached).", len(v.problems),
-                        out=out))
-    else:
-        lines.append(_("Wrote {out}", out=out))
-    return "\n".join(str(line) for line in lines)

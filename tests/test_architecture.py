@@ -29,7 +29,7 @@ BASE = {"hso_xl", "hso_xl.errors", "hso_xl.findings", "hso_xl.swedish", "hso_xl.
         "hso_xl.project", "hso_xl.console", "hso_xl.longpaths", "hso_xl.users",
         "hso_xl.processes", "hso_xl.scratch"}
 COMMANDS = {"hso_xl.build", "hso_xl.build_plan", "hso_xl.build_render",
-            "hso_xl.changes", "hso_xl.explain", "hso_xl.missing", "hso_xl.report", "hso_xl.watch",
+            "hso_xl.changes", "hso_xl.explain", "hso_xl.missing", "hso_xl.report", "hso_xl.recalc_report", "hso_xl.watch",
             "hso_xl.sample", "hso_xl.sample_spec", "hso_xl.reports", "hso_xl.report_sample", "hso_xl.intake",
             "hso_xl.template_list"}
 TOP = {"hso_xl.cli", "hso_xl.__main__"}  # and every module of the package hso_xl.cli

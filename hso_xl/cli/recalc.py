@@ -29,7 +29,7 @@ from .speak import FILE, WORKBOOK, PathType, argument, option
 def recalc(workbook: Path, out: Path, as_json: bool, strict: bool) -> None:
     with friendly_errors(as_json):
         from ..errors import EXIT_FINDINGS, EXIT_OK
-        from ..report import recalc_json, recalc_text
+        from ..recalc_report import recalc_json, recalc_text
         from ..workbook.recalc import recompute_file
         from ..workbook.write import write_recomputed
 

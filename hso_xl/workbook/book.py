@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .cellnames import get_column_letter
@@ -34,6 +35,7 @@ def cell_order(reference: str) -> tuple:
     return sheet, int(digits) if digits.isdigit() else 0, len(letters), letters.upper()
 
 
+@lru_cache(maxsize=4096)  # a workbook has few sheets, and every reference to a cell quotes its sheet's name
 def quote_sheet(name: str) -> str:
     if name.replace("_", "").isalnum() and not name[0].isdigit():
         return name

@@ -108,10 +108,12 @@ def _results(workbook: Workbook, model, tables: set[str]) -> EngineReport:
     engine_index = {props["name"]: i for i, props in enumerate(model.get_worksheets_properties())}
     report = EngineReport(engine=ENGINE_NAME, version=engine_version())
     error_type = ironcalc.CellType.ErrorValue
+    suspect = _suspect_names(workbook, divergent)
     for sheet in workbook.sheets:
         idx = engine_index.get(sheet.name)
         for cell in sheet.cells.values():
-            if cell.formula is None:
+            formula = cell.formula
+            if formula is None:
                 continue
             if idx is None:
                 cell.value = ExcelError("#REF!")
@@ -121,13 +123,17 @@ def _results(workbook: Workbook, model, tables: set[str]) -> EngineReport:
                 report.unsupported[where] = [DATA_TABLE]
                 continue
             value = model.get_cell_value(idx, cell.row, cell.col)
-            if model.get_cell_type(idx, cell.row, cell.col) == error_type:
+            # (an error comes back as its text: only a text can be one)
+            if type(value) is str and model.get_cell_type(idx, cell.row, cell.col) == error_type:
                 value = ExcelError(str(value))
                 if value in ENGINE_FAILED:
                     report.failed.add(sheet.ref(cell.row, cell.col))
             cell.value = value
-            formula = cell.formula
-            names = function_names(formula) if "(" in formula else ()
+            names = ()
+            if suspect and "(" in formula:
+                upper = formula.upper()
+                if any(name in upper for name in suspect):
+                    names = function_names(formula)
             # Also where the value is no error: IFERROR(PIVOTBY(...); 0) gives 0 where Excel pivots.
             lacking = sorted({n for n in names if n in UNIMPLEMENTED_FUNCTIONS or not known_function(n)})
             if lacking:
@@ -135,6 +141,18 @@ def _results(workbook: Workbook, model, tables: set[str]) -> EngineReport:
             if "&" in formula or " " in formula or not divergent.isdisjoint(names):
                 report.divergence_candidates.add(sheet.ref(cell.row, cell.col))
     return report
+
+
+def _suspect_names(workbook: Workbook, divergent: frozenset[str]) -> set[str]:
+    """The function names, of all the workbook's formulas at once, that the engine lacks or computes otherwise.
+
+    One search over every formula instead of one per formula: a formula's own names (function_names) are among
+    these, so a formula whose text holds none of them calls none of them."""
+    every = "\n".join(without_strings(formula) if '"' in formula else formula  # (as function_names reads one)
+                       for sheet in workbook.sheets for formula in (cell.formula for cell in sheet.cells.values())
+                       if formula is not None and "(" in formula)
+    names = {n.upper().removeprefix("_XLFN.").removeprefix("_XLWS.") for n in _FUNCTION.findall(every)}
+    return {n for n in names if n in UNIMPLEMENTED_FUNCTIONS or n in divergent or not known_function(n)}
 
 
 def function_names(formula: str) -> list[str]:

@@ -32,6 +32,7 @@ from .damage import (SHEET_STATES, DamagedValue, damaged, damaged_sheet, damaged
 from .normalise import engine_dates, normalised_copy
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
+from .sheet_rows import read_plain_rows
 from .sheet_xml import MAIN, PARSER_OPTIONS, SheetReader, Styles, text_of
 from .tables import DamagedTable, engine_copy, read_tables
 
@@ -167,11 +168,14 @@ class _PackageReader:
                 raise odd_sheet_state(self.path, name, element.get("state"))
             if not rel_type.endswith(WORKSHEET_REL):
                 continue
-            sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
             self.sheet_parts[name] = target
             try:
+                sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
                 sheet_reader = SheetReader(sheet, strings, styles)
-                sheet_reader.read(self._open(target))
+                if not read_plain_rows(sheet_reader, lambda: self._open(target)):  # as writers write rows: fast
+                    sheet = Sheet(name=name, index=len(sheets), state=element.get("state", "visible"))
+                    sheet_reader = SheetReader(sheet, strings, styles)
+                    sheet_reader.read(self._open(target))
                 self.iso_dates |= sheet_reader.iso_dates
             except etree.XMLSyntaxError:
                 raise damaged_sheet(self.path, name, target) from None

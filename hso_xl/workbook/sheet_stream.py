@@ -36,16 +36,66 @@ def streamable(head: bytes) -> bool:
     return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
 
 
-def patch_stream(chunks: Iterable[bytes], values: dict[str, Value]) -> Iterator[bytes]:
-    """Yield the sheet XML of `chunks` with the cells named in `values` ("A1" -> value) given those values."""
+def patch_stream(chunks: Iterable[bytes], values: dict[str, Value], formulas_only: bool = False) -> Iterator[bytes]:
+    """Yield the sheet XML of `chunks` with the cells named in `values` ("A1" -> value) given those values.
+
+    `formulas_only`: every cell named in `values` has an `<f>` (no array formula fills cells beside its
+    first one), which lets whole rows of cells as writers write them be patched at once (_patch_rows).
+    """
     pending = b""
+    patch = _patch_rows if formulas_only else _patch_complete
+    values = dict(values) if formulas_only else values  # _patch_rows takes out the cells it has set
     for chunk in chunks:
         pending += chunk
-        done, pending = _patch_complete(pending, values)
+        done, pending = patch(pending, values)
         if done:
             yield done
     done, rest = _patch_complete(pending, values)
     yield done + rest
+
+
+# A formula cell as writers write it (Excel, LibreOffice, openpyxl, xlsxwriter): r first, attributes in double
+# quotes, its <f> and then at most a plain <v>. Any other form is left to _patch_complete.
+_PLAIN_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"((?: [A-Za-z:]+="[^"<]*")*)>'
+                                 rb'(<f(?: [A-Za-z0-9:]+="[^"<]*")*(?:/>|>[^<]*</f>))(?:<v>[^<]*</v>)?</c>')
+_FORMULA_START = re.compile(rb"<f[\s/>]")
+
+
+def _patch_rows(data: bytes, values: dict[str, Value]) -> tuple[bytes, bytes]:
+    """As _patch_complete, up to the last complete row, a regular expression's substitution doing the work.
+
+    When a formula cell of those rows has a form _PLAIN_FORMULA_CELL does not know, _patch_complete sets it
+    (the cells already set are no longer in `values`)."""
+    end = data.rfind(b"</row>")
+    if end < 0:
+        return _patch_complete(data, values)
+    end += len(b"</row>")
+    matched = 0
+    pop = values.pop
+
+    def plain(match: re.Match) -> bytes:
+        nonlocal matched
+        matched += 1
+        r, attrs, f = match.groups()
+        value = pop(r.decode("ascii"), _MISSING)
+        if type(value) is float and b"t=" not in attrs:  # most cells: a number, as the file had it typed
+            if value.is_integer() and abs(value) < 1e15:
+                return b'<c r="%s"%s>%s<v>%d</v></c>' % (r, attrs, f, value)
+            return b'<c r="%s"%s>%s<v>%s</v></c>' % (r, attrs, f, repr(value).upper().encode("ascii"))
+        if value is _MISSING:
+            return match.group(0)
+        t, text = cached_text(value)
+        if t is not None or b"t=" in attrs:
+            attrs = _with_type(attrs, t)
+        if text is None:
+            return b'<c r="%s"%s>%s</c>' % (r, attrs, f)
+        return b'<c r="%s"%s>%s<v>%s</v></c>' % (r, attrs, f, text)
+
+    rows = _PLAIN_FORMULA_CELL.sub(plain, data[:end])
+    if matched != len(_FORMULA_START.findall(rows)):
+        rows, rest = _patch_complete(rows, values)
+        return rows, rest + data[end:]
+    return rows, data[end:]
 
 
 def _patch_complete(data: bytes, values: dict[str, Value]) -> tuple[bytes, bytes]:

@@ -69,17 +69,13 @@ class SheetReader:
         self.iso_dates = False
 
     def read(self, source) -> None:
+        """Read the worksheet part `source` (an open file) as a tree, streamed row by row."""
         row_number = 0
         cells = self.sheet.cells
         with source:
             for _event, element in etree.iterparse(source, tag=(ROW, MERGE, COLUMN), **PARSER_OPTIONS):
-                if element.tag == MERGE:
-                    self.sheet.merged.append(element.get("ref"))
-                    continue
-                if element.tag == COLUMN:
-                    if is_true(element.get("hidden")) and (element.get("min") or "").isdigit():
-                        last = int(element.get("max") or element.get("min"))
-                        self.sheet.hidden_cols.update(range(int(element.get("min")), min(last, 16384) + 1))
+                if element.tag in (MERGE, COLUMN):
+                    self.read_outside_rows(element)
                     continue
                 r = element.get("r")
                 row_number = int(r) if r else row_number + 1
@@ -99,6 +95,18 @@ class SheetReader:
                 parent = element.getparent()
                 while element.getprevious() is not None:  # rows already read: free them
                     del parent[0]
+        self.fill_spans()
+
+    def read_outside_rows(self, element) -> None:
+        """A merged range (<mergeCell>) or a column's properties (<col>): hidden columns."""
+        if element.tag == MERGE:
+            self.sheet.merged.append(element.get("ref"))
+        elif is_true(element.get("hidden")) and (element.get("min") or "").isdigit():
+            last = int(element.get("max") or element.get("min"))
+            self.sheet.hidden_cols.update(range(int(element.get("min")), min(last, 16384) + 1))
+
+    def fill_spans(self) -> None:
+        cells = self.sheet.cells
         for r1, c1, r2, c2, formula, table in self.spans:
             if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_SPAN:
                 continue
@@ -129,6 +137,10 @@ class SheetReader:
             value = text_of(inline) if inline is not None else None
         else:
             value = self._value(value_text, kind, style_index)
+        return self.make_cell(row, column, kind, style_index, value, formula)
+
+    def make_cell(self, row: int, column: int, kind: str, style_index: int, value, formula: str | None) -> Cell | None:
+        """The cell of these readings (None: an empty one), whichever reader read them (sheet_rows.py too)."""
         if formula is None and self.spans:
             formula = self._member_of(row, column)
         number_format = self.styles.codes.get(style_index, "")
@@ -143,7 +155,7 @@ class SheetReader:
         if text is None:
             return None
         if kind == "n":
-            number = cell_number(text, self.cell)
+            number = int(text) if text.isdigit() and text.isascii() and len(text) < 300 else cell_number(text, self.cell)
             if style in self.styles.dates:
                 try:
                     if style in self.styles.durations:
@@ -236,7 +248,11 @@ def text_of(element) -> str:
     """The plain text of a string item: its <t>, or its runs' <t>s, without phonetic guides."""
     parts = [element.findtext(TEXT) or ""]
     parts.extend(run.findtext(TEXT) or "" for run in element.iterchildren(RUN))
-    text = "".join(parts)
+    return excel_unescaped("".join(parts))
+
+
+def excel_unescaped(text: str) -> str:
+    """Text as Excel meant it: _x000D_ is a carriage return (characters XML cannot carry are written so)."""
     if "_x" in text:
         text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
     return text

@@ -18,7 +18,7 @@ from lxml import etree
 
 from ..errors import OutputProblem
 from ..i18n import _
-from ..package import write_package_to
+from ..package import DOCUMENT_LEVEL, FAST_LEVEL, write_package_to
 from .book import ExcelError, Value, Workbook
 from .sheet_stream import CHUNK, format_number, patch_stream, streamable, xml_text
 
@@ -74,7 +74,7 @@ def recomputed_package(workbook: Workbook, keep: set[str] = frozenset()) -> byte
     return out.getvalue()
 
 
-def _write_recomputed_to(workbook: Workbook, fh, keep: set[str]) -> None:
+def _write_recomputed_to(workbook: Workbook, fh, keep: set[str], level: int = DOCUMENT_LEVEL) -> None:
     # Member by member and each sheet in chunks: a 50 MB sheet is never held whole, nor as an XML tree.
     with zipfile.ZipFile(workbook.package) as zin:
         parts = sheet_parts(zin)
@@ -95,7 +95,7 @@ def _write_recomputed_to(workbook: Workbook, fh, keep: set[str]) -> None:
                 else:
                     yield info.filename, _chunks(zin, info)
 
-        write_package_to(fh, members())
+        write_package_to(fh, members(), level)
 
 
 def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()) -> None:
@@ -114,7 +114,7 @@ def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()
     fd, tmp = tempfile.mkstemp(prefix=".~hso-", suffix=".xlsx", dir=out.parent)
     try:
         with os.fdopen(fd, "w+b") as fh:
-            _write_recomputed_to(workbook, fh, keep)
+            _write_recomputed_to(workbook, fh, keep, FAST_LEVEL)  # a copy for the user: speed before size
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -127,7 +127,8 @@ def _patched_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo, values: dict[st
         if not streamable(head):  # a sheet in UTF-16 (no writer makes one, but XML allows it): as a tree
             yield _patch_sheet(head + fh.read(), values, members)
         else:
-            yield from patch_stream(itertools.chain([head], iter(lambda: fh.read(CHUNK), b"")), values)
+            yield from patch_stream(itertools.chain([head], iter(lambda: fh.read(CHUNK), b"")), values,
+                                    formulas_only=not members)
 
 
 def _chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo):

@@ -1,0 +1,255 @@
+"""Read a worksheet's rows as the common writers write them, with one regular expression instead of an XML tree.
+
+Excel, LibreOffice, openpyxl and xlsxwriter write `<c r="B2" s="3" t="s"><v>4</v></c>`: a start tag with r first and
+double-quoted attributes, then at most an `<f>` and a `<v>`. Reading those rows by a regular expression is several
+times faster than building an element for every cell, and gives the same cells: they go through the same
+SheetReader.make_cell. The sheet's other parts (columns, merged ranges, whatever follows the rows) are read as a
+tree by sheet_xml.py, from a copy of the part without its rows.
+
+Only what is understood exactly is read here: any other form in the rows (rich text, a cell without r,
+single quotes, a comment, an entity other than XML's own, a carriage return, a control character) makes
+`read_plain_rows` give up (False) before the caller has used anything, and the sheet is read as a tree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, IO
+
+from lxml import etree
+
+from .book import Cell
+from .damage import cell_number
+from .sheet_xml import COLUMN, MERGE, PARSER_OPTIONS, SheetReader, excel_unescaped, is_true
+
+CHUNK = 1 << 20  # bytes read at a time; rows are read up to the last complete one
+MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_NAME = rb"[A-Za-z_][\w.:-]*"
+_ATTRIBUTES = rb'(?: ' + _NAME + rb'="[^"<&\t\n\r]*")*'
+# A cell (column letters, row digits, attributes, <f> attributes, <f> text, <v> text, <is>, its text), a row's start tag
+# (attributes, "/" when empty), or a row's end tag; whitespace between them as pretty printers leave it.
+_TOKEN = re.compile(
+    rb'[ \n\t]*(?:<c r="([A-Z]{1,3})([0-9]{1,7})"(' + _ATTRIBUTES + rb')[ \n\t]*(?:/>|>'
+    rb'(?:<f(' + _ATTRIBUTES + rb')[ \n\t]*(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>|<v/>)?'
+    rb'(<is>(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t/>)</is>)?</c>)'
+    rb'|<row(' + _ATTRIBUTES + rb')[ \n\t]*(/?)>|(</row>))')
+_ATTRIBUTE = re.compile(rb'(' + _NAME + rb')="([^"]*)"')
+# What an XML parser would turn into something else, or refuse, is left to it: control characters, U+FFFE and
+# U+FFFF, carriage returns (read as line feeds), comments, CDATA, processing instructions, "]]>" in text.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_PLAIN = (b"\r", b"<!", b"<?", b"]]>", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
+_ROW_NUMBER = re.compile(rb' r="([0-9]+)"')
+_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_NAMED_ENTITIES = ("&amp;", "&lt;", "&gt;", "&quot;", "&apos;")
+
+
+class NotPlain(Exception):
+    """The rows hold a form this reader does not read: the sheet is read as a tree instead."""
+
+
+class _Formula:
+    """The <f> of a cell, as SheetReader._formula reads an element: get() and text."""
+
+    __slots__ = ("attributes", "text")
+
+    def __init__(self, attributes: dict[str, str], text: str | None) -> None:
+        self.attributes = attributes
+        self.text = text
+
+    def get(self, name: str, default=None):
+        return self.attributes.get(name, default)
+
+
+def read_plain_rows(reader: SheetReader, open_part: Callable[[], IO[bytes]]) -> bool:
+    """Read the worksheet part into `reader`'s sheet; False (the sheet untouched by use) when it is not plain."""
+    with open_part() as source:
+        try:
+            return _Rows(reader).read(source)
+        except (NotPlain, UnicodeDecodeError):
+            return False
+
+
+class _Rows:
+    def __init__(self, reader: SheetReader) -> None:
+        self.reader = reader
+        self.cell_kinds: dict[bytes, tuple[str, int]] = {}  # a cell's attributes -> (t, style index)
+        self.parsed: dict[bytes, dict[str, str]] = {}  # attributes as written -> name: value (a few distinct ones)
+        self.row_number = 0
+        self.in_row = False
+
+    def read(self, source) -> bool:
+        data = source.read(CHUNK)
+        while b"<sheetData>" not in data:
+            more = source.read(CHUNK)
+            if not more or len(data) > 8 * CHUNK:
+                return False  # no rows (<sheetData/>), or a head no writer makes: the tree reads it
+            data += more
+        head, _tag, data = data.partition(b"<sheetData>")
+        if not _plain_head(head):
+            return False
+        head += b"<sheetData>"
+        while True:
+            end = data.find(b"</sheetData>")
+            if end >= 0:
+                self._rows(data[:end])
+                if self.in_row:
+                    raise NotPlain
+                tail = data[end:] + source.read()
+                break
+            cut = data.rfind(b"</row>")
+            if cut >= 0:
+                cut += len(b"</row>")
+                self._rows(data[:cut])
+                data = data[cut:]
+            more = source.read(CHUNK)
+            if not more:
+                raise NotPlain  # no end to the rows: the tree says what is damaged
+            data += more
+        # Columns, merged ranges and whatever follows: as a tree, which also finds any damage there
+        outside = etree.fromstring(head + tail, etree.XMLParser(**PARSER_OPTIONS))
+        for element in outside.iter(COLUMN, MERGE):
+            self.reader.read_outside_rows(element)
+        self.reader.fill_spans()
+        return True
+
+    def _rows(self, data: bytes) -> None:
+        if any(odd in data for odd in _NOT_PLAIN) or _CONTROL.search(data):
+            raise NotPlain
+        reader = self.reader
+        cells = reader.sheet.cells
+        columns = _COLUMNS
+        at = 0
+        for match in _TOKEN.finditer(data):
+            if match.start() != at:
+                raise NotPlain
+            at = match.end()
+            (letters, digits, attributes, f_attributes, f_text, v_text, inline, inline_text, row_attributes, empty_row,
+             row_end) = match.groups()
+            if letters is None:
+                self._row(row_attributes, empty_row, row_end)
+                continue
+            if not self.in_row:
+                raise NotPlain
+            row = int(digits)
+            column = columns.get(letters) or _column(letters)
+            reader.cell = (row, column)
+            kind, style_index, plain, number_format = self.cell_kinds.get(attributes) or self._kind_style(attributes)
+            if plain and not reader.spans:  # the common cell: a number or a formula, in a style that is no date
+                if f_attributes == b"":
+                    formula = "=" + _text(f_text) if f_text else "="
+                elif f_attributes is None:
+                    formula = None
+                else:
+                    formula = self._formula(f_attributes, f_text, letters, digits)
+                if v_text is None or v_text == b"":
+                    value = None
+                elif v_text.isdigit() and len(v_text) < 300:
+                    value = int(v_text)
+                else:
+                    value = cell_number(_text(v_text), (row, column))
+                if formula is not None:
+                    cells[(row, column)] = Cell(row, column, None, formula, value, False, number_format)
+                elif value is not None:
+                    cells[(row, column)] = Cell(row, column, value, None, None, False, number_format)
+                continue
+            formula = None if f_attributes is None else self._formula(f_attributes, f_text, letters, digits)
+            if kind == "inlineStr":  # a text typed into the cell itself
+                value = None if inline is None else excel_unescaped(_text(inline_text)) if inline_text else ""
+            else:
+                value = reader._value(_text(v_text) if v_text else None, kind, style_index)
+            cell = reader.make_cell(row, column, kind, style_index, value, formula)
+            if cell is not None:
+                cells[(row, column)] = cell
+        if data[at:].strip():
+            raise NotPlain
+
+    def _row(self, attributes: bytes | None, empty: bytes | None, end: bytes | None) -> None:
+        if end is not None:
+            if not self.in_row:
+                raise NotPlain
+            self.in_row = False
+            return
+        if self.in_row:
+            raise NotPlain
+        r = _ROW_NUMBER.search(attributes) if attributes else None
+        self.row_number = int(r.group(1)) if r else self.row_number + 1
+        if attributes and b"hidden" in attributes:
+            parsed = self._attributes_of(attributes)
+            r = parsed.get("r")
+            self.row_number = int(r) if r else self.row_number
+            if is_true(parsed.get("hidden")):
+                self.reader.sheet.hidden_rows.add(self.row_number)
+        self.in_row = not empty
+
+    def _formula(self, attributes: bytes, text: bytes | None, letters: bytes, digits: bytes) -> str:
+        """A shared, array or data-table formula (or one with other attributes), as SheetReader reads its <f>."""
+        parsed = self.parsed.get(attributes)
+        f = _Formula(self._attributes_of(attributes) if parsed is None else parsed, _text(text) if text else None)
+        return self.reader._formula(f, (letters + digits).decode("ascii"))
+
+    def _kind_style(self, attributes: bytes) -> tuple[str, int, bool, str]:
+        """(t, the style's index, whether the cell is a number in a style that is no date, its number format)."""
+        parsed = self._attributes_of(attributes)
+        style = parsed.get("s")
+        kind, index = parsed.get("t", "n"), int(style) if style else 0
+        styles = self.reader.styles
+        found = (kind, index, kind == "n" and index not in styles.dates, styles.codes.get(index, ""))
+        self.cell_kinds[attributes] = found
+        return found
+
+    def _attributes_of(self, attributes: bytes) -> dict[str, str]:
+        pairs = [(name.decode("utf-8"), value.decode("utf-8")) for name, value in _ATTRIBUTE.findall(attributes)]
+        parsed = dict(pairs)
+        if len(parsed) != len(pairs):
+            raise NotPlain  # an attribute twice: not XML, the tree says so
+        self.parsed[attributes] = parsed
+        return parsed
+
+
+def _plain_head(head: bytes) -> bool:
+    """The part's root is a worksheet in SpreadsheetML's namespace without a prefix, in UTF-8."""
+    start = head.find(b"<worksheet")
+    if start < 0 or MAIN_NS not in head[start:head.find(b">", start)]:
+        return False
+    declaration = head[:start]
+    return b"encoding" not in declaration or re.search(rb'encoding=["\'](?i:utf-?8)["\']', declaration) is not None
+
+
+def _text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    if "&" in text:
+        text = _unescape(text)
+    return text
+
+
+def _unescape(text: str) -> str:
+    if "&#" not in text:  # XML's five named entities only (a formula's &gt;, &amp;): &amp; undone last
+        if text.count("&") == sum(text.count(entity) for entity in _NAMED_ENTITIES):
+            return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+                    .replace("&amp;", "&"))
+        raise NotPlain
+    if text.count("&") != len(_ENTITY.findall(text)):
+        raise NotPlain  # an entity XML does not define: the tree says what is wrong
+
+    def character(match: re.Match) -> str:
+        name, decimal, hexadecimal = match.groups()
+        if name:
+            return _NAMED[name]
+        code = int(decimal) if decimal else int(hexadecimal, 16)
+        if not (code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF):
+            raise NotPlain
+        return chr(code)
+
+    return _ENTITY.sub(character, text)
+
+
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column(letters: bytes) -> int:
+    column = 0
+    for ch in letters:
+        column = column * 26 + ch - 64
+    _COLUMNS[letters] = column
+    return column

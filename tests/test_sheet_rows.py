@@ -1,0 +1,139 @@
+"""Rows read by the regular expression (workbook/sheet_rows.py) give exactly the sheet the XML tree gives.
+
+Random sheets mix the cells writers write (numbers, shared strings, formulas, shared and array formulas, dates,
+inline strings, entities) with forms only the tree reads (rich text, single quotes, comments, carriage returns):
+either the fast reader reads the sheet, and then it must equal the tree's, or it declines before anything is used.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from hso_xl.workbook.book import Sheet
+from hso_xl.workbook.damage import DamagedValue
+from hso_xl.workbook.load import load_workbook
+from hso_xl.workbook.sheet_rows import read_plain_rows
+from hso_xl.workbook.sheet_xml import SheetReader, Styles
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STYLES = etree.fromstring(
+    f'<styleSheet xmlns="{MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="#,##0&quot; tkr&quot;"/></numFmts><cellXfs count="5">'
+    '<xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="46"/><xf numFmtId="3"/></cellXfs>'
+    "</styleSheet>".encode())
+STRINGS = ["Kostnad", "Härnösand", "_x000D_x"]
+
+PLAIN = [  # (cell XML with {r}, {n}) as Excel, LibreOffice, openpyxl and xlsxwriter write cells
+    '<c r="{r}"><v>{n}</v></c>', '<c r="{r}" s="4"><v>{n}.5</v></c>', '<c r="{r}" s="1"><v>4{n}</v></c>',
+    '<c r="{r}" s="3"><v>0.{n}</v></c>', '<c r="{r}" t="s"><v>{s}</v></c>', '<c r="{r}" s="2" t="s"><v>1</v></c>',
+    '<c r="{r}"><f>A1+{n}</f><v>{n}</v></c>', '<c r="{r}" s="2"><f>SUM(A1:A3)&amp;"&lt;"</f><v>1E-3</v></c>',
+    '<c r="{r}" t="str"><f>"a&gt;b"</f><v>a&gt;b _x0041_</v></c>', '<c r="{r}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    '<c r="{r}" t="b"><f>TRUE()</f><v>1</v></c>', '<c r="{r}" t="b"><v>0</v></c>', '<c r="{r}"><f>A1</f></c>',
+    '<c r="{r}"><f t="shared" ref="{r}:{r2}" si="{si}">B{n}*2</f><v>4</v></c>',
+    '<c r="{r}"><f t="shared" si="{si}"/><v>6</v></c>', '<c r="{r}"><f t="array" ref="{r}:{r2}">A1:A2*2</f><v>2</v></c>',
+    '<c r="{r}" t="inlineStr"><is><t>Sollefteå {n}</t></is></c>', '<c r="{r}" t="inlineStr"><is><t/></is></c>',
+    '<c r="{r}" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c>', '<c r="{r}" s="1"/>', '<c r="{r}"/>',
+    '<c r="{r}" t="d"><v>2027-01-30T00:00:00</v></c>', '<c r="{r}"><v>&#49;2</v></c>', '<c r="{r}" t="e"><v>#N/A</v></c>',
+    '<c r="{r}"><f>IF(A1&gt;0,"&#x4E2D;",1)</f><v>1</v></c>', '<c r="{r}" cm="1"><f>A1:A2</f><v>1</v></c>',
+    '<c r="{r}"><v></v></c>', '<c r="{r}" t="n" s="0"><v> 7 </v></c>',
+]
+ODD = [  # forms the tree reads and the fast reader leaves to it
+    '<c r="{r}" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c>', "<c r='{r}'><v>1</v></c>",
+    '<c r="{r}"><!-- note --><v>1</v></c>', '<c r="{r}"><v>1\r\n</v></c>', '<c s="1"><v>3</v></c>',
+    '<c r="{r}">\n  <v>2</v>\n</c>', '<c r="{r}"><v><![CDATA[5]]></v></c>', '<c r="{r}" s="1" s="2"><v>1</v></c>',
+]
+DAMAGED = ['<c r="{r}" t="s"><v>99</v></c>', '<c r="{r}"><v>1.2.3</v></c>', '<c r="{r}" t="b"><v>2</v></c>']
+
+
+def sheet_xml(rows, head="", tail="") -> bytes:
+    body = []
+    for number, (attributes, cells) in enumerate(rows, 1):
+        row_tag = f'<row r="{number}"{attributes}'
+        if not cells:
+            body.append(row_tag + "/>")
+            continue
+        body.append(row_tag + ">")
+        for column, form in enumerate(cells):
+            r = f"{'ABCDEFGHIJ'[column]}{number}"
+            body.append(form.format(r=r, r2=f"{'ABCDEFGHIJ'[column]}{number + 1}", n=number * 7 + column,
+                                    s=(number + column) % 3, si=column % 2))
+        body.append("</row>")
+    return ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            f'<worksheet xmlns="{MAIN}" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+            f'{head}<sheetData>{"".join(body)}</sheetData>{tail}</worksheet>').encode()
+
+
+def read(xml: bytes, fast: bool):
+    """(whether the fast reader read it, the sheet's contents) or the error the read raised."""
+    sheet = Sheet(name="Budget", index=0)
+    reader = SheetReader(sheet, STRINGS, Styles(STYLES, False))
+    try:
+        if fast:
+            took = read_plain_rows(reader, lambda: io.BytesIO(xml))
+            if not took:
+                return False, None
+        else:
+            reader.read(io.BytesIO(xml))
+    except Exception as exc:  # the same refusal either way (load.py words it)
+        return fast, (type(exc).__name__, getattr(exc, "cell", None))
+    cells = {key: (repr(cell), type(cell.value), type(cell.cached)) for key, cell in sheet.cells.items()}  # 1 is not 1.0
+    return fast, (list(cells.items()), sheet.merged, sheet.data_tables, sheet.array_members, sheet.hidden_rows,
+                  sheet.hidden_cols, reader.iso_dates)
+
+
+rows_of = st.lists(st.tuples(st.sampled_from(["", ' hidden="1"', ' spans="1:3" x14ac:dyDescent="0.25"', ' ht="20"']),
+                             st.lists(st.sampled_from(PLAIN), max_size=6)), min_size=1, max_size=8)
+HEAD = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><cols><col min="2" max="3" hidden="1" width="9"/></cols>'
+TAIL = '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><headerFooter><oddFooter>&amp;P</oddFooter></headerFooter>'
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows_of, st.booleans())
+def test_plain_rows_give_the_trees_sheet(rows, with_parts):
+    xml = sheet_xml(rows, HEAD if with_parts else "", TAIL if with_parts else "")
+    took, fast = read(xml, True)
+    assert took, "a sheet as writers write it is read by the regular expression"
+    assert fast == read(xml, False)[1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows_of, st.sampled_from(ODD + DAMAGED), st.integers(0, 7))
+def test_odd_or_damaged_rows_are_left_to_the_tree_or_fail_alike(rows, odd, where):
+    rows = list(rows)
+    attributes, cells = rows[where % len(rows)]
+    rows[where % len(rows)] = (attributes, [*cells, odd])
+    xml = sheet_xml(rows, HEAD, TAIL)
+    took, fast = read(xml, True)
+    tree = read(xml, False)[1]
+    if took:  # read, or stopped on the same damaged cell as the tree
+        assert fast == tree
+    else:
+        assert odd in ODD or isinstance(tree, tuple) and tree[0] in ("DamagedValue", "XMLSyntaxError")
+
+
+@pytest.mark.parametrize("damage", ["<mergeCells><mergeCell ref='A1:B1'></mergeCells>", "<extLst>", "&unknown;"])
+def test_damage_outside_the_rows_is_found_by_the_tree(damage):
+    xml = sheet_xml([("", [PLAIN[0]])], tail=damage)
+    took, fast = read(xml, True)
+    assert fast == ("XMLSyntaxError", None) or not took
+
+
+def test_the_bench_and_sample_workbooks_are_read_fast(monkeypatch):
+    """The shipped sample is read by the regular expression (not silently by the tree everywhere)."""
+    from hso_xl.workbook import load
+
+    results = []
+
+    def spy(reader, open_part):
+        results.append(read_plain_rows(reader, open_part))
+        return results[-1]
+
+    monkeypatch.setattr(load, "read_plain_rows", spy)
+    load_workbook(Path(__file__).resolve().parent.parent / "input" / "HSO_finansiering_2027-2029.xlsx")
+    assert results and all(results)
