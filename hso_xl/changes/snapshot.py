@@ -95,7 +95,8 @@ class _Meanings:
         return out
 
     def column(self, workbook: Workbook, sheet: str, row: int, col: int, taken: dict | None = None) -> str:
-        _row, column = row_and_column(workbook, CellRef(sheet, row, col), self._headers)
+        # one cache per workbook: the report data workbook may have a sheet named like one of the master's
+        _row, column = row_and_column(workbook, CellRef(sheet, row, col), self._headers.setdefault(id(workbook), {}))
         from ..workbook.cellnames import get_column_letter
 
         letter = get_column_letter(col)

@@ -21,8 +21,12 @@ def row_and_column(workbook: Workbook, ref: CellRef, header_rows: dict | None = 
     the cell. `header_rows` caches the header row per sheet when many cells are labelled.
     """
     sheet = workbook.sheet(ref.sheet)
-    heads = _table_heads(sheet) if header_rows is None else header_rows.setdefault(("heads", ref.sheet),
-                                                                                  _table_heads(sheet))
+    if header_rows is None:
+        heads = _table_heads(sheet)
+    else:  # computed once per sheet (setdefault would compute it for every cell)
+        if ("heads", ref.sheet) not in header_rows:
+            header_rows[("heads", ref.sheet)] = _table_heads(sheet)
+        heads = header_rows[("heads", ref.sheet)]
     head = max(((c, r) for c, r in heads if r < ref.row and c < ref.col), default=None)
     start = head[0] if head else 1
     row_label = next((sheet.value(ref.row, c) for c in range(start, ref.col)
