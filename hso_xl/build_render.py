@@ -180,10 +180,17 @@ REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eigh
 
 
 def _workers(jobs: list[Job]) -> int:
-    """Workers for `jobs`, counting each report as the heavier job it is; matplotlib loaded before forking."""
+    """Workers for `jobs`, counting each report as the heavier job it is.
+
+    Without a chart cache, matplotlib is loaded here before forking, once rather than once in every
+    worker; with one, a worker loads it only if it has a chart to draw that no earlier build drew.
+    """
     reports = sum(1 for job in jobs if job.kind == "rapport")
     if reports:
-        from .render.charts import preload
+        from .render.chart_cache import cache_folder
 
-        preload()  # once here rather than once in every worker
+        if cache_folder() is None:
+            from .render.charts import preload
+
+            preload()
     return worker_count(len(jobs) + (REPORT_WEIGHT - 1) * reports)

@@ -1,0 +1,98 @@
+"""Chart pictures drawn before, kept on disk: a rebuild of unchanged figures neither draws nor loads matplotlib.
+
+Drawing a chart at print resolution takes about 0,2 s, and loading matplotlib to draw it 0,5 s, while
+`build`, `watch` and the web page make the same regional reports again and again. A picture is kept
+under a key made of all that decides its bytes: the chart (kind, title, labels, exact values, size),
+the drawing code (charts.py), the installed matplotlib, Pillow and NumPy, and any matplotlibrc. So a
+kept picture is the very bytes drawing it again gives; a changed figure is a new key.
+
+The folder is the user's cache folder (`HSO_XL_CACHE` names another, `HSO_XL_CACHE=off` keeps
+nothing). It holds at most MAX_PICTURES, the least recently used removed first. A cache that cannot be
+read or written only costs the drawing: nothing is said, the document is the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+CACHE_VERSION = b"1"
+MAX_PICTURES = 1000  # a few hundred municipalities' reports (~80 KB each)
+_PNG = b"\x89PNG\r\n\x1a\n"
+_LIBRARIES = (("matplotlib", "_version.py"), ("PIL", "_version.py"), ("numpy", "version.py"))
+
+
+def kept_or_drawn(chart, draw: Callable[[object], bytes]) -> bytes:
+    """The chart's picture as kept from an earlier drawing, else `draw(chart)`, kept for the next time."""
+    folder = cache_folder()
+    if folder is None:
+        return draw(chart)
+    path = folder / (hashlib.sha256(_environment() + repr(chart).encode("utf-8")).hexdigest() + ".png")
+    try:
+        data = path.read_bytes()
+        if data.startswith(_PNG):
+            os.utime(path)  # recently used: removed last
+            return data
+    except OSError:
+        pass
+    data = draw(chart)
+    _keep(folder, path, data)
+    return data
+
+
+def cache_folder() -> Path | None:
+    """Where chart pictures are kept (None: not kept)."""
+    chosen = os.environ.get("HSO_XL_CACHE", "").strip()
+    if chosen.lower() in ("off", "0", "no", "false"):
+        return None
+    if chosen:
+        return Path(chosen) / "charts"
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "hso-xl" / "charts"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> bytes:
+    """What besides the chart decides a picture's bytes: the drawing code, the libraries and any matplotlibrc."""
+    digest = hashlib.sha256(CACHE_VERSION)
+    digest.update(Path(__file__).with_name("charts.py").read_bytes())
+    for package, version_file in _LIBRARIES:  # found without importing them (that import is what is saved)
+        spec = importlib.util.find_spec(package)
+        origin = Path(spec.origin).parent / version_file if spec and spec.origin else None
+        digest.update(package.encode() + (origin.read_bytes() if origin and origin.is_file() else b"?"))
+    config = os.environ.get("MPLCONFIGDIR") or str(Path.home() / ".config" / "matplotlib")
+    for rc in (os.environ.get("MATPLOTLIBRC"), "matplotlibrc", str(Path(config) / "matplotlibrc")):
+        if rc and Path(rc).is_file():  # a user's matplotlib settings fill in what charts.py does not set
+            digest.update(Path(rc).read_bytes())
+    return digest.digest()
+
+
+def _keep(folder: Path, path: Path, data: bytes) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)  # whole or not at all, also with builds running side by side
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        pictures = list(folder.glob("*.png"))
+        if len(pictures) > MAX_PICTURES:
+            pictures.sort(key=lambda p: p.stat().st_mtime)
+            for old in pictures[:len(pictures) - MAX_PICTURES]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
