@@ -58,5 +58,5 @@ def test_check_loads_neither_the_word_stack_nor_numpy(tmp_path):
     assert not first & {"numpy", "matplotlib"}  # the first reads the templates with python-docx (PIL with it)
     again, printed_again = _check_loads(tmp_path, "again")  # the templates' texts kept since the first
     assert printed_again == printed and "Result" in printed
-    assert not again & {"numpy", "matplotlib", "docx", "docxtpl", "hso_xl.build", "hso_xl.build_render",
+    assert not again & {"numpy", "matplotlib", "openpyxl", "PIL", "docx", "docxtpl", "hso_xl.build", "hso_xl.build_render",
                         "hso_xl.changes", "hso_xl.render.environment", "xml.sax.saxutils", "urllib.request"}
