@@ -101,3 +101,21 @@ def test_the_oldest_entries_go_beyond_the_limit(tmp_path, cache, monkeypatch):
         _texts(letter)
     assert len(list(cache.glob("*.json"))) == 2
     assert _texts(letters[-1]) == ["Text 3"]
+
+
+def test_an_entry_of_the_wrong_shape_is_read_past(tmp_path, cache, reads):
+    letter = _letter(tmp_path / "Brev.docx", "Hej")
+    inspect.template_texts(letter)
+    for entry in cache.glob("*.json"):
+        entry.write_text('{"answer": 5}', encoding="utf-8")
+    assert _texts(letter) == ["Hej"]
+    assert len(reads) == 2
+
+
+def test_without_a_home_folder_nothing_is_kept(tmp_path, monkeypatch, reads):
+    letter = _letter(tmp_path / "Brev.docx", "Hej")
+    monkeypatch.delenv("HSO_XL_CACHE", raising=False)
+    monkeypatch.setattr(inspected, "folder", lambda: (_ for _ in ()).throw(RuntimeError("no home")))
+    assert _texts(letter) == ["Hej"]
+    assert _texts(letter) == ["Hej"]
+    assert len(reads) == 2

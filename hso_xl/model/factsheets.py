@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import ContractError
 from ..findings import Finding, Severity
@@ -29,7 +30,14 @@ ALIAS_SHEET = "Alias"
 
 def slug(label: str) -> str:
     """Return a template key for a label: 'Beslut i kommunstyrelserna senast' -> 'beslut_i_kommunstyrelserna_senast'."""
-    text = unicodedata.normalize("NFKD", str(label).casefold())
+    if type(label) is str:  # immutable: its key is kept (each record of a report data workbook asks again)
+        return _slug_text(label)
+    return _slug_text(str(label))
+
+
+@lru_cache(maxsize=1 << 14)
+def _slug_text(label: str) -> str:
+    text = unicodedata.normalize("NFKD", label.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _SLUG.sub("_", text).strip("_")
 

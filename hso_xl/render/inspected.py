@@ -54,16 +54,24 @@ def code_key() -> str:
 
 def kept(kind: str, template: Path, read: Callable[[Path], object]):
     """Return `read(template)`, from the cache when the template's bytes were read before by the same code."""
-    where = folder()
+    try:
+        where = folder()
+    except RuntimeError:  # no home folder to keep a cache in
+        where = None
     try:
         before = os.stat(template)
         data = Path(template).read_bytes()
     except OSError:
         return read(template)  # the reader says what is wrong, in its words
-    entry = None if where is None else where / f"{hashlib.sha256(data).hexdigest()}-{kind}-{code_key()}.json"
+    try:
+        entry = None if where is None else where / f"{hashlib.sha256(data).hexdigest()}-{kind}-{code_key()}.json"
+    except (OSError, ValueError):  # hso_xl's own files unreadable (a frozen install): no cache
+        entry = None
     if entry is not None:
         try:
-            return json.loads(entry.read_text(encoding="utf-8"))["answer"]
+            answer = json.loads(entry.read_text(encoding="utf-8"))["answer"]
+            if isinstance(answer, str) or isinstance(answer, list) and all(isinstance(t, str) for t in answer):
+                return answer
         except (OSError, ValueError, KeyError, TypeError):
             pass
     answer = read(template)
