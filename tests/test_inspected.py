@@ -24,9 +24,8 @@ def _texts(template):
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("HSO_XL_CACHE", str(folder))
-    return folder
+    monkeypatch.setenv("HSO_XL_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "templates"  # beside the chart pictures (render/chart_cache.py)
 
 
 @pytest.fixture

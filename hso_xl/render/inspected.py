@@ -5,7 +5,8 @@ every change; opening a Word file with python-docx costs more than the whole che
 answer depends only on the template's bytes and on the code that reads them, so it is kept in the user's
 cache folder under both: a changed template (or a changed hso_xl, python-docx, docxtpl or openpyxl) is
 read again. Only answers are kept, never errors, and a cache that cannot be read or written is skipped.
-HSO_XL_CACHE names another folder, or `off`.
+The folder is the one chart pictures are kept in (HSO_XL_CACHE names another, HSO_XL_CACHE=off keeps
+nothing); at most KEPT entries, the least recently used removed first.
 """
 
 from __future__ import annotations
@@ -13,28 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Callable
+
+from .chart_cache import cache_folder
 
 KEPT = 500  # entries kept; the oldest go first (each is a few kilobytes)
 _LIBRARIES = ("docx", "docxtpl", "openpyxl", "jinja2", "lxml")  # what reads a template beside hso_xl's own code
 
 
 def folder() -> Path | None:
-    """The cache folder, or None when HSO_XL_CACHE=off."""
-    chosen = os.environ.get("HSO_XL_CACHE", "").strip()
-    if chosen.lower() == "off":
-        return None
-    if chosen:
-        return Path(chosen)
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "hso-xl" / "templates"
+    """The cache folder: `templates` beside the chart pictures' (render/chart_cache.py), or None when it is off."""
+    charts = cache_folder()
+    return None if charts is None else charts.parent / "templates"
 
 
 @lru_cache(maxsize=None)
@@ -71,6 +65,7 @@ def kept(kind: str, template: Path, read: Callable[[Path], object]):
         try:
             answer = json.loads(entry.read_text(encoding="utf-8"))["answer"]
             if isinstance(answer, str) or isinstance(answer, list) and all(isinstance(t, str) for t in answer):
+                os.utime(entry)  # recently used: removed last
                 return answer
         except (OSError, ValueError, KeyError, TypeError):
             pass
