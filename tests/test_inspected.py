@@ -118,3 +118,14 @@ def test_without_a_home_folder_nothing_is_kept(tmp_path, monkeypatch, reads):
     assert _texts(letter) == ["Hej"]
     assert _texts(letter) == ["Hej"]
     assert len(reads) == 2
+
+
+def test_an_edited_module_of_the_reading_code_is_told_apart(tmp_path):
+    package = tmp_path / "hso_xl"
+    (package / "render" / "__pycache__").mkdir(parents=True)
+    (package / "render" / "docx.py").write_text("READ = 1\n")
+    (package / "render" / "__pycache__" / "docx.cpython-311.py").write_text("not a module\n")
+    before = inspected._modules(package)
+    assert len(before) == 1
+    (package / "render" / "docx.py").write_text("READ = 22\n")  # another size: another stamp
+    assert inspected._modules(package) != before

@@ -3,8 +3,8 @@
 `hso-xl check` reads every template for the facts it uses, and the web page and `watch` check again on
 every change; opening a Word file with python-docx costs more than the whole check of the workbook. The
 answer depends only on the template's bytes and on the code that reads them, so it is kept in the user's
-cache folder under both: a changed template (or a changed hso_xl, python-docx, docxtpl or openpyxl) is
-read again. Only answers are kept, never errors, and a cache that cannot be read or written is skipped.
+cache folder under both: a changed template (or a changed hso_xl, python-docx, docxtpl, openpyxl, jinja2
+or lxml) is read again. Only answers are kept, never errors, and a cache that cannot be read or written is skipped.
 The folder is the one chart pictures are kept in (HSO_XL_CACHE names another, HSO_XL_CACHE=off keeps
 nothing); at most KEPT entries, the least recently used removed first.
 """
@@ -33,17 +33,34 @@ def folder() -> Path | None:
 
 @lru_cache(maxsize=None)
 def code_key() -> str:
-    """A digest of the code that reads templates: hso_xl's render modules and the libraries' installed files."""
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")) + sorted((here.parent / "workbook").glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    """A digest of the code that reads templates: every module of hso_xl and the libraries' installed files.
+
+    Files are told by path, size and time of change (stat, not their bytes: 150 files cost under 1 ms),
+    so an edited, reinstalled or checked-out module is a new key.
+    """
+    lines = sorted(_modules(Path(__file__).resolve().parents[1]))
     for name in _LIBRARIES:
         spec = find_spec(name)
         origin = spec.origin if spec is not None and spec.origin else ""
-        stat = os.stat(origin) if origin else None
-        digest.update(f"{name}\0{origin}\0{stat and (stat.st_mtime_ns, stat.st_size, stat.st_ino)}".encode())
-    return digest.hexdigest()[:16]
+        lines.append(f"{name}\0{_stamp(origin) if origin else ''}")
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def _modules(folder: Path) -> list[str]:
+    with os.scandir(folder) as items:
+        found = list(items)
+    stamps = []
+    for item in found:
+        if item.is_dir(follow_symlinks=False) and item.name != "__pycache__":
+            stamps += _modules(Path(item.path))
+        elif item.name.endswith(".py"):
+            stamps.append(_stamp(item.path))
+    return stamps
+
+
+def _stamp(path: str) -> str:
+    stat = os.stat(path)
+    return f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0{stat.st_ino}"
 
 
 def kept(kind: str, template: Path, read: Callable[[Path], object]):
