@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from .build_plan import Job
-from .changes import Snapshot, content_hash, reading_hash
+from .changes import Snapshot, content_hash, fingerprints, reading_hash
 from .errors import TemplateProblem
 from .findings import Finding, Severity
 from .i18n import _, n_
@@ -34,6 +34,7 @@ class Document:
     cells: list[str]
     reading: str | None = None  # what a reader sees (changes.reading_hash), computed where it was rendered
     blanks: tuple = ()  # (cell, column title) of each empty data-workbook cell the document printed as nothing
+    prints: dict | None = None  # its fingerprints for the snapshot (changes.fingerprints), made where it was rendered
 
 
 
@@ -121,7 +122,8 @@ def render_jobs(jobs: list[Job], progress: Callable[[int, int, str], None] | Non
     rendered = map_ordered(lambda job: _rendered(job, properties_time(job.context["dokument"]["datum"])), jobs,
                            progress and (lambda i, job: progress(i, len(jobs), str(job.output))),
                            workers=_workers(jobs))
-    return [Document(job, data, cells, reading, blanks) for job, (data, cells, reading, blanks) in zip(jobs, rendered)]
+    return [Document(job, data, cells, prints["reading"], blanks, prints)
+            for job, (data, cells, prints, blanks) in zip(jobs, rendered)]
 
 
 def properties_time(date: dt.date) -> dt.datetime:
@@ -129,11 +131,11 @@ def properties_time(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, 8, 0, 0)
 
 
-def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str], str]:
-    """What a worker process sends back: the document's bytes, cells and reading fingerprint (made on every core),
+def _rendered(job: Job, when: dt.datetime) -> tuple[bytes, list[str], dict, tuple]:
+    """What a worker process sends back: the document's bytes, cells and fingerprints (made on every core),
     not the job's large context."""
     document = render_job(job, when)
-    return document.data, document.cells, reading_hash(document.data), document.blanks
+    return document.data, document.cells, fingerprints(document.data, str(job.output)), document.blanks
 
 
 def dated_documents(checked: Checked, jobs: list[Job], previous: Snapshot | None,
@@ -180,12 +182,15 @@ REPORT_WEIGHT = 8  # a regional report draws a chart: about as much work as eigh
 
 
 def _workers(jobs: list[Job]) -> int:
-    """Workers for `jobs`, counting each report as the heavier job it is.
+    """Workers for `jobs`, counting each report as the heavier job it is; what they all need loaded before forking.
 
-    Without a chart cache, matplotlib is loaded here before forking, once rather than once in every
-    worker; with one, a worker loads it only if it has a chart to draw that no earlier build drew.
+    Without a chart cache, matplotlib is loaded here, once rather than once in every worker; with
+    one, a worker loads it only if it has a chart to draw that no earlier build drew.
     """
     reports = sum(1 for job in jobs if job.kind == "rapport")
+    count = worker_count(len(jobs) + (REPORT_WEIGHT - 1) * reports)
+    if count < 2:
+        return count
     if reports:
         from .render.chart_cache import cache_folder
 
@@ -193,4 +198,24 @@ def _workers(jobs: list[Job]) -> int:
             from .render.charts import preload
 
             preload()
-    return worker_count(len(jobs) + (REPORT_WEIGHT - 1) * reports)
+    _open_word_templates(jobs)
+    return count
+
+
+def _open_word_templates(jobs: list[Job]) -> None:
+    """Load the Word stack and open each Word template here, once, instead of in every worker.
+
+    A template that cannot be opened is left to the worker rendering it, which says why in the usual words.
+    """
+    templates = list(dict.fromkeys(job.template for job in jobs if job.template.suffix.lower() == ".docx"))
+    if not templates:
+        return
+    from .render.docx import render_docx  # noqa: F401
+    from .render.reusable_docx import forget_templates, reusable_template
+
+    for template in templates:
+        try:
+            with memory_bound(RENDER_MEMORY):
+                reusable_template(template).init_docx()
+        except Exception:  # said by the worker that renders it (MemoryError too), which opens it anew
+            forget_templates()

@@ -28,6 +28,10 @@ _CACHE_LIMIT = 64 * 1024 * 1024  # bytes of compressed parts kept; a build's tem
 
 _deflated: dict[bytes, tuple[int, bytes]] = {}  # sha1 of a part -> (crc32, deflated bytes)
 _deflated_size = 0
+# The package last written or read and its members: a document's fingerprints (reading, content, decision)
+# read the package just rendered, three times; recognised by identity, so never another package's members.
+_last: tuple[bytes, list[tuple[str, bytes]]] | None = None
+_REMEMBERED_LIMIT = 16 * 1024 * 1024  # bytes of parts; a document's are a few MB at most
 
 
 def write_package(members: list[tuple[str, bytes]]) -> bytes:
@@ -54,7 +58,9 @@ def write_package(members: list[tuple[str, bytes]]) -> bytes:
         out.write(record)
     size = out.tell() - start
     out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), size, start, 0))
-    return out.getvalue()
+    data = out.getvalue()
+    _remember(data, [(name, bytes(member)) for name, member in ordered])
+    return data
 
 
 def write_package_to(fh: BinaryIO, members: Iterable[tuple[str, Iterable[bytes]]], level: int = _LEVEL) -> None:
@@ -98,8 +104,20 @@ def write_package_to(fh: BinaryIO, members: Iterable[tuple[str, Iterable[bytes]]
 
 def read_members(data: bytes) -> list[tuple[str, bytes]]:
     """Return the (name, data) members of the zip package `data`, in their order."""
+    last = _last
+    if last is not None and last[0] is data:
+        return list(last[1])
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
-        return [(info.filename, zin.read(info)) for info in zin.infolist()]
+        members = [(info.filename, zin.read(info)) for info in zin.infolist()]
+    _remember(data, members)
+    return list(members)
+
+
+def _remember(data: bytes, members: list[tuple[str, bytes]]) -> None:
+    """Keep a document-sized package's members (never a large workbook's: they would stay in memory)."""
+    global _last
+    small = isinstance(data, bytes) and sum(len(member) for _name, member in members) <= _REMEMBERED_LIMIT
+    _last = (data, members) if small else None
 
 
 def rewrite_package(data: bytes, change: Callable[[str, bytes], bytes] | None = None) -> bytes:

@@ -55,6 +55,13 @@ class _Meanings:
     def __init__(self) -> None:
         self._headers: dict = {}
         self._row_keys: dict[tuple[int, str, int], str] = {}  # (workbook id, sheet, row) -> row key
+        self._template_shas: dict[str, str] = {}
+
+    def template_sha(self, template) -> str:
+        """The sha256 of a template's bytes, read once per snapshot for all its documents."""
+        if str(template) not in self._template_shas:
+            self._template_shas[str(template)] = hashlib.sha256(template.read_bytes()).hexdigest()
+        return self._template_shas[str(template)]
 
     def rows(self, workbook: Workbook, qualifier: str, role: str = "") -> dict[str, dict]:
         """Every row of typed-in cells of `workbook`, by row key (its role, sheet and row label).
@@ -214,12 +221,23 @@ def document_entry(doc, books, meanings: _Meanings) -> dict:
             dnr.append([reference, _value_at(workbook, qualifier, reference)])
         except (KeyError, ValueError):
             continue
-    return {"template": doc.job.template.name, "template_sha": hashlib.sha256(doc.job.template.read_bytes()).hexdigest(),
-            "content": content_hash(doc.data), "reading": getattr(doc, "reading", None) or reading_hash(doc.data),
+    prints = getattr(doc, "prints", None) or fingerprints(doc.data, str(doc.job.output), getattr(doc, "reading", None))
+    return {"template": doc.job.template.name, "template_sha": meanings.template_sha(doc.job.template),
+            "content": prints["content"], "reading": prints["reading"],
             "date": date.isoformat() if hasattr(date, "isoformat") else None,
             "shows": shows, "refs": refs, "computed": computed, "formulas": formulas, **recipient_of(doc.job),
-            "decision": decision_hash(doc.data) if str(doc.job.output).lower().endswith(".docx") else None,
-            "dnr": dnr}
+            "decision": prints["decision"], "dnr": dnr}
+
+
+def fingerprints(data: bytes, output: str, reading: str | None = None) -> dict[str, str | None]:
+    """A document's fingerprints that document_entry keeps: its content, reading and (Word) decision hashes.
+
+    Made where the document was rendered (build_render, on every core); the three read its parts once.
+    """
+    return {"content": content_hash(data), "reading": reading or reading_hash(data),
+            "decision": decision_hash(data) if output.lower().endswith(".docx") else None}
+
+
 
 
 def dnr_cells(context: dict) -> list[str]:

@@ -47,16 +47,14 @@ def kept_or_drawn(chart, draw: Callable[[object], bytes]) -> bytes:
 
 
 def cache_folder() -> Path | None:
-    """Where chart pictures are kept (None: not kept)."""
+    """Where chart pictures are kept (None: not kept); beside the templates' inspections (render/inspected.py)."""
     chosen = os.environ.get("HSO_XL_CACHE", "").strip()
-    if chosen.lower() in ("off", "0", "no", "false"):
+    if chosen.lower() == "off":
         return None
     if chosen:
         return Path(chosen) / "charts"
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = Path(os.environ["LOCALAPPDATA"])
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "hso-xl" / "charts"

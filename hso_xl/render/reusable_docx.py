@@ -41,6 +41,11 @@ def reusable_template(path: Path) -> "ReusableTemplate":
     return template
 
 
+def forget_templates() -> None:
+    """Close every opened template (one that failed half-way through opening is not reused)."""
+    _open.clear()
+
+
 class ReusableTemplate(DocxTemplate):
     def __init__(self, template_file) -> None:
         super().__init__(template_file)
