@@ -42,22 +42,28 @@ def kept_or_drawn(chart, draw: Callable[[object], bytes]) -> bytes:
     except OSError:
         pass
     data = draw(chart)
-    _keep(folder, path, data)
+    keep(path, data, MAX_PICTURES)
     return data
 
 
 def cache_folder() -> Path | None:
-    """Where chart pictures are kept (None: not kept); beside the templates' inspections (render/inspected.py)."""
+    """Where chart pictures are kept (None: not kept)."""
+    root = cache_root()
+    return None if root is None else root / "charts"
+
+
+def cache_root() -> Path | None:
+    """hso-xl's cache folder, as render/inspected.py's (HSO_XL_CACHE names another; off: none)."""
     chosen = os.environ.get("HSO_XL_CACHE", "").strip()
     if chosen.lower() == "off":
         return None
     if chosen:
-        return Path(chosen) / "charts"
+        return Path(chosen)
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         base = Path(os.environ["LOCALAPPDATA"])
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "hso-xl" / "charts"
+    return base / "hso-xl"
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +82,12 @@ def _environment() -> bytes:
     return digest.digest()
 
 
-def _keep(folder: Path, path: Path, data: bytes) -> None:
+def keep(path: Path, data: bytes, limit: int) -> None:
+    """Write `data` whole to `path` (a temporary file renamed), then forget the oldest of its kind beyond `limit`.
+
+    Never raises: a folder that cannot be written only means nothing is kept.
+    """
+    folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
@@ -87,10 +98,10 @@ def _keep(folder: Path, path: Path, data: bytes) -> None:
         except OSError:
             Path(temporary).unlink(missing_ok=True)
             raise
-        pictures = list(folder.glob("*.png"))
-        if len(pictures) > MAX_PICTURES:
-            pictures.sort(key=lambda p: p.stat().st_mtime)
-            for old in pictures[:len(pictures) - MAX_PICTURES]:
+        kept = list(folder.glob("*" + path.suffix))
+        if len(kept) > limit:
+            kept.sort(key=lambda p: p.stat().st_mtime)
+            for old in kept[:len(kept) - limit]:
                 old.unlink(missing_ok=True)
     except OSError:
         pass

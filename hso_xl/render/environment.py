@@ -82,8 +82,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         key = (self.autoescape, source)
-        if key not in self._compiled:
-            self._compiled[key] = super().from_string(source)
+        if key not in self._compiled:  # compiled once per process, and kept on disk for the next (compiled.py)
+            from .compiled import kept_or_compiled
+
+            code = kept_or_compiled(self, source, self.compile)
+            self._compiled[key] = self.template_class.from_code(self, code, self.make_globals(None), None)
         return self._compiled[key]
 
 
