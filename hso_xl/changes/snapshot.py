@@ -56,6 +56,7 @@ class _Meanings:
         self._headers: dict = {}
         self._row_keys: dict[tuple[int, str, int], str] = {}  # (workbook id, sheet, row) -> row key
         self._template_shas: dict[str, str] = {}
+        self._columns: dict[tuple, str] = {}  # (workbook id, sheet, row, column) -> the column's header
 
     def template_sha(self, template) -> str:
         """The sha256 of a template's bytes, read once per snapshot for all its documents."""
@@ -102,8 +103,13 @@ class _Meanings:
         return out
 
     def column(self, workbook: Workbook, sheet: str, row: int, col: int, taken: dict | None = None) -> str:
-        # one cache per workbook: the report data workbook may have a sheet named like one of the master's
-        _row, column = row_and_column(workbook, CellRef(sheet, row, col), self._headers.setdefault(id(workbook), {}))
+        key = (id(workbook), sheet, row, col)
+        column = self._columns.get(key)
+        if column is None:  # each cell's header once: the documents show the same cells again and again
+            # one cache per workbook: the report data workbook may have a sheet named like one of the master's
+            headers = self._headers.setdefault(id(workbook), {})
+            _row, column = row_and_column(workbook, CellRef(sheet, row, col), headers)
+            self._columns[key] = column
         from ..workbook.cellnames import get_column_letter
 
         letter = get_column_letter(col)
