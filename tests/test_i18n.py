@@ -150,3 +150,17 @@ def test_no_module_hides_the_message_function():
                 if any(isinstance(n, ast.Name) and n.id == "_" for n in ast.walk(target)):
                     hidden.append(f"{path.relative_to(PACKAGE.parent)}:{getattr(node, 'lineno', '?')}")
     assert hidden == []
+
+
+def test_po_strings_read_as_python_reads_them():
+    """i18n.po_string (no compiling at start-up) gives ast.literal_eval's text for every line of every catalog."""
+    import ast
+
+    from hso_xl.i18n import po_string
+
+    lines = [line.strip() for path in PACKAGE.joinpath("locale").glob("*/*.po")
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    quoted = [line.partition(" ")[2] if line.startswith("msg") else line for line in lines if line[:1] in ('"', "m")]
+    assert len(quoted) > 1000
+    for text in quoted + ['"a \\"b\\" \\\\n c\\n"', '"\\u00e5\\t"', '"\\\\"', '"tab\\there"']:
+        assert po_string(text) == ast.literal_eval(text), text

@@ -36,9 +36,9 @@ _TOKEN = re.compile(
 _ATTRIBUTE = re.compile(rb'(' + _NAME + rb')="([^"]*)"')
 # What an XML parser would turn into something else, or refuse, is left to it: control characters, U+FFFE and
 # U+FFFF, carriage returns (read as line feeds), comments, CDATA, processing instructions, "]]>" in text.
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20))
 _NOT_PLAIN = (b"\r", b"<!", b"<?", b"]]>", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
-_ROW_NUMBER = re.compile(rb' r="([0-9]+)"')
+_ROW_NUMBER = re.compile(rb' r="([^"]*)"')
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _NAMED_ENTITIES = ("&amp;", "&lt;", "&gt;", "&quot;", "&apos;")
@@ -114,11 +114,12 @@ class _Rows:
         return True
 
     def _rows(self, data: bytes) -> None:
-        if any(odd in data for odd in _NOT_PLAIN) or _CONTROL.search(data):
+        if any(odd in data for odd in _NOT_PLAIN) or len(data.translate(None, _CONTROL)) != len(data):
             raise NotPlain
         reader = self.reader
-        cells = reader.sheet.cells
+        cells, spans, kinds = reader.sheet.cells, reader.spans, self.cell_kinds
         columns = _COLUMNS
+        in_row, row_number = self.in_row, self.row_number
         at = 0
         for match in _TOKEN.finditer(data):
             if match.start() != at:
@@ -126,33 +127,46 @@ class _Rows:
             at = match.end()
             (letters, digits, attributes, f_attributes, f_text, v_text, inline, inline_text, row_attributes, empty_row,
              row_end) = match.groups()
-            if letters is None:
-                self._row(row_attributes, empty_row, row_end)
+            if letters is None:  # a row's start or end
+                if row_end is not None:
+                    if not in_row:
+                        raise NotPlain
+                    in_row = False
+                    continue
+                if in_row:
+                    raise NotPlain
+                row_number = self._row(row_attributes, row_number)
+                in_row = not empty_row
                 continue
-            if not self.in_row:
+            if not in_row:
                 raise NotPlain
             row = int(digits)
             column = columns.get(letters) or _column(letters)
-            reader.cell = (row, column)
-            kind, style_index, plain, number_format = self.cell_kinds.get(attributes) or self._kind_style(attributes)
-            if plain and not reader.spans:  # the common cell: a number or a formula, in a style that is no date
+            kind, style_index, plain, number_format = kinds.get(attributes) or self._kind_style(attributes)
+            if plain and not spans:  # the common cell: a number or a formula, in a style that is no date
                 if f_attributes == b"":
                     formula = "=" + _text(f_text) if f_text else "="
                 elif f_attributes is None:
                     formula = None
                 else:
                     formula = self._formula(f_attributes, f_text, letters, digits)
-                if v_text is None or v_text == b"":
+                if not v_text:
                     value = None
-                elif v_text.isdigit() and len(v_text) < 300:
-                    value = int(v_text)
                 else:
-                    value = cell_number(_text(v_text), (row, column))
+                    body = v_text[1:] if v_text[:1] == b"-" else v_text
+                    if body.isdigit() and len(body) < 300:
+                        value = int(v_text)
+                    elif len(body) > 1 and body.count(b".") == 1 and not body.translate(None, b"0123456789.") \
+                            and len(body) < 300:
+                        value = float(v_text)  # 12.5, .5, 5.: what cell_number reads as a float
+                    else:
+                        value = cell_number(_text(v_text), (row, column))
                 if formula is not None:
                     cells[(row, column)] = Cell(row, column, None, formula, value, False, number_format)
                 elif value is not None:
                     cells[(row, column)] = Cell(row, column, value, None, None, False, number_format)
                 continue
+            reader.cell = (row, column)
             formula = None if f_attributes is None else self._formula(f_attributes, f_text, letters, digits)
             if kind == "inlineStr":  # a text typed into the cell itself
                 value = None if inline is None else excel_unescaped(_text(inline_text)) if inline_text else ""
@@ -163,24 +177,21 @@ class _Rows:
                 cells[(row, column)] = cell
         if data[at:].strip():
             raise NotPlain
+        self.in_row, self.row_number = in_row, row_number
 
-    def _row(self, attributes: bytes | None, empty: bytes | None, end: bytes | None) -> None:
-        if end is not None:
-            if not self.in_row:
-                raise NotPlain
-            self.in_row = False
-            return
-        if self.in_row:
-            raise NotPlain
-        r = _ROW_NUMBER.search(attributes) if attributes else None
-        self.row_number = int(r.group(1)) if r else self.row_number + 1
-        if attributes and b"hidden" in attributes:
-            parsed = self._attributes_of(attributes)
-            r = parsed.get("r")
-            self.row_number = int(r) if r else self.row_number
-            if is_true(parsed.get("hidden")):
-                self.reader.sheet.hidden_rows.add(self.row_number)
-        self.in_row = not empty
+    def _row(self, attributes: bytes | None, previous: int) -> int:
+        """The row's number (its r, or the one after the previous row's), noting it when the row is hidden."""
+        if not attributes:
+            return previous + 1
+        if attributes.startswith(b' r="'):
+            text = attributes[4:attributes.index(b'"', 4)]
+        else:
+            found = _ROW_NUMBER.search(attributes)
+            text = found.group(1) if found else b""
+        number = int(text) if text else previous + 1  # (r="x" stops the read, as the tree's int(r) does)
+        if b"hidden" in attributes and is_true(self._attributes_of(attributes).get("hidden")):
+            self.reader.sheet.hidden_rows.add(number)
+        return number
 
     def _formula(self, attributes: bytes, text: bytes | None, letters: bytes, digits: bytes) -> str:
         """A shared, array or data-table formula (or one with other attributes), as SheetReader reads its <f>."""

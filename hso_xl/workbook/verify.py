@@ -29,7 +29,7 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     graph = graph or Dependencies(workbook)
     result = Verification(engine=f"{engine.engine} {engine.version}",
                           divergence_candidates=set(engine.divergence_candidates))
-    cells: dict[str, tuple] = {}
+    formula_cells = list(workbook.formula_cells())
     causes: dict[str, NotComputed] = {}
     suspects, circular = [], []
     ref_errors: set = set()
@@ -37,16 +37,21 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     # A cached #NAME? confirms an unsupported function only when Excel saved it (Excel lacks it too); from
     # another program it means that program lacks it (LibreOffice re-saving PIVOTBY as _xlfn.pivotby).
     name_confirms = workbook.saved_by_excel
-    for sheet, cell in workbook.formula_cells():
-        result.formula_count += 1
+    unsupported, engine_failed = engine.unsupported, engine.failed
+    for sheet, cell in formula_cells:
+        formula = cell.formula
+        # Most formulas: no cause to look for (each test below needs one of these; a range of sheets both ! and :)
+        if not (unsupported or engine_failed or relative or isinstance(cell.value, ExcelError) or "[" in formula
+                or ("!" in formula and ":" in formula)):
+            continue
         where = sheet.ref(cell.row, cell.col)
-        cells[where] = (sheet, cell)
-        if where in engine.unsupported and (engine.unsupported[where] == [DATA_TABLE] or not (
+        masked = _masked(formula)
+        if where in unsupported and (unsupported[where] == [DATA_TABLE] or not (
                 cell.cached is not None and (name_confirms or cell.cached != NAME_ERROR)
                 and same_value(cell.cached, cell.value))):
             # (A value Excel cached that equals ours confirms it: IFERROR(SUMM(1);0) is 0 in Excel too.)
             causes[where] = _unsupported(where, cell, engine, workbook)
-        elif (span := THREE_D.search(masked) if ":" in (masked := _masked(cell.formula)) else None) is not None:
+        elif (span := THREE_D.search(masked) if ":" in masked else None) is not None:
             causes[where] = NotComputed(
                 where, NOT_COMPUTED, _("a reference to the same cells on a range of sheets ({reference}) is not "
                                        "supported by the engine ({engine})", reference=span.group(0).strip(),
@@ -122,6 +127,7 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
             causes[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint, short)
     problems = dict(sorted(causes.items(), key=lambda item: cell_order(item[0])))
     if causes:
+        cells = {sheet.ref(cell.row, cell.col): (sheet, cell) for sheet, cell in formula_cells}
         roots = [(cells[w][0].name, cells[w][1].row, cells[w][1].col) for w in causes]
         for node, root in sorted(graph.dependents(roots).items(), key=lambda item: cell_order(graph_name(item[0]))):
             where = graph_name(node)
@@ -135,17 +141,22 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
             why, short, hint = engine_failure(cell.formula, cell.value, engine, workbook)
             problems[where] = NotComputed(where, NOT_COMPUTED, why, cell.formula, cell.cached, where, hint, short)
     result.problems = problems
-    for where, (sheet, cell) in cells.items():
-        if where in problems:
+    result.formula_count = len(formula_cells)
+    agreeing = without_cached_value = 0
+    for sheet, cell in formula_cells:
+        if problems and sheet.ref(cell.row, cell.col) in problems:
             continue
-        if isinstance(cell.value, ExcelError):
-            result.error_values.append(Difference(where, cell.cached, cell.value, cell.formula))
-        if cell.cached is None:
-            result.without_cached_value += 1
-        elif not same_value(cell.cached, cell.value):
-            result.differences.append(Difference(where, cell.cached, cell.value, cell.formula))
+        cached, value = cell.cached, cell.value
+        if isinstance(value, ExcelError):
+            result.error_values.append(Difference(sheet.ref(cell.row, cell.col), cached, value, cell.formula))
+        if cached is None:
+            without_cached_value += 1
+        elif (type(cached) is type(value) and cached == value) or same_value(cached, value):  # (equal: the same)
+            agreeing += 1
         else:
-            result.agreeing += 1
+            result.differences.append(Difference(sheet.ref(cell.row, cell.col), cached, value, cell.formula))
+    result.agreeing += agreeing
+    result.without_cached_value += without_cached_value
     return result
 
 
