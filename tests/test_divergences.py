@@ -92,3 +92,18 @@ def test_every_entry_has_an_example_and_words():
     assert len(codes) == len(set(codes))
     for d in DIVERGENCES:
         assert d.examples and d.trigger and d.ironcalc and d.excel and d.functions
+
+
+def test_function_names_are_found_once_for_formulas_that_differ_in_digits():
+    """engine._suspect_names searches formulas differing only in digits once; a name with digits of its own
+    (LOG10 beside a mistyped LOG11) is still told apart, and a name inside a text is no call."""
+    from hso_xl.workbook.book import Cell, Sheet, Workbook
+    from hso_xl.workbook.divergences import FUNCTIONS
+    from hso_xl.workbook.engine import _suspect_names
+
+    formulas = ["=LOG10(A1)", "=LOG11(A2)", "=ROUND(B2*2,0)", "=ROUND(B3*2,0)", '="PIVOTBY(" & A1', "=SUMM(1)"]
+    sheet = Sheet(name="Blad1", index=0)
+    for row, formula in enumerate(formulas, 1):
+        sheet.cells[(row, 3)] = Cell(row=row, col=3, value=None, formula=formula)
+    suspect = _suspect_names(Workbook(path=Path("x.xlsx"), sheets=[sheet], defined_names={}), FUNCTIONS)
+    assert {"LOG11", "SUMM"} <= suspect and not {"LOG10", "ROUND", "PIVOTBY"} & suspect

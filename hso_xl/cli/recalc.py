@@ -30,14 +30,15 @@ def recalc(workbook: Path, out: Path, as_json: bool, strict: bool) -> None:
     with friendly_errors(as_json):
         from ..errors import EXIT_FINDINGS, EXIT_OK
         from ..recalc_report import recalc_json, recalc_text
-        from ..workbook.recalc import recompute_file
+        from ..workbook.recalc import collector_paused, recompute_file
         from ..workbook.write import write_recomputed
 
-        recomputed = recompute_file(workbook)
-        book, engine, verification = recomputed.workbook, recomputed.engine, recomputed.verification
-        refused = strict and not verification.computable
-        if not refused:
-            write_recomputed(book, out, keep=set(verification.problems))
+        with collector_paused():
+            recomputed = recompute_file(workbook)
+            book, engine, verification = recomputed.workbook, recomputed.engine, recomputed.verification
+            refused = strict and not verification.computable
+            if not refused:
+                write_recomputed(book, out, keep=set(verification.problems))
         written = None if refused else out
         if refused:
             code = EXIT_UNUSABLE

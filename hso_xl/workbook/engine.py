@@ -33,6 +33,7 @@ UNIMPLEMENTED_FUNCTIONS = frozenset({"FORECAST.ETS", "FORECAST.ETS.CONFINT", "FO
                                      "FORECAST.ETS.STAT"})
 DATA_TABLE = "TABLE"  # a data table's formula, {=TABLE(,B1)}: IronCalc refuses a whole file holding one
 _DATA_TABLE_F = re.compile(rb'<(?:\w+:)?f\b[^>]*\bt="dataTable"[^>]*?(?:/>|>.*?</(?:\w+:)?f>)', re.S)
+_DIGITS_AS_0 = str.maketrans("123456789", "000000000")
 _KNOWN: dict[str, bool] = {}  # function name -> does IronCalc know it (probed once per process)
 
 
@@ -151,7 +152,13 @@ def _suspect_names(workbook: Workbook, divergent: frozenset[str]) -> set[str]:
     every = "\n".join(without_strings(formula) if '"' in formula else formula  # (as function_names reads one)
                        for sheet in workbook.sheets for formula in (cell.formula for cell in sheet.cells.values())
                        if formula is not None and "(" in formula)
-    names = {n.upper().removeprefix("_XLFN.").removeprefix("_XLWS.") for n in _FUNCTION.findall(every)}
+    # Formulas that differ only in their digits (=B2*2, =B3*2) call the same functions: searched once. A name
+    # with a digit of its own (LOG10) shows as a 0 then, and the search is made over the formulas as written.
+    once = "\n".join(set(every.translate(_DIGITS_AS_0).split("\n")))
+    found = _FUNCTION.findall(once)
+    if any("0" in name for name in found):
+        found = _FUNCTION.findall(every)
+    names = {n.upper().removeprefix("_XLFN.").removeprefix("_XLWS.") for n in found}
     return {n for n in names if n in UNIMPLEMENTED_FUNCTIONS or n in divergent or not known_function(n)}
 
 
