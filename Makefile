@@ -24,12 +24,18 @@ run: install
 serve: install
 	$(BIN)/hso-xl serve
 
-test: install libreoffice browser
-	$(BIN)/python -m pytest
+# One pytest worker per core (pytest-xdist), each taking whole test files (--dist loadfile): a file's
+# module fixtures (a build of the sample, a LibreOffice conversion) are made once, by one worker.
+# TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-# The fast subset (under a minute): no LibreOffice, nothing slow. CI runs the whole suite (make test).
+test: install libreoffice browser
+	$(PYTEST)
+
+# The fast subset: no LibreOffice, nothing slow. CI runs the whole suite (make test).
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow and not libreoffice" -q
+	$(PYTEST) -m "not slow and not libreoffice" -q
 
 install: $(STAMP)
 

@@ -8,6 +8,7 @@ is downloaded with pip into the cache folder once and its .xlsx/.xlsm files are 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -39,11 +40,16 @@ def excel_saved_files(cache: Path) -> Path:
     stamp = root / ".complete"
     if stamp.is_file() and stamp.read_text() == SDIST_SHA256:
         return root
-    sdist = cache / SDIST
-    if not (sdist.is_file() and _sha256(sdist) == SDIST_SHA256):
-        _download(cache, sdist)
-    _extract(sdist, root)
-    stamp.write_text(SDIST_SHA256)
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the suite's workers (pytest-xdist) fill the cache one at a time
+        if stamp.is_file() and stamp.read_text() == SDIST_SHA256:
+            return root
+        sdist = cache / SDIST
+        if not (sdist.is_file() and _sha256(sdist) == SDIST_SHA256):
+            _download(cache, sdist)
+        _extract(sdist, root)
+        stamp.write_text(SDIST_SHA256)
     return root
 
 
