@@ -12,7 +12,6 @@ LC_ALL, LC_MESSAGES, LANG): English when it starts with `en`, otherwise Swedish.
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 from contextlib import contextmanager
@@ -188,9 +187,15 @@ def po_string(quoted: str) -> str:
     quoted = quoted.strip()
     inner = quoted[1:-1]
     if len(quoted) < 2 or quoted[0] != '"' or quoted[-1] != '"' or '"' in inner.replace('\\\\', "").replace('\\"', ""):
-        return ast.literal_eval(quoted)
+        return _as_python_reads(quoted)
     if "\\" not in inner:
         return inner
     if any(m.group(1) not in _PO_ESCAPES for m in _PO_ESCAPE.finditer(inner)):
-        return ast.literal_eval(quoted)  # another escape (\\u00e5): as Python reads it
+        return _as_python_reads(quoted)  # another escape (\\u00e5)
     return _PO_ESCAPE.sub(lambda m: _PO_ESCAPES[m.group(1)], inner)
+
+
+def _as_python_reads(quoted: str) -> str:
+    import ast  # (rarely: imported only then)
+
+    return ast.literal_eval(quoted)

@@ -11,7 +11,9 @@ import re
 from functools import lru_cache
 from string import ascii_uppercase
 
-_RANGE = re.compile(r"""^
+from ..text import LazyPattern
+
+_RANGE = LazyPattern(r"""^
 [$]?(?P<min_col>[A-Za-z]{1,3})?
 [$]?(?P<min_row>\d+)?
 (:[$]?(?P<max_col>[A-Za-z]{1,3})?

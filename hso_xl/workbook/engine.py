@@ -135,11 +135,11 @@ def _results(workbook: Workbook, model, tables: set[str]) -> EngineReport:
                 upper = formula.upper()
                 if any(name in upper for name in suspect):
                     names = function_names(formula)
-            # Also where the value is no error: IFERROR(PIVOTBY(...); 0) gives 0 where Excel pivots.
-            lacking = sorted({n for n in names if n in UNIMPLEMENTED_FUNCTIONS or not known_function(n)})
-            if lacking:
-                report.unsupported[sheet.ref(cell.row, cell.col)] = lacking
-            if "&" in formula or " " in formula or not divergent.isdisjoint(names):
+            if names:  # also where the value is no error: IFERROR(PIVOTBY(...); 0) gives 0 where Excel pivots
+                lacking = sorted({n for n in names if n in UNIMPLEMENTED_FUNCTIONS or not known_function(n)})
+                if lacking:
+                    report.unsupported[sheet.ref(cell.row, cell.col)] = lacking
+            if "&" in formula or " " in formula or (names and not divergent.isdisjoint(names)):
                 report.divergence_candidates.add(sheet.ref(cell.row, cell.col))
     return report
 

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .cellnames import column_index_from_string, range_boundaries
-
+from ..text import LazyPattern
 from .book import Workbook
+from .cellnames import column_index_from_string, range_boundaries
 
 _SHEET_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$")
 # A string literal, or a quoted sheet name (kept: 'Noter "gamla"'!B6 holds no string).
@@ -45,7 +45,7 @@ _REFERENCE = re.compile(
     r"|(?P<name>[^\W\d][\w.]*)(?![\w.(\[!]))"
 )
 # A 3D reference: the same cells on a range of sheets ('Budget:Finansiering'!D9, Projekt:Kommuner!A1:B2).
-THREE_D = re.compile(r"(?<![\w.\]])(?:'((?:[^':]|'')+:(?:[^']|'')+)'|([^\W\d][\w.]*:[^\W\d][\w.]*))!"
+THREE_D = LazyPattern(r"(?<![\w.\]])(?:'((?:[^':]|'')+:(?:[^']|'')+)'|([^\W\d][\w.]*:[^\W\d][\w.]*))!"
                      r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)")
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 _COLUMN_CACHE: dict[str, int] = {}

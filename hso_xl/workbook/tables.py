@@ -24,16 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from .cellnames import column_index_from_string, get_column_letter
 
 from ..package import write_package
+from ..text import LazyPattern
 from .book import quote_sheet
+from .cellnames import column_index_from_string, get_column_letter
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PARSER = dict(resolve_entities=False, no_network=True, huge_tree=True)
-_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$", re.I)
+_RANGE = LazyPattern(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$", re.I)  # (IGNORECASE: slow to compile)
 _NAME_START = re.compile(r"[A-Za-z_\\]")
 _NAME_CHAR = re.compile(r"[\w.\\]")
 SPECIFIERS = {"#all": "all", "#data": "data", "#headers": "headers", "#totals": "totals", "#this row": "row"}

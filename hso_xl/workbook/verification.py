@@ -9,12 +9,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .serials import to_excel
-
 from ..errors import FormulaProblem
 from ..findings import Finding, Severity
 from ..i18n import SOURCE, Message, _, n_
 from .book import ExcelError, Value, Workbook
+from .serials import to_excel
 from .values import json_value
 
 # Excel keeps 15 significant digits; anything closer than this is the same number.
