@@ -20,9 +20,9 @@ from typing import Callable
 
 from ..i18n import Message, _
 from .book import ExcelError, Sheet, Workbook
+from .calls import STRING, calls, swedish_format
 from .refs import Scanner, without_strings
 
-_STRING = re.compile(r'"(?:[^"]|"")*"')
 _CELL = re.compile(r"^(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?\$?[A-Za-z]{1,3}\$?\d+$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d*)?$")
 _DATE_TEXT = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
@@ -100,37 +100,6 @@ class Context:
 NOT_A_CELL = object()
 
 
-def calls(formula: str, names) -> list[list[str]]:
-    """Return the argument texts of every call of one of `names` in `formula` (string literals kept)."""
-    wanted = {n.upper() for n in names}
-    out = []
-    masked = _STRING.sub(lambda m: '"' + "_" * (len(m.group(0)) - 2) + '"', formula) if '"' in formula else formula
-    for m in re.finditer(r"(?<![\w.])((?:_xlfn\.)?[A-Za-z][\w.]*)\(", masked):
-        if m.group(1).upper().removeprefix("_XLFN.") not in wanted:
-            continue
-        out.append(_arguments(formula, masked, m.end()))
-    return out
-
-
-def _arguments(formula: str, masked: str, start: int) -> list[str]:
-    """Split the arguments of the call whose "(" ends at `start` (depth-aware; strings from `formula`)."""
-    depth, args, begin = 0, [], start
-    for i in range(start, len(masked)):
-        ch = masked[i]
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            if depth == 0:
-                args.append(formula[begin:i])
-                return [a.strip() for a in args]
-            depth -= 1
-        elif ch == "," and depth == 0:
-            args.append(formula[begin:i])
-            begin = i + 1
-    args.append(formula[begin:])
-    return [a.strip() for a in args]
-
-
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -200,7 +169,7 @@ def _text_with_time(ctx: Context) -> bool:
 
 
 def _leap_day_text(ctx: Context) -> bool:
-    for text in _STRING.findall(ctx.formula):
+    for text in STRING.findall(ctx.formula):
         if _LEAP_1900.match(text[1:-1].strip()):
             return True
     return False
@@ -260,29 +229,6 @@ def _array_index(ctx: Context) -> bool:
 def array_index(formula: str) -> bool:
     """True when VLOOKUP/HLOOKUP take an array constant as the column or row to return."""
     return any(len(a) >= 3 and a[2].startswith("{") for a in calls(formula, ("VLOOKUP", "HLOOKUP")))
-
-
-# A TEXT format code as Swedish Excel users write it: Å for years, the Swedish locale tag, or a
-# decimal comma between digit placeholders in a code without a decimal point ("0,00", "# ##0,0";
-# not English Excel's thousands "#,##0" or "#,#.00"). English Excel, and IronCalc, read these otherwise.
-_SWEDISH_LETTERS = re.compile(r"[ÅåÄäÖö]|\[\$-41D\]", re.IGNORECASE)
-_DECIMAL_COMMA = re.compile(r"[0#],[0#]{1,2}(?![0#,])|[0#],[0#]{4,}")
-
-
-def swedish_format(code: str) -> bool:
-    """True when a TEXT format code reads differently in Swedish Excel than in English Excel (and IronCalc)."""
-    text = re.sub(r'"[^"]*"|\\.', "", code)  # quoted text and escaped characters are printed as they are
-    return bool(_SWEDISH_LETTERS.search(text)) or ("." not in text and bool(_DECIMAL_COMMA.search(text)))
-
-
-def swedish_text_format(formula: str) -> str | None:
-    """The first format code of a TEXT call in `formula` written for Swedish Excel (a string literal), or None."""
-    if "TEXT(" not in formula.upper():
-        return None
-    for a in calls(formula, ("TEXT",)):
-        if len(a) >= 2 and a[1].startswith('"') and swedish_format(a[1][1:-1]):
-            return a[1]
-    return None
 
 
 def _text_swedish_format(ctx: Context) -> bool:

@@ -16,7 +16,7 @@ import operator
 import re
 
 from .book import ExcelError, Workbook
-from .divergences import calls
+from .calls import calls
 from .refs import MAX_COL, MAX_ROW, Area, CellRef, Scanner, area_cells, references
 
 DYNAMIC = ("INDIRECT", "OFFSET")

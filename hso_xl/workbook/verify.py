@@ -10,7 +10,7 @@ import re
 
 from ..i18n import Message, _
 from .book import ExcelError, Workbook, cell_order, ref
-from .divergences import swedish_text_format
+from .calls import swedish_text_format
 from .engine import DATA_TABLE, NOT_IMPLEMENTED, EngineReport, function_names
 from .graph import Dependencies
 from .refs import THREE_D, without_strings
