@@ -240,8 +240,9 @@ def fingerprints(data: bytes, output: str, reading: str | None = None) -> dict[s
 
     Made where the document was rendered (build_render, on every core); the three read its parts once.
     """
-    return {"content": content_hash(data), "reading": reading or reading_hash(data),
-            "decision": decision_hash(data) if output.lower().endswith(".docx") else None}
+    decision = decision_hash(data) if output.lower().endswith(".docx") else None  # first: its document.xml
+    return {"content": content_hash(data), "reading": reading or reading_hash(data),  # tree serves the reading
+            "decision": decision}
 
 
 

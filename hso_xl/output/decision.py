@@ -13,6 +13,7 @@ import re
 from xml.etree import ElementTree as ET
 
 from ..package import read_members
+from .reading import parsed
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADING = re.compile(r"^(heading|rubrik)\s*\d*$|^title$", re.IGNORECASE)
@@ -24,7 +25,7 @@ def decision_text(data: bytes) -> str | None:
     """The proposed decision's text (paragraphs joined by newlines), or None when the document has none."""
     try:
         members = dict(read_members(data))
-        body = ET.fromstring(members["word/document.xml"]).find(f"{W}body")
+        body = parsed(members["word/document.xml"]).find(f"{W}body")  # parsed once with the reading's
     except (KeyError, ValueError, ET.ParseError, OSError):
         return None
     if body is None:

@@ -60,7 +60,26 @@ def _reading_digest(data: bytes) -> str:
 
 
 def _parse(data: bytes):
-    return ET.fromstring(data)
+    return parsed(data)
+
+
+_parsed: list[tuple[bytes, ET.Element]] = []  # the parts last parsed, by identity (never changed once parsed)
+_PARSED_KEPT = 16
+
+
+def parsed(data: bytes) -> ET.Element:
+    """The XML part `data` parsed; the same bytes object parsed a moment ago is not parsed again.
+
+    A document's fingerprints (changes.fingerprints) read its document.xml twice: for what a reader
+    sees, and for the proposed decision (decision.py). The trees are only read, never changed.
+    """
+    for kept, tree in _parsed:
+        if kept is data:
+            return tree
+    tree = ET.fromstring(data)
+    _parsed.append((data, tree))
+    del _parsed[:-_PARSED_KEPT]
+    return tree
 
 
 def _rels(members: dict, part: str) -> dict[str, str]:
