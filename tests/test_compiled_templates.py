@@ -69,3 +69,13 @@ def test_off_compiles_every_time(monkeypatch):
     for _ in range(2):
         compiled.kept_or_compiled(env, SOURCE, lambda source: done.append(source) or env.compile(source))
     assert done == [SOURCE, SOURCE]
+
+
+def test_changed_code_compiles_anew(compilings, monkeypatch):
+    # Jinja calls filters on constants while compiling: {{ 1234567|kr }} is kept as its text
+    done, counted, _folder = compilings
+    env = make_environment()
+    compiled.kept_or_compiled(env, "{{ 1234567|kr }}", counted(env))
+    monkeypatch.setattr(compiled, "_code_version", lambda: b"another hso-xl")
+    compiled.kept_or_compiled(env, "{{ 1234567|kr }}", counted(env))
+    assert len(done) == 2

@@ -3,7 +3,7 @@
 Drawing a chart at print resolution takes about 0,2 s, and loading matplotlib to draw it 0,5 s, while
 `build`, `watch` and the web page make the same regional reports again and again. A picture is kept
 under a key made of all that decides its bytes: the chart (kind, title, labels, exact values, size),
-the drawing code (charts.py), the installed matplotlib, Pillow and NumPy, and any matplotlibrc. So a
+the drawing code (hso-xl's modules), the installed matplotlib, Pillow and NumPy, and any matplotlibrc. So a
 kept picture is the very bytes drawing it again gives; a changed figure is a new key.
 
 The folder is the user's cache folder (`HSO_XL_CACHE` names another, `HSO_XL_CACHE=off` keeps
@@ -28,12 +28,16 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 _LIBRARIES = (("matplotlib", "_version.py"), ("PIL", "_version.py"), ("numpy", "version.py"))
 
 
-def kept_or_drawn(chart, draw: Callable[[object], bytes]) -> bytes:
-    """The chart's picture as kept from an earlier drawing, else `draw(chart)`, kept for the next time."""
+def kept_or_drawn(chart, draw: Callable[[object], bytes], code: str) -> bytes:
+    """The chart's picture as kept from an earlier drawing, else `draw(chart)`, kept for the next time.
+
+    `code` tells the drawing code apart (render/inspected.code_key: every module of hso-xl, charts.py and
+    the Swedish number formats it prints).
+    """
     folder = cache_folder()
     if folder is None:
         return draw(chart)
-    path = folder / (hashlib.sha256(_environment() + repr(chart).encode("utf-8")).hexdigest() + ".png")
+    path = folder / (hashlib.sha256(_environment(code) + repr(chart).encode("utf-8")).hexdigest() + ".png")
     try:
         data = path.read_bytes()
         if data.startswith(_PNG):
@@ -66,11 +70,10 @@ def cache_root() -> Path | None:
     return base / "hso-xl"
 
 
-@lru_cache(maxsize=1)
-def _environment() -> bytes:
-    """What besides the chart decides a picture's bytes: the drawing code, the libraries and any matplotlibrc."""
-    digest = hashlib.sha256(CACHE_VERSION)
-    digest.update(Path(__file__).with_name("charts.py").read_bytes())
+@lru_cache(maxsize=4)
+def _environment(code: str) -> bytes:
+    """What besides the chart decides a picture's bytes: hso-xl's code, the libraries and any matplotlibrc."""
+    digest = hashlib.sha256(CACHE_VERSION + code.encode())
     for package, version_file in _LIBRARIES:  # found without importing them (that import is what is saved)
         spec = importlib.util.find_spec(package)
         origin = Path(spec.origin).parent / version_file if spec and spec.origin else None

@@ -111,8 +111,9 @@ def png(chart: Chart) -> bytes:
 @lru_cache(maxsize=256)
 def _png(chart: Chart) -> bytes:
     from .chart_cache import kept_or_drawn
+    from .inspected import code_key
 
-    return kept_or_drawn(chart, _draw)  # a picture drawn before (by an earlier build too) is not drawn again
+    return kept_or_drawn(chart, _draw, code_key())  # drawn before (by an earlier build too): not drawn again
 
 
 def _draw(chart: Chart) -> bytes:

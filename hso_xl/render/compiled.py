@@ -3,8 +3,8 @@
 Compiling a Word template's body (its XML with the tags) into Python is a good part of its first
 document's time, and every build, and every worker process of a build, compiled each template
 again. The code depends only on the template's text, the environment it is compiled for
-(render/environment.py: its settings, filters and tests), Jinja and Python, so it is kept under a key
-of all of them. A template that does not compile is never kept (the error is said as before); a cache
+(render/environment.py: its settings, filters and tests), hso-xl's code, Jinja and Python, so it is kept
+under a key of all of them. A template that does not compile is never kept (the error is said as before); a cache
 that cannot be read or written only costs the compiling. The folder is chart_cache's (HSO_XL_CACHE).
 """
 
@@ -14,7 +14,6 @@ import hashlib
 import marshal
 import sys
 from functools import lru_cache
-from pathlib import Path
 from types import CodeType
 from typing import Callable
 
@@ -57,10 +56,8 @@ def _environment(env) -> bytes:
 
 @lru_cache(maxsize=1)
 def _code_version() -> bytes:
-    """Python's and Jinja's versions and hso-xl's environment code: a change in any compiles anew."""
-    import jinja2
+    """Python's version, Jinja's and every module of hso-xl (render/inspected.code_key): Jinja calls a filter on
+    constants while compiling ({{ 1234|kr }} is kept as its text), so a changed filter compiles anew."""
+    from .inspected import code_key
 
-    digest = hashlib.sha256(CACHE_VERSION + sys.version.encode() + jinja2.__version__.encode())
-    for name in ("environment.py", "filters.py"):
-        digest.update(Path(__file__).with_name(name).read_bytes())
-    return digest.digest()
+    return CACHE_VERSION + sys.version.encode() + code_key().encode()
