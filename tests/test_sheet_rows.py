@@ -89,7 +89,7 @@ def read(xml: bytes, fast: bool):
         return fast, (type(exc).__name__, getattr(exc, "cell", None))
     cells = {key: (repr(cell), type(cell.value), type(cell.cached)) for key, cell in sheet.cells.items()}  # 1 is not 1.0
     return fast, (list(cells.items()), sheet.merged, sheet.data_tables, sheet.array_members, sheet.hidden_rows,
-                  sheet.hidden_cols, reader.iso_dates)
+                  sheet.hidden_cols, reader.iso_dates, reader.without_positions)
 
 
 rows_of = st.lists(st.tuples(st.sampled_from(["", ' hidden="1"', ' spans="1:3" x14ac:dyDescent="0.25"', ' ht="20"',

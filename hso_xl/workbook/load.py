@@ -29,7 +29,7 @@ from ..errors import HsoError, WorkbookUnusable
 from .book import Sheet, Workbook
 from .damage import (SHEET_STATES, DamagedValue, damaged, damaged_sheet, damaged_value,
                      odd_sheet_state, unlinked_sheet)
-from .normalise import engine_dates, normalised_copy
+from .normalise import engine_dates, normalised_copy, with_positions
 from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
 from .sheet_rows import read_plain_rows
@@ -88,6 +88,8 @@ def _load(path: Path) -> Workbook:
     folder = Path(tempfile.mkdtemp(prefix=scratch.prefix("package")))
     try:
         workbook, reader = _read(path, folder)
+        if reader.without_positions:  # a row or cell without r: given one, for the engine and the recomputed copy
+            workbook.package = workbook.engine_package = with_positions(workbook.package, folder)
         if workbook.tables:
             _resolve_structured_references(workbook, reader.sheet_parts)
         dated = engine_dates(workbook.engine_package, folder) if reader.iso_dates else None
@@ -146,6 +148,7 @@ class _PackageReader:
         self.current: str | None = None  # the part being read, for messages
         self.sheet_parts: dict[str, str] = {}  # sheet name -> its worksheet part
         self.iso_dates = False  # a cell holds an ISO date (t="d"), which the engine gets as a number (normalise.py)
+        self.without_positions = False  # a row or cell has no r (normalise.with_positions)
 
     def workbook(self) -> Workbook:
         root = self._parse("xl/workbook.xml")
@@ -177,6 +180,7 @@ class _PackageReader:
                     sheet_reader = SheetReader(sheet, strings, styles)
                     sheet_reader.read(self._open(target))
                 self.iso_dates |= sheet_reader.iso_dates
+                self.without_positions |= sheet_reader.without_positions
             except etree.XMLSyntaxError:
                 raise damaged_sheet(self.path, name, target) from None
             except DamagedValue as exc:

@@ -98,6 +98,19 @@ def normalised_copy(path: Path, folder: Path) -> Path | None:
     return _write(Path(folder) / "workbook.xlsx", members)
 
 
+def with_positions(package: Path, folder: Path) -> Path:
+    """Write `folder`/positions.xlsx, `package` with every row and cell given the `r` Excel writes (the engine
+    places a cell without r wrongly, and the recomputed copy finds cells by it). load.py asks for it when
+    the reader met a row or cell without r: looking for one in every sheet cost more than reading it."""
+    with zipfile.ZipFile(package) as opened:
+        names = [info.filename for info in opened.infolist() if not info.is_dir()]
+        rels = "xl/_rels/workbook.xml.rels"
+        sheets = _worksheet_parts(_encoded(opened.read(rels))) if rels in names else set()
+        members = [(name, _tolerant(_worksheet, opened.read(name)) if name in sheets else opened.read(name))
+                   for name in names]
+    return _write(Path(folder) / "positions.xlsx", members)
+
+
 def engine_dates(package: Path, folder: Path) -> Path | None:
     """Write `folder`/engine-dates.xlsx, `package` with its ISO date cells (t="d") as the serial numbers Excel
     stores, which the engine reads (it gives #N/IMPL! for an ISO date); None when it has none."""
@@ -122,9 +135,7 @@ def _normalised(name: str, data: bytes, sheets: set[str], renames: dict[str, str
         return _tolerant(_content_types, data, renames)
     if name == "xl/workbook.xml":
         return _tolerant(_workbook, data)
-    if name in sheets:
-        return _tolerant(_worksheet, data)
-    return data
+    return data  # (a worksheet's cells and rows without r: with_positions, when the reader finds one)
 
 
 def _encoded(data: bytes) -> bytes:

@@ -182,12 +182,15 @@ class _Rows:
     def _row(self, attributes: bytes | None, previous: int) -> int:
         """The row's number (its r, or the one after the previous row's), noting it when the row is hidden."""
         if not attributes:
+            self.reader.without_positions = True
             return previous + 1
         if attributes.startswith(b' r="'):
             text = attributes[4:attributes.index(b'"', 4)]
         else:
             found = _ROW_NUMBER.search(attributes)
             text = found.group(1) if found else b""
+        if not text:
+            self.reader.without_positions = True
         number = int(text) if text else previous + 1  # (r="x" stops the read, as the tree's int(r) does)
         if b"hidden" in attributes and is_true(self._attributes_of(attributes).get("hidden")):
             self.reader.sheet.hidden_rows.add(number)

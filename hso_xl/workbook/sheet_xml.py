@@ -67,6 +67,7 @@ class SheetReader:
         self.spans: list[tuple] = []  # array formulas and data tables over more than one cell (see _span)
         self.cell = (0, 0)  # the cell being read, for messages
         self.iso_dates = False
+        self.without_positions = False  # a row or cell without r (load.py has the engine's copy given them)
 
     def read(self, source) -> None:
         """Read the worksheet part `source` (an open file) as a tree, streamed row by row."""
@@ -79,6 +80,7 @@ class SheetReader:
                     continue
                 r = element.get("r")
                 row_number = int(r) if r else row_number + 1
+                self.without_positions |= not r
                 if is_true(element.get("hidden")):
                     self.sheet.hidden_rows.add(row_number)
                 column = 0
@@ -88,6 +90,7 @@ class SheetReader:
                         row, column = _split(coordinate)
                     else:
                         row, column = row_number, column + 1
+                        self.without_positions = True
                     cell = self._cell(c, row, column, coordinate)
                     if cell is not None:
                         cells[(row, column)] = cell
