@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -32,6 +34,31 @@ def make_workbook(tmp_path: Path):
         return build_sample(path, SampleSpec().with_(**changes))
 
     return build
+
+
+@pytest.fixture(scope="session")
+def sample_pdf_build(tmp_path_factory) -> Path:
+    """The output folder of `hso-xl build --pdf` of the shipped sample: made once for the whole run. Read it only.
+
+    Several files check its PDFs (layout, PDF/A, LibreOffice opening every document). Under pytest-xdist
+    the first worker to ask builds it into the run's shared temporary folder; the others wait and reuse it.
+    """
+    from click.testing import CliRunner
+
+    from hso_xl.cli import main
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out, done = shared / "sample-pdf-build" / "output", shared / "sample-pdf-build.done"
+    with open(shared / "sample-pdf-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(out.parent, ignore_errors=True)  # a worker that failed midway
+            result = CliRunner().invoke(main, ["build", str(SAMPLE), "--templates", str(ROOT / "templates"),
+                                               "--out", str(out), "--pdf"])
+            assert result.exit_code == 0, result.output
+            done.touch()
+    return out
 
 
 def sha256(path: Path) -> str:

@@ -160,15 +160,12 @@ def test_manifest_names_source_cells(out):
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-def test_every_document_opens_in_libreoffice(tmp_path):
+def test_every_document_opens_in_libreoffice(sample_pdf_build):
     """Build with --pdf: LibreOffice converts every document; the PDFs show the figures and page numbers."""
     from tests.helpers.libreoffice import soffice_path  # fails loudly, never skips, when LibreOffice is missing
 
     soffice_path()
-    folder = tmp_path / "output"
-    result = CliRunner().invoke(main, ["build", str(SAMPLE), "--templates", str(ROOT / "templates"),
-                                       "--out", str(folder), "--pdf"])
-    assert result.exit_code == 0, result.output
+    folder = sample_pdf_build
     docs = sorted(folder.rglob("*.docx"))
     pdfs = sorted(folder.rglob("*.pdf"))
     assert len(docs) == 23 and sorted(p.with_suffix(".docx") for p in pdfs if "(xlsx)" not in p.name) == docs

@@ -52,15 +52,19 @@ def build_pdfs(workbook: Path, out: Path) -> dict[str, Layout]:
     result = CliRunner().invoke(main, ["build", str(workbook), "--pdf", "--templates", str(ROOT / "templates"),
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
+    return layouts(out)
+
+
+def layouts(out: Path) -> dict[str, Layout]:
     return {str(pdf.relative_to(out)): read_layout(pdf) for pdf in sorted(out.glob("*/*.pdf"))}
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict[str, dict[str, Layout]]:
-    """Both builds, made once for the module: {'sample': {path: layout}, 'large': {…}}."""
+def builds(tmp_path_factory, sample_pdf_build) -> dict[str, dict[str, Layout]]:
+    """Both builds' layouts, read once for the module: {'sample': {path: layout}, 'large': {…}}."""
     root = tmp_path_factory.mktemp("layout")
-    sample = build_pdfs(SAMPLE, root / "sample")
-    _keep_images(root / "sample")
+    sample = layouts(sample_pdf_build)
+    _keep_images(sample_pdf_build)
     (root / "large-in").mkdir()
     large = build_pdfs(large_workbook(root / "large-in"), root / "large")
     return {"sample": sample, "large": large}

@@ -37,9 +37,9 @@ def build_pdf(out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("registry")
-    return build_pdf(root / "first"), build_pdf(root / "second")
+def builds(tmp_path_factory, sample_pdf_build) -> tuple[Path, Path]:
+    """The run's shared build of the sample, and one more made now: two builds must give the same bytes."""
+    return sample_pdf_build, build_pdf(tmp_path_factory.mktemp("registry") / "second")
 
 
 def pdfs(out: Path) -> list[Path]:
