@@ -41,7 +41,6 @@ _NOT_PLAIN = (b"\r", b"<!", b"<?", b"]]>", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _ROW_NUMBER = re.compile(rb' r="([^"]*)"')
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-_NAMED_ENTITIES = ("&amp;", "&lt;", "&gt;", "&quot;", "&apos;")
 
 
 class NotPlain(Exception):
@@ -145,7 +144,12 @@ class _Rows:
             kind, style_index, plain, number_format = kinds.get(attributes) or self._kind_style(attributes)
             if plain and not spans:  # the common cell: a number or a formula, in a style that is no date
                 if f_attributes == b"":
-                    formula = "=" + _text(f_text) if f_text else "="
+                    if f_text:
+                        formula = "=" + f_text.decode("utf-8")
+                        if "&" in formula:
+                            formula = _unescape(formula)
+                    else:
+                        formula = "="
                 elif f_attributes is None:
                     formula = None
                 else:
@@ -164,6 +168,11 @@ class _Rows:
                 if formula is not None:
                     cells[(row, column)] = Cell(row, column, None, formula, value, False, number_format)
                 elif value is not None:
+                    cells[(row, column)] = Cell(row, column, value, None, None, False, number_format)
+                continue
+            if kind == "inlineStr" and f_attributes is None and not spans:  # a label typed into the cell
+                if inline is not None:
+                    value = excel_unescaped(_text(inline_text)) if inline_text else ""
                     cells[(row, column)] = Cell(row, column, value, None, None, False, number_format)
                 continue
             reader.cell = (row, column)
@@ -239,9 +248,9 @@ def _text(raw: bytes) -> str:
 
 def _unescape(text: str) -> str:
     if "&#" not in text:  # XML's five named entities only (a formula's &gt;, &amp;): &amp; undone last
-        if text.count("&") == sum(text.count(entity) for entity in _NAMED_ENTITIES):
-            return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-                    .replace("&amp;", "&"))
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+        if text.count("&") == text.count("&amp;"):  # (no other & is left: none stood alone or began another)
+            return text.replace("&amp;", "&")
         raise NotPlain
     if text.count("&") != len(_ENTITY.findall(text)):
         raise NotPlain  # an entity XML does not define: the tree says what is wrong
