@@ -8,6 +8,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import FormulaProblem
 from ..findings import Finding, Severity
@@ -26,8 +27,7 @@ UNSUPPORTED, NOT_COMPUTED, CIRCULAR_CODE, EXTERNAL, DEPENDS = (
     "formula.unsupported", "formula.not_computed", "formula.circular", "formula.external", "formula.depends")
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):  # (a tuple: made for every formula whose cached value differs, often all of them)
     ref: str
     cached: Value
     recomputed: Value
