@@ -65,6 +65,30 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+_OWN_CACHE: list[Path] = []
+
+
+def pytest_configure(config):
+    """hso-xl's cache (chart pictures, compiled templates) lives in a folder of this run, not the user's home.
+
+    Made once by the process that starts the run; pytest-xdist's workers and every hso-xl a test starts inherit
+    it, so the run's builds still share it (its writes are whole files renamed into place). A test of the cache
+    itself sets HSO_XL_CACHE on its own.
+    """
+    if "HSO_XL_CACHE" not in os.environ:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="hso-xl-test-cache-"))
+        _OWN_CACHE.append(folder)
+        os.environ["HSO_XL_CACHE"] = str(folder)
+
+
+def pytest_unconfigure(config):
+    for folder in _OWN_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop("HSO_XL_CACHE", None)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite the golden files in tests/golden/ from the current output (then review the diff).")
