@@ -33,7 +33,6 @@ Every key is optional; an unknown key is an error, so a misspelt setting never g
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +107,8 @@ def load_settings(folder: Path = Path(".")) -> Settings:
     if not path.exists():
         base = Path(folder)
         return Settings(input=base / "input", output=base / "output", templates=base / "templates")
+    import tomllib  # (only a project with an hso.toml pays for it)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

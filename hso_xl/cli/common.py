@@ -146,12 +146,14 @@ def project_folder() -> Path:
 
 def project_settings():
     """The settings of the project folder (--project, else the working folder); LibreOffice as they name it."""
-    from .. import libreoffice
     from ..project import folder
     from ..settings import load_settings
 
     settings = load_settings(folder(_project))
-    libreoffice.use(settings)
+    if settings.libreoffice is not None or "hso_xl.libreoffice" in sys.modules:  # (else nothing to say to it)
+        from .. import libreoffice
+
+        libreoffice.use(settings)
     return settings
 
 
