@@ -70,6 +70,7 @@ def test_a_build_killed_at_any_moment_is_cleaned_up_by_the_next(project):
     cleaned_once = False
     # Moments: while checking the workbook, as rendering begins, halfway, and while the set is written.
     for marker, moment in ((None, 0.5), ("rendering 1/24", 0.0), ("rendering 12/24", 0.0), ("rendering 24/24", 0.2)):
+        set_before = out.stat().st_ino
         proc = _start(project)
         workers: set[int] = set()
         while marker is not None and proc.poll() is None:
@@ -86,6 +87,9 @@ def test_a_build_killed_at_any_moment_is_cleaned_up_by_the_next(project):
         finished = proc.poll() is not None  # it may have finished its set before the last kill
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
+        # ... or swapped its set in and released the lock on its way out (a set is written in well under 0,2 s):
+        # each build's set is a new folder
+        finished = finished or out.stat().st_ino != set_before
         held = (project / ".output.lock").read_text(encoding="utf-8")  # the killed build's name, if it got the lock
         gone_by = time.monotonic() + 5
         while any(_alive(w) for w in workers) and time.monotonic() < gone_by:
