@@ -121,9 +121,10 @@ class _Rows:
         in_row, row_number = self.in_row, self.row_number
         at = 0
         for match in _TOKEN.finditer(data):
-            if match.start() != at:
+            start, end = match.span()
+            if start != at:
                 raise NotPlain
-            at = match.end()
+            at = end
             (letters, digits, attributes, f_attributes, f_text, v_text, inline, inline_text, row_attributes, empty_row,
              row_end) = match.groups()
             if letters is None:  # a row's start or end
@@ -156,15 +157,10 @@ class _Rows:
                     formula = self._formula(f_attributes, f_text, letters, digits)
                 if not v_text:
                     value = None
+                elif v_text.isdigit() and len(v_text) < 300:  # (bytes.isdigit: ASCII digits only)
+                    value = int(v_text)
                 else:
-                    body = v_text[1:] if v_text[:1] == b"-" else v_text
-                    if body.isdigit() and len(body) < 300:
-                        value = int(v_text)
-                    elif len(body) > 1 and body.count(b".") == 1 and not body.translate(None, b"0123456789.") \
-                            and len(body) < 300:
-                        value = float(v_text)  # 12.5, .5, 5.: what cell_number reads as a float
-                    else:
-                        value = cell_number(_text(v_text), (row, column))
+                    value = _number(v_text, row, column)
                 if formula is not None:
                     cells[(row, column)] = Cell(row, column, None, formula, value, False, number_format)
                 elif value is not None:
@@ -228,6 +224,16 @@ class _Rows:
             raise NotPlain  # an attribute twice: not XML, the tree says so
         self.parsed[attributes] = parsed
         return parsed
+
+
+def _number(text: bytes, row: int, column: int) -> float | int:
+    """A value other than digits alone: -12, 12.5, -.5, 5. read directly, anything else as damage.py reads it."""
+    body = text[1:] if text[:1] == b"-" else text
+    if body.isdigit() and len(body) < 300:
+        return int(text)
+    if len(body) > 1 and body.count(b".") == 1 and not body.translate(None, b"0123456789.") and len(body) < 300:
+        return float(text)  # what cell_number reads as a float
+    return cell_number(_text(text), (row, column))
 
 
 def _plain_head(head: bytes) -> bool:
