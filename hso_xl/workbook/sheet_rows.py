@@ -72,7 +72,7 @@ def read_plain_rows(reader: SheetReader, open_part: Callable[[], IO[bytes]]) -> 
 class _Rows:
     def __init__(self, reader: SheetReader) -> None:
         self.reader = reader
-        self.cell_kinds: dict[bytes, tuple[str, int]] = {}  # a cell's attributes -> (t, style index)
+        self.cell_kinds: dict[bytes, tuple[str, int, bool, str]] = {}  # a cell's attributes -> _kind_style's
         self.parsed: dict[bytes, dict[str, str]] = {}  # attributes as written -> name: value (a few distinct ones)
         self.row_number = 0
         self.in_row = False
