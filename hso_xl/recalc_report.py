@@ -14,13 +14,13 @@ from .workbook.verify import Verification
 MAX_LISTED = 25
 
 
-def _recomputed(v: Verification, engine, summary: str) -> Message:
+def recomputed_line(v: Verification, engine, summary: str) -> Message:
     return n_("Recomputed {n} formula with {engine} {version}: {summary}",
               "Recomputed {n} formulas with {engine} {version}: {summary}", v.formula_count,
               engine=engine.engine, version=engine.version, summary=summary)
 
 
-def _more(n: int) -> Message:
+def more_line(n: int) -> Message:
     return _("... and {n} more (use --json for all)", n=n)
 
 
@@ -59,14 +59,14 @@ def recalc_summary(v: Verification) -> str:
 
 def recalc_text(source: Path, out: Path | None, engine, verification: Verification) -> str:
     v = verification
-    lines = [_("Workbook: {path}", path=source), _recomputed(v, engine, recalc_summary(v))]
+    lines = [_("Workbook: {path}", path=source), recomputed_line(v, engine, recalc_summary(v))]
     if v.differences:
         lines.append(_("Cells whose cached value differs from the recomputed one:"))
         for d in v.differences[:MAX_LISTED]:
             lines.append("  " + _("{cell}: cached {cached}, recomputed {recomputed}  {formula}", cell=d.ref,
                                   cached=repr(d.cached), recomputed=repr(d.recomputed), formula=d.formula))
         if len(v.differences) > MAX_LISTED:
-            lines.append("  " + _more(len(v.differences) - MAX_LISTED))
+            lines.append("  " + more_line(len(v.differences) - MAX_LISTED))
     if v.problems:
         kept = _("nothing was written") if out is None else _("they keep the value the file cached")
         lines.append(_("Cells not computed ({kept}):", kept=kept))
@@ -74,14 +74,14 @@ def recalc_text(source: Path, out: Path | None, engine, verification: Verificati
         for p in problems[:MAX_LISTED]:
             lines.append(f"  {p.ref}: {p.why}  {p.formula}")
         if len(problems) > MAX_LISTED:
-            lines.append("  " + _more(len(problems) - MAX_LISTED))
+            lines.append("  " + more_line(len(problems) - MAX_LISTED))
         for advice in dict.fromkeys(p.advice for p in v.causes):
             lines.append("  " + _("To fix: {advice}.", advice=advice))
     if v.error_values:
         lines.append(_("Formulas that give an error value:"))
         lines.extend(f"  {d.ref}: {d.recomputed}  {d.formula}" for d in v.error_values[:MAX_LISTED])
         if len(v.error_values) > MAX_LISTED:
-            lines.append("  " + _more(len(v.error_values) - MAX_LISTED))
+            lines.append("  " + more_line(len(v.error_values) - MAX_LISTED))
     if out is None:
         lines.append(_("Nothing was written (--strict): the workbook has formulas the engine cannot compute."))
     elif v.problems:

@@ -18,7 +18,8 @@ from .model.budget import Place
 from .model.layouts import shown_title
 from .model.layouts import title as layout_title
 # the recalc report's lines, which the check's report shares (and its functions, where callers look for them)
-from .recalc_report import MAX_LISTED, _more, _recomputed, recalc_json, recalc_summary, recalc_text  # noqa: F401
+from .recalc_report import (MAX_LISTED, more_line, recalc_json, recalc_summary, recalc_text,  # noqa: F401
+                            recomputed_line)
 from .swedish import group, percent, sort_key
 from .workbook.verify import Verification
 
@@ -141,7 +142,7 @@ def check_text(checked: Checked, chosen_from: Path | None) -> str:
     lines.append(_("Layout: {layout}", layout=shown_title(b.layout)))
     lines.append(_("Read: {tables}", tables="; ".join(place_text(place) for place in b.places)))
     lines.append(_("Document date: {date}", date=document_date_text(checked)))
-    lines.append(_recomputed(v, checked.engine, _difference_summary(v)))
+    lines.append(recomputed_line(v, checked.engine, _difference_summary(v)))
     lines.append("")
     figures = _figures(checked)
     width = max(len(label) for _key, label, _exact, _printed in figures) + 2
@@ -312,7 +313,7 @@ def _findings_text(findings: list[Finding]) -> list[str]:
     for f in ordered[:MAX_LISTED]:
         out.append("  " + f.line())
     if len(ordered) > MAX_LISTED:
-        out.append("  " + _more(len(ordered) - MAX_LISTED))
+        out.append("  " + more_line(len(ordered) - MAX_LISTED))
     if counts["error"]:
         out.append(str(_("Result: errors found: fix the workbook before producing documents")))
     else:

@@ -19,6 +19,7 @@ from typing import Callable, IO
 from lxml import etree
 
 from .book import Cell
+from .cellnames import column_index_from_string
 from .damage import cell_number
 from .sheet_xml import COLUMN, MERGE, PARSER_OPTIONS, SheetReader, excel_unescaped, is_true
 
@@ -266,7 +267,8 @@ def _unescape(text: str) -> str:
         if name:
             return _NAMED[name]
         code = int(decimal) if decimal else int(hexadecimal, 16)
-        if not (code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF):
+        if not (code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                or 0x10000 <= code <= 0x10FFFF):
             raise NotPlain
         return chr(code)
 
@@ -277,8 +279,5 @@ _COLUMNS: dict[bytes, int] = {}
 
 
 def _column(letters: bytes) -> int:
-    column = 0
-    for ch in letters:
-        column = column * 26 + ch - 64
-    _COLUMNS[letters] = column
+    column = _COLUMNS[letters] = column_index_from_string(letters.decode("ascii"))
     return column
