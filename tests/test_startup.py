@@ -60,3 +60,25 @@ def test_check_loads_neither_the_word_stack_nor_numpy(tmp_path):
     assert printed_again == printed and "Result" in printed
     assert not again & {"numpy", "matplotlib", "openpyxl", "PIL", "docx", "docxtpl", "hso_xl.build", "hso_xl.build_render",
                         "hso_xl.changes", "hso_xl.render.environment", "xml.sax.saxutils", "urllib.request"}
+
+
+RECALC = """
+import atexit, sys
+atexit.register(lambda: open(sys.argv[1], "w").write(" ".join(sorted(sys.modules))))
+from hso_xl.cli import main
+main(["recalc", "input/HSO_finansiering_2027-2029.xlsx", "-o", sys.argv[2]])
+"""
+
+
+def test_recalc_of_a_plain_workbook_loads_no_lxml_tables_settings_or_libreoffice(tmp_path):
+    """lxml is for sheets read as trees and parts rewritten; tables.py for a workbook with tables; settings for a
+    project with an hso.toml (there is none here); LibreOffice for an .ods."""
+    dump, out = tmp_path / "modules", tmp_path / "out.xlsx"
+    done = subprocess.run([sys.executable, "-c", RECALC, str(dump), str(out)], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "LANGUAGE": "en"})
+    assert done.returncode == 0, done.stderr
+    assert "Recomputed 91 formulas" in done.stdout and out.is_file()
+    loaded = set(dump.read_text().split())
+    assert "ironcalc" in loaded and "hso_xl.workbook.sheet_rows" in loaded  # (what it does use)
+    assert not loaded & {"lxml", "lxml.etree", "hso_xl.workbook.tables", "hso_xl.settings", "hso_xl.libreoffice",
+                         "hso_xl.workbook.ods", "openpyxl", "numpy"}

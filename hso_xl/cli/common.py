@@ -51,6 +51,8 @@ def _choose_language(ctx, param, value):
 
 
 def _settings_language() -> str | None:
+    if not (Path(_project or ".") / SETTINGS_FILE).is_file():  # the defaults: nothing to read (nor to import)
+        return None
     try:
         return project_settings().language
     except HsoError:  # a broken hso.toml is reported by the command itself
@@ -58,6 +60,7 @@ def _settings_language() -> str | None:
 
 
 _project: Path | None = None  # --project, for this invocation
+SETTINGS_FILE = "hso.toml"  # settings.FILE_NAME, named here so that a project without one imports no settings
 
 
 def _choose_project(ctx, param, value):

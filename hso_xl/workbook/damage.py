@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..errors import WorkbookUnusable
 from ..i18n import Message, _
-from .tables import DamagedTable
 
 SHEET_STATES = ("visible", "hidden", "veryHidden")
 
@@ -37,6 +36,15 @@ def damaged_sheet(path: Path, sheet: str, part: str) -> WorkbookUnusable:
     """The sheet's part is not well-formed XML (what the XML parser says is no help to the administrator)."""
     return WorkbookUnusable(_("the sheet '{sheet}' ({part}) is damaged", sheet=sheet, part=part), file=path,
                             hint=RESAVE_OR_RESTORE)
+
+
+class DamagedTable(Exception):
+    """A table part that cannot be read (its range or name is missing or not a range), or is not in the package."""
+
+    def __init__(self, part: str, missing: bool = False) -> None:
+        super().__init__(part)
+        self.part = part
+        self.missing = missing
 
 
 class DamagedValue(Exception):

@@ -19,7 +19,6 @@ from typing import Callable, Iterable
 from .book import Workbook, ref as a1
 from .dynamic import dynamic_areas, has_dynamic
 from .refs import _COLUMN_CACHE, _REFERENCE, MAX_COL, Area, Scanner, _column, without_strings
-from .tables import resolve
 
 Node = tuple[str, int, int]  # (sheet name, row, column)
 
@@ -31,6 +30,8 @@ class Dependencies:
             s.name: {key: c.formula for key, c in s.cells.items() if c.formula is not None} for s in workbook.sheets}
         # Excel tables: a structured reference is followed as the A1 range it means (tables.py).
         self._read_as: dict[Node, str] = {}
+        if workbook.tables:
+            from .tables import resolve  # (only a workbook with tables: the module reads their parts)
         for sheet in workbook.sheets if workbook.tables else ():
             for (r, c), formula in self._formulas[sheet.name].items():
                 resolved = resolve(formula, workbook.tables, sheet.name, r, c)

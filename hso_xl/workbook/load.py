@@ -1,7 +1,7 @@
 """Read a workbook's cells, formulas, cached values and defined names in one streaming pass.
 
-The package's XML is read directly with lxml, each worksheet streamed row by row and cleared as it
-goes, so memory stays flat and a 100 000-formula workbook loads in about a second. The result is
+The package's XML is read directly, each worksheet streamed row by row (sheet_rows.py, or as a tree by
+sheet_xml.py), so memory stays flat and a 100 000-formula workbook loads in about a second. The result is
 what openpyxl would give when loading the file twice (formulas, then cached values): the
 equivalence is tested against openpyxl itself (tests/test_load.py). Two deliberate differences:
 the cells an array formula or a data table fills beside its first cell carry its formula (Excel
@@ -22,19 +22,16 @@ import weakref
 import zipfile
 from pathlib import Path
 
-from lxml import etree
-
 from .. import scratch
 from ..errors import HsoError, WorkbookUnusable
 from .book import Sheet, Workbook
-from .damage import (SHEET_STATES, DamagedValue, damaged, damaged_sheet, damaged_value,
+from .damage import (SHEET_STATES, DamagedTable, DamagedValue, damaged, damaged_sheet, damaged_value,
                      odd_sheet_state, unlinked_sheet)
 from .normalise import engine_dates, normalised_copy, with_positions
-from .ods import converted_copy, is_ods
 from .safety import ensure_safe_workbook
 from .sheet_rows import read_plain_rows
-from .sheet_xml import MAIN, PARSER_OPTIONS, SheetReader, Styles, text_of
-from .tables import DamagedTable, engine_copy, read_tables
+from .sheet_xml import MAIN, SheetReader, Styles, text_of
+from .xml_parts import XmlError, iter_elements, parse_file
 
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
@@ -73,7 +70,9 @@ def load_workbook(path: Path) -> Workbook:
 
 
 def _load(path: Path) -> Workbook:
-    if is_ods(path):
+    if path.suffix.lower() == ".ods":
+        from .ods import converted_copy  # (LibreOffice: only for an .ods)
+
         ensure_safe_workbook(path, opendocument=True)
         converted, folder = converted_copy(path)
         try:
@@ -114,7 +113,7 @@ def _read(path: Path, folder: Path) -> tuple[Workbook, _PackageReader]:
             reader = _PackageReader(path, opened)
             workbook = reader.workbook()
             reader.current = "xl/tables/"
-            workbook.tables = read_tables(opened)
+            workbook.tables = _tables(opened, reader.members)
     except WorkbookUnusable:
         raise
     except DamagedTable as exc:
@@ -125,8 +124,19 @@ def _read(path: Path, folder: Path) -> tuple[Workbook, _PackageReader]:
     return workbook, reader
 
 
+def _tables(package: zipfile.ZipFile, members: set[str]):
+    """The package's Excel tables (tables.py, imported only for a workbook that has one)."""
+    if not any(member.startswith("xl/tables/") for member in members):
+        return []
+    from .tables import read_tables
+
+    return read_tables(package)
+
+
 def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, str]) -> None:
     """Give the engine a copy whose structured references are A1 ranges (workbook/tables.py says why)."""
+    from .tables import engine_copy
+
     folder = Path(tempfile.mkdtemp(prefix=scratch.prefix("tables")))
     try:
         copy = engine_copy(workbook.package, workbook.tables, sheet_parts, folder)
@@ -181,7 +191,7 @@ class _PackageReader:
                     sheet_reader.read(self._open(target))
                 self.iso_dates |= sheet_reader.iso_dates
                 self.without_positions |= sheet_reader.without_positions
-            except etree.XMLSyntaxError:
+            except XmlError:
                 raise damaged_sheet(self.path, name, target) from None
             except DamagedValue as exc:
                 raise damaged_value(self.path, sheet.ref(*exc.cell), exc) from None
@@ -210,7 +220,7 @@ class _PackageReader:
             return ""
         try:
             root = self._parse("docProps/app.xml")
-        except etree.XMLSyntaxError:
+        except XmlError:
             return ""  # the properties are no part of the calculation
         return (root.findtext(EXTENDED + "Application") or "").strip()
 
@@ -219,9 +229,9 @@ class _PackageReader:
         if part is None or part not in self.members:
             return []
         strings = []
-        for _event, element in etree.iterparse(self._open(part), tag=MAIN + "si", **PARSER_OPTIONS):
+        for element in iter_elements(self._open(part), MAIN + "si"):
             strings.append(text_of(element))
-            element.clear(keep_tail=False)
+            element.clear()
         return strings
 
     def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
@@ -244,5 +254,4 @@ class _PackageReader:
         return self.package.open(member)
 
     def _parse(self, member: str):
-        with self._open(member) as fh:
-            return etree.parse(fh, etree.XMLParser(**PARSER_OPTIONS)).getroot()
+        return parse_file(self._open(member))

@@ -8,17 +8,17 @@ targets (openpyxl links comments as /xl/comments/comment1.xml, which IronCalc tu
 does not exist), parts under other names than Excel gives them (IronCalc reads the texts and
 formats by fixed names, and panics on a sheet outside xl/worksheets/), ISO dates in cells (t="d",
 which IronCalc gives as #N/IMPL!), and a defined name scoped to a sheet that does not exist
-(IronCalc panics). `normalised_copy` writes a
-copy in the Transitional form Excel itself saves, the same cells, values and formulas, so both
-hso-xl's reader and the engine read it; the input is never touched.
+(IronCalc panics). `normalised_copy` writes a copy in the Transitional form Excel itself saves, the same
+cells, values and formulas, so both hso-xl's reader and the engine read it; the input is never touched.
 
 Strict is mapped here rather than converted by LibreOffice (as .ods is): the mapping is exact (the
 two differ in namespace URIs and a few relationship type names, ECMA-376 Part 1, 4th ed., Annex
 A), takes milliseconds, needs no LibreOffice, and keeps the cached values Excel saved, which a
 LibreOffice re-save would replace by its own.
 
-The package has passed workbook/safety.py first (no DTD, no entity, no bomb); every parse here uses
-the same safe parser options.
+The package has passed workbook/safety.py first (no DTD, no entity, no bomb). A part is read with the
+standard library's parser (xml_parts.py); only one that changes is parsed again by lxml, which writes it back
+with its namespace prefixes as they were, and with the same safe options.
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from lxml import etree
-
 from ..package import write_package
+from .xml_parts import XmlError, parse, utf16_encoding
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -162,10 +161,23 @@ class _Unreadable(Exception):
 
 
 def _parse(data: bytes):
+    """The part as a tree to read (not to change: `_edited`)."""
     try:
-        return etree.fromstring(data, etree.XMLParser(**_PARSER))
+        return parse(data)
+    except XmlError:
+        raise _Unreadable from None
+
+
+def _edited(data: bytes, change, *args) -> bytes:
+    """The part after `change(root, *args)` on its lxml tree (the standard library's would rename prefixes)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(**_PARSER))
     except etree.XMLSyntaxError:
         raise _Unreadable from None
+    change(root, *args)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # -- encodings and namespaces ---------------------------------------------------------------------
@@ -192,18 +204,6 @@ def _as_utf8(data: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def utf16_encoding(data: bytes) -> str | None:
-    """The codec of an XML part in UTF-16: with a byte-order mark, or without one and '<' as its first
-    character after white space (a NUL in one of its first two bytes tells which order); else None."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if len(data) >= 2 and (data[0] == 0) != (data[1] == 0):
-        encoding = "utf-16-be" if data[0] == 0 else "utf-16-le"
-        if data[:64].decode(encoding, "ignore").lstrip(" \t\r\n").startswith("<"):
-            return encoding
-    return None
-
-
 def _transitional(data: bytes) -> bytes:
     """Strict Open XML's namespace URIs and relationship types written as Transitional ones."""
     if b"purl.oclc.org/ooxml/" not in data:
@@ -227,9 +227,13 @@ def _transitional(data: bytes) -> bytes:
 def _relationships(data: bytes, name: str, renames: dict[str, str]) -> bytes | None:
     """A .rels part with every internal target written relative to its source part (as Excel writes them),
     and to the new name of a part `renames` moves."""
-    if b"Target" not in data:
+    if b"Target" not in data or not _retargeted(_parse(data), name, renames):
         return None
-    root = _parse(data)
+    return _edited(data, _retargeted, name, renames)
+
+
+def _retargeted(root, name: str, renames: dict[str, str]) -> bool:
+    """Set each relationship's target as `_relationships` says; whether any changed."""
     folder = posixpath.dirname(posixpath.dirname(name))  # xl/_rels/workbook.xml.rels -> xl
     owner = posixpath.join(folder, posixpath.basename(name).removesuffix(".rels"))
     new_folder = posixpath.dirname(renames.get(owner, owner))
@@ -243,7 +247,7 @@ def _relationships(data: bytes, name: str, renames: dict[str, str]) -> bytes | N
         if canonical != target:
             rel.set("Target", canonical)
             changed = True
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if changed else None
+    return changed
 
 
 def _renames(workbook_rels: bytes, names: list[str]) -> dict[str, str]:
@@ -276,12 +280,14 @@ def _rels_of(part: str) -> str:
 
 
 def _content_types(data: bytes, renames: dict[str, str]) -> bytes | None:
-    root = _parse(data)
+    return _edited(data, _renamed_overrides, renames)
+
+
+def _renamed_overrides(root, renames: dict[str, str]) -> None:
     for override in root:
         part = (override.get("PartName") or "").lstrip("/")
         if part in renames:
             override.set("PartName", "/" + renames[part])
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def part_of(target: str, source_folder: str) -> str:
@@ -311,20 +317,19 @@ def _worksheet_parts(rels: bytes) -> set[str]:
 def _workbook(data: bytes) -> bytes | None:
     """Defined names scoped to a sheet the workbook does not have removed: no formula can use them, and
     IronCalc stops (panics) on one."""
-    if b"localSheetId" not in data:
+    if b"localSheetId" not in data or not _stale_names(_parse(data)):
         return None
-    root = _parse(data)
+    return _edited(data, lambda root: [name.getparent().remove(name) for name in _stale_names(root)])
+
+
+def _stale_names(root) -> list:
+    """The defined names scoped to a sheet the workbook does not have."""
     count = sum(1 for _sheet in root.iter(MAIN + "sheet"))
-    dropped = False
-    for name in list(root.iter(MAIN + "definedName")):
-        local = name.get("localSheetId")
-        if local is not None and not (local.isdigit() and int(local) < count):
-            name.getparent().remove(name)
-            dropped = True
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if dropped else None
+    return [name for name in root.iter(MAIN + "definedName")
+            if (local := name.get("localSheetId")) is not None and not (local.isdigit() and int(local) < count)]
 
 
-def _date1904(workbook: bytes) -> bool:
+def _date1904(workbook: bytes) -> bool:  # (read before the part is parsed)
     match = re.search(rb"""<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*["'](1|true)["']""", workbook)
     return match is not None
 
@@ -333,9 +338,10 @@ def _date1904(workbook: bytes) -> bool:
 
 def _worksheet(data: bytes) -> bytes | None:
     """Rows and cells given the `r` Excel writes."""
-    if not _NO_R.search(data):
-        return None
-    root = _parse(data)
+    return _edited(data, _positioned) if _NO_R.search(data) else None
+
+
+def _positioned(root) -> None:
     row_number = 0
     for row in root.iter(MAIN + "row"):
         r = row.get("r")
@@ -349,17 +355,13 @@ def _worksheet(data: bytes) -> bytes | None:
             else:
                 column += 1
                 cell.set("r", f"{_column_letters(column)}{row_number}")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _dates(data: bytes, date1904: bool) -> bytes | None:
     if not _ISO_DATE.search(data):
         return None
-    root = _parse(data)
-    for cell in root.iter(MAIN + "c"):
-        if cell.get("t") == "d":
-            _iso_to_serial(cell, date1904)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _edited(data, lambda root: [_iso_to_serial(cell, date1904) for cell in root.iter(MAIN + "c")
+                                       if cell.get("t") == "d"])
 
 
 def _iso_to_serial(cell, date1904: bool) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import WorkbookUnusable
 from ..i18n import Message, _, n_
-from .normalise import utf16_encoding
+from .xml_parts import utf16_encoding
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

@@ -16,12 +16,11 @@ from __future__ import annotations
 import re
 from typing import Callable, IO
 
-from lxml import etree
-
 from .book import Cell
 from .cellnames import column_index_from_string
 from .damage import cell_number
-from .sheet_xml import COLUMN, MERGE, PARSER_OPTIONS, SheetReader, excel_unescaped, is_true
+from .sheet_xml import COLUMN, MERGE, SheetReader, excel_unescaped, is_true
+from .xml_parts import XmlError, parse
 
 CHUNK = 1 << 20  # bytes read at a time; rows are read up to the last complete one
 MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -106,10 +105,15 @@ class _Rows:
             if not more:
                 raise NotPlain  # no end to the rows: the tree says what is damaged
             data += more
-        # Columns, merged ranges and whatever follows: as a tree, which also finds any damage there
-        outside = etree.fromstring(head + tail, etree.XMLParser(**PARSER_OPTIONS))
-        for element in outside.iter(COLUMN, MERGE):
-            self.reader.read_outside_rows(element)
+        # Columns, merged ranges and whatever follows: as a tree. Damage there is left to the tree reader, which
+        # names it (or reads what expat would not: lxml's verdict, as before either parsed the rest)
+        try:
+            outside = parse(head + tail)
+        except XmlError:
+            raise NotPlain from None
+        for element in outside.iter():
+            if element.tag == COLUMN or element.tag == MERGE:
+                self.reader.read_outside_rows(element)
         self.reader.fill_spans()
         return True
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from .book import Cell, ExcelError, Sheet
 from .cellnames import get_column_letter
 from .damage import DamagedValue, cell_number
 from .formats import builtin_code
 from .serials import (BUILTIN_FORMATS, MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601, is_date_format,
                       is_timedelta_format)
+from .xml_parts import XmlError
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -70,7 +69,16 @@ class SheetReader:
         self.without_positions = False  # a row or cell without r (load.py has the engine's copy given them)
 
     def read(self, source) -> None:
-        """Read the worksheet part `source` (an open file) as a tree, streamed row by row."""
+        """Read the worksheet part `source` (an open file) as a tree, streamed row by row. XmlError when it is
+        not well-formed."""
+        from lxml import etree  # (only a sheet sheet_rows.py does not read: the others need no lxml)
+
+        try:
+            self._read_tree(etree, source)
+        except etree.XMLSyntaxError as exc:
+            raise XmlError(str(exc)) from None
+
+    def _read_tree(self, etree, source) -> None:
         row_number = 0
         cells = self.sheet.cells
         with source:
@@ -250,7 +258,7 @@ def is_true(value: str | None) -> bool:
 def text_of(element) -> str:
     """The plain text of a string item: its <t>, or its runs' <t>s, without phonetic guides."""
     parts = [element.findtext(TEXT) or ""]
-    parts.extend(run.findtext(TEXT) or "" for run in element.iterchildren(RUN))
+    parts.extend(run.findtext(TEXT) or "" for run in element.findall(RUN))
     return excel_unescaped("".join(parts))
 
 

@@ -29,6 +29,7 @@ from ..package import write_package
 from ..text import LazyPattern
 from .book import quote_sheet
 from .cellnames import column_index_from_string, get_column_letter
+from .damage import DamagedTable
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -38,15 +39,6 @@ _RANGE = LazyPattern(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$", r
 _NAME_START = re.compile(r"[A-Za-z_\\]")
 _NAME_CHAR = re.compile(r"[\w.\\]")
 SPECIFIERS = {"#all": "all", "#data": "data", "#headers": "headers", "#totals": "totals", "#this row": "row"}
-
-
-class DamagedTable(Exception):
-    """A table part that cannot be read (its range or name is missing or not a range), or is not in the package."""
-
-    def __init__(self, part: str, missing: bool = False) -> None:
-        super().__init__(part)
-        self.part = part
-        self.missing = missing
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,12 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from lxml import etree
-
 from ..errors import OutputProblem
 from ..i18n import _
 from ..package import DOCUMENT_LEVEL, FAST_LEVEL, write_package_to
 from .book import ExcelError, Value, Workbook
 from .sheet_stream import CHUNK, format_number, patch_stream, streamable, xml_text
+from .xml_parts import parse
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -30,15 +29,10 @@ _F = f"{{{NS_MAIN}}}f"
 _V = f"{{{NS_MAIN}}}v"
 
 
-def safe_parser() -> etree.XMLParser:
-    """Return an lxml parser that never resolves entities or touches the network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
-
-
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Return sheet name -> zip member path of its worksheet XML."""
-    workbook = etree.fromstring(zf.read("xl/workbook.xml"), safe_parser())
-    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), safe_parser())
+    workbook = parse(zf.read("xl/workbook.xml"))
+    rels = parse(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target") for rel in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
     parts = {}
     for sheet in workbook.iter(f"{{{NS_MAIN}}}sheet"):
@@ -138,7 +132,9 @@ def _chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 def _patch_sheet(xml: bytes, values: dict[str, Value], members: set[str] = frozenset()) -> bytes:
-    root = etree.fromstring(xml, safe_parser())
+    from lxml import etree  # (a sheet in UTF-16 only: lxml writes it back with its prefixes as they were)
+
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
     if members:  # the cells an array formula fills have no <f> of their own: every cell is looked at
         cells = (c for c in root.iter(_C) if c.find(_F) is not None or c.get("r") in members)
     else:  # only a formula's cell has a value to set: found through its <f>, many times faster on a large sheet
@@ -146,11 +142,11 @@ def _patch_sheet(xml: bytes, values: dict[str, Value], members: set[str] = froze
     for c in cells:
         coordinate = c.get("r")
         if coordinate in values:
-            _set_cached(c, values[coordinate])
+            _set_cached(c, values[coordinate], etree.Element)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _set_cached(c, value: Value) -> None:
+def _set_cached(c, value: Value, element) -> None:
     v = c.find(_V)
     if value is None:
         if v is not None:
@@ -158,7 +154,7 @@ def _set_cached(c, value: Value) -> None:
         c.attrib.pop("t", None)
         return
     if v is None:
-        v = etree.Element(_V)
+        v = element(_V)
         f = c.find(_F)
         if f is not None:
             f.addnext(v)  # schema order: f, v, is, extLst
