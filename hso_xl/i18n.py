@@ -2,7 +2,8 @@
 
 Every text a user reads is written in the code as English, `_("the file is empty ({size} bytes)",
 size=0)`, and translated when it is shown, from `hso_xl/locale/sv/*.po` (a translator edits those
-files; the program reads it as it is, nothing is compiled). `_` returns a `Message`, which keeps
+files; the program reads them as they are, nothing is compiled: `catalog` keeps what it read in the cache folder,
+and reads a file again when it changes). `_` returns a `Message`, which keeps
 the English text and its values, so the same finding can be shown in Swedish on the screen and in
 English in `--json` (machine-readable output does not change with the language).
 
@@ -12,6 +13,7 @@ LC_ALL, LC_MESSAGES, LANG): English when it starts with `en`, otherwise Swedish.
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 from contextlib import contextmanager
@@ -132,11 +134,36 @@ def _plural_index(count: int, lang: str) -> int:
 
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict:
-    """Return msgid -> msgstr (and (msgid, msgid_plural) -> [forms]) of every `locale/<lang>/*.po`."""
+    """Return msgid -> msgstr (and (msgid, msgid_plural) -> [forms]) of every `locale/<lang>/*.po`.
+
+    Parsing them cost every command a few milliseconds, so the result is kept in hso-xl's cache folder under the
+    files' names, sizes and modification times and this module's own (as Python keeps compiled modules): an
+    edited catalog is read again."""
+    paths = sorted((_CATALOGS / lang).glob("*.po"))
+    stamp = repr([(path.name, (st := path.stat()).st_size, st.st_mtime_ns) for path in [Path(__file__), *paths]])
+    kept = _kept_catalog(lang)
+    if kept is not None:
+        try:
+            key, entries = marshal.loads(kept.read_bytes())
+            if key == stamp and isinstance(entries, dict):
+                return entries
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # not kept yet, or unreadable: read the catalogs
     entries: dict = {}
-    for path in sorted((_CATALOGS / lang).glob("*.po")):
+    for path in paths:
         entries.update(read_po(path.read_text(encoding="utf-8")))
+    if kept is not None:
+        from .cache_folder import keep
+
+        keep(kept, marshal.dumps((stamp, entries)), limit=len(LANGUAGES))
     return entries
+
+
+def _kept_catalog(lang: str) -> Path | None:
+    from .cache_folder import cache_root
+
+    root = cache_root()
+    return None if root is None else root / "catalogs" / f"{lang}.marshal"
 
 
 def read_po(text: str) -> dict:

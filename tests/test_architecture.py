@@ -24,7 +24,7 @@ LAYERS = {
     "commands": 5,  # build, changes, explain, report, watch, sample
     "cli": 6,
 }
-BASE = {"hso_xl", "hso_xl.errors", "hso_xl.findings", "hso_xl.swedish", "hso_xl.settings", "hso_xl.discover",
+BASE = {"hso_xl", "hso_xl.cache_folder", "hso_xl.errors", "hso_xl.findings", "hso_xl.swedish", "hso_xl.settings", "hso_xl.discover",
         "hso_xl.parallel", "hso_xl.package", "hso_xl.libreoffice", "hso_xl.i18n", "hso_xl.text",
         "hso_xl.project", "hso_xl.console", "hso_xl.longpaths", "hso_xl.users",
         "hso_xl.processes", "hso_xl.scratch"}

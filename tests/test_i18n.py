@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,32 @@ def test_po_strings_read_as_python_reads_them():
     assert len(quoted) > 1000
     for text in quoted + ['"a \\"b\\" \\\\n c\\n"', '"\\u00e5\\t"', '"\\\\"', '"tab\\there"']:
         assert po_string(text) == ast.literal_eval(text), text
+
+
+def test_the_parsed_catalog_is_kept_and_read_again_when_a_file_changes(tmp_path, monkeypatch):
+    from hso_xl import i18n
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n._CATALOGS / "sv", locale / "sv")
+    monkeypatch.setattr(i18n, "_CATALOGS", locale)
+    monkeypatch.setenv("HSO_XL_CACHE", str(tmp_path / "cache"))
+    kept = tmp_path / "cache" / "catalogs" / "sv.marshal"
+    try:
+        i18n.catalog.cache_clear()
+        first = i18n.catalog("sv")
+        assert kept.is_file() and first["Error: {paragraph}"] == "Fel: {paragraph}"
+        i18n.catalog.cache_clear()
+        assert i18n.catalog("sv") == first  # (from the kept copy)
+        cli = locale / "sv" / "cli.po"
+        cli.write_text(cli.read_text(encoding="utf-8").replace('"Fel: {paragraph}"', '"Fel!: {paragraph}"'),
+                       encoding="utf-8")
+        i18n.catalog.cache_clear()
+        assert i18n.catalog("sv")["Error: {paragraph}"] == "Fel!: {paragraph}"  # the edit is read
+        kept.write_bytes(b"\x00damaged")
+        i18n.catalog.cache_clear()
+        assert i18n.catalog("sv")["Error: {paragraph}"] == "Fel!: {paragraph}"  # a damaged copy is read past
+        monkeypatch.setenv("HSO_XL_CACHE", "off")
+        i18n.catalog.cache_clear()
+        assert i18n.catalog("sv")["Error: {paragraph}"] == "Fel!: {paragraph}"
+    finally:
+        i18n.catalog.cache_clear()

@@ -6,9 +6,9 @@ under a key made of all that decides its bytes: the chart (kind, title, labels, 
 the drawing code (hso-xl's modules), the installed matplotlib, Pillow and NumPy, and any matplotlibrc. So a
 kept picture is the very bytes drawing it again gives; a changed figure is a new key.
 
-The folder is the user's cache folder (`HSO_XL_CACHE` names another, `HSO_XL_CACHE=off` keeps
-nothing). It holds at most MAX_PICTURES, the least recently used removed first. A cache that cannot be
-read or written only costs the drawing: nothing is said, the document is the same.
+The folder is hso-xl's cache folder (cache_folder.py; `HSO_XL_CACHE=off` keeps nothing). It holds at most
+MAX_PICTURES, the least recently used removed first. A cache that cannot be read or written only costs the
+drawing: nothing is said, the document is the same.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
+
+from ..cache_folder import cache_root, keep
 
 CACHE_VERSION = b"1"
 MAX_PICTURES = 1000  # a few hundred municipalities' reports (~80 KB each)
@@ -56,20 +56,6 @@ def cache_folder() -> Path | None:
     return None if root is None else root / "charts"
 
 
-def cache_root() -> Path | None:
-    """hso-xl's cache folder, as render/inspected.py's (HSO_XL_CACHE names another; off: none)."""
-    chosen = os.environ.get("HSO_XL_CACHE", "").strip()
-    if chosen.lower() == "off":
-        return None
-    if chosen:
-        return Path(chosen)
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = Path(os.environ["LOCALAPPDATA"])
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "hso-xl"
-
-
 @lru_cache(maxsize=4)
 def _environment(code: str) -> bytes:
     """What besides the chart decides a picture's bytes: hso-xl's code, the libraries and any matplotlibrc."""
@@ -83,28 +69,3 @@ def _environment(code: str) -> bytes:
         if rc and Path(rc).is_file():  # a user's matplotlib settings fill in what charts.py does not set
             digest.update(Path(rc).read_bytes())
     return digest.digest()
-
-
-def keep(path: Path, data: bytes, limit: int) -> None:
-    """Write `data` whole to `path` (a temporary file renamed), then forget the oldest of its kind beyond `limit`.
-
-    Never raises: a folder that cannot be written only means nothing is kept.
-    """
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)  # whole or not at all, also with builds running side by side
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        kept = list(folder.glob("*" + path.suffix))
-        if len(kept) > limit:
-            kept.sort(key=lambda p: p.stat().st_mtime)
-            for old in kept[:len(kept) - limit]:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -17,7 +17,7 @@ from functools import lru_cache
 from types import CodeType
 from typing import Callable
 
-from .chart_cache import cache_root, keep
+from ..cache_folder import cache_root, keep
 
 CACHE_VERSION = b"1"
 MAX_TEMPLATES = 500  # template parts (a Word template has a body, headers and footers); ~100 KB each

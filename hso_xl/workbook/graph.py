@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import deque
+from functools import cached_property
 from typing import Callable, Iterable
 
 from .book import Workbook, ref as a1
@@ -26,17 +27,6 @@ Node = tuple[str, int, int]  # (sheet name, row, column)
 class Dependencies:
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
-        self._formulas: dict[str, dict[tuple[int, int], str]] = {
-            s.name: {key: c.formula for key, c in s.cells.items() if c.formula is not None} for s in workbook.sheets}
-        # Excel tables: a structured reference is followed as the A1 range it means (tables.py).
-        self._read_as: dict[Node, str] = {}
-        if workbook.tables:
-            from .tables import resolve  # (only a workbook with tables: the module reads their parts)
-        for sheet in workbook.sheets if workbook.tables else ():
-            for (r, c), formula in self._formulas[sheet.name].items():
-                resolved = resolve(formula, workbook.tables, sheet.name, r, c)
-                if resolved != formula:
-                    self._read_as[(sheet.name, r, c)] = resolved
         self._by_column: dict[str, dict[int, list[int]]] | None = None
         self._precedents: dict[Node, tuple[Node, ...]] = {}
         self._dependents: dict[Node, list[Node]] | None = None
@@ -44,6 +34,28 @@ class Dependencies:
         # Formula cells whose INDIRECT/OFFSET target could not be worked out (dynamic.py): they may read any cell.
         self.unresolved: set[Node] = set()
         self._has_dynamic: bool | None = None
+
+    @cached_property
+    def _formulas(self) -> dict[str, dict[tuple[int, int], str]]:
+        """Each sheet's formulas by (row, column); made on the first question (most recalcs ask none)."""
+        return {s.name: {key: c.formula for key, c in s.cells.items() if c.formula is not None}
+                for s in self.workbook.sheets}
+
+    @cached_property
+    def _read_as(self) -> dict[Node, str]:
+        """Excel tables: a structured reference is followed as the A1 range it means (tables.py)."""
+        tables = self.workbook.tables
+        if not tables:
+            return {}
+        from .tables import resolve  # (only a workbook with tables: the module reads their parts)
+
+        read_as = {}
+        for sheet in self.workbook.sheets:
+            for (r, c), formula in self._formulas[sheet.name].items():
+                resolved = resolve(formula, tables, sheet.name, r, c)
+                if resolved != formula:
+                    read_as[(sheet.name, r, c)] = resolved
+        return read_as
 
     def is_formula(self, node: Node) -> bool:
         return (node[1], node[2]) in self._formulas.get(node[0], ())
