@@ -6,7 +6,6 @@ be used. Heavy modules are imported inside the commands so that `hso-xl --help` 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from contextlib import contextmanager
@@ -93,6 +92,8 @@ def main() -> None:
 
 def emit_json(data) -> None:
     """Print JSON: machine-readable output is the same whatever the language (messages in English)."""
+    import json  # (only --json: the other outputs need no json module)
+
     with speaking(SOURCE):
         data = data() if callable(data) else data
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

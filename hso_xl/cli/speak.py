@@ -35,6 +35,12 @@ def _click_ngettext(singular: str, plural: str, count: int) -> str:
 
 
 def speak_to_click() -> None:
+    """Point click's own texts at locale/click/<lang>.po, in the language of the moment (once every command
+    is defined: see the end of this module)."""
+    _point_click_at(click_gettext, _click_ngettext)
+
+
+def _point_click_at(gettext, ngettext) -> None:
     import click.core
     import click.decorators
     import click.exceptions
@@ -46,9 +52,17 @@ def speak_to_click() -> None:
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
                    click.types):
         if hasattr(module, "_"):
-            module._ = click_gettext
+            module._ = gettext
         if hasattr(module, "ngettext"):
-            module.ngettext = _click_ngettext
+            module.ngettext = ngettext
+
+
+def _english(text: str) -> str:
+    return text
+
+
+def _english_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
 
 
 class Option(click.Option):
@@ -119,3 +133,7 @@ FOLDER = _("FOLDER")
 FILE = _("FILE")
 NAME = _("NAME")
 SECONDS = _("SECONDS")
+
+# While the commands are defined, click's texts stay English (its types' names are translated when shown, by
+# PathType and speak_to_click), without the standard gettext looking for catalogs on disk 26 times at every start.
+_point_click_at(_english, _english_plural)
