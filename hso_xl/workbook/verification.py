@@ -216,12 +216,12 @@ def _serial(value):
     return value
 
 
-_NUMBERS = (int, float)
+NUMBER_TYPES = (int, float)
 
 
 def same_value(cached: Value, recomputed: Value) -> bool:
     """Return True when Excel would show the cached and the recomputed value as the same."""
-    if type(cached) in _NUMBERS and type(recomputed) in _NUMBERS:  # the common case, first (not bool)
+    if type(cached) in NUMBER_TYPES and type(recomputed) in NUMBER_TYPES:  # the common case, first (not bool)
         return math.isclose(cached, recomputed, rel_tol=REL_TOL, abs_tol=ABS_TOL)
     cached, recomputed = _serial(cached), _serial(recomputed)
     if isinstance(cached, ExcelError) or isinstance(recomputed, ExcelError):

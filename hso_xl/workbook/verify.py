@@ -6,15 +6,17 @@ sheets, relative names, links to other files, cycles, #REF!). What it finds is a
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..i18n import Message, _
-from .book import ExcelError, Workbook, cell_order, ref
+from .book import ExcelError, Workbook, cell_order, quote_sheet, ref
+from .cellnames import get_column_letter
 from .calls import swedish_text_format
 from .engine import DATA_TABLE, NOT_IMPLEMENTED, EngineReport, function_names
 from .graph import Dependencies
 from .refs import THREE_D, without_strings
-from .verification import (ABS_TOL, CIRCULAR_CODE, DEPENDS, EXTERNAL, HINTS, NOT_COMPUTED, REL_TOL,  # noqa: F401
+from .verification import (ABS_TOL, CIRCULAR_CODE, DEPENDS, EXTERNAL, HINTS, NOT_COMPUTED, NUMBER_TYPES, REL_TOL,  # noqa: F401
                            UNSUPPORTED, Difference, NotComputed, Verification, listed, same_value, shown, with_more)
 
 CIRCULAR = "#CIRC!"
@@ -38,10 +40,11 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     # another program it means that program lacks it (LibreOffice re-saving PIVOTBY as _xlfn.pivotby).
     name_confirms = workbook.saved_by_excel
     unsupported, engine_failed = engine.unsupported, engine.failed
+    any_cell_may = bool(unsupported or engine_failed or relative)
     for sheet, cell in formula_cells:
         formula = cell.formula
         # Most formulas: no cause to look for (each test below needs one of these; a range of sheets both ! and :)
-        if not (unsupported or engine_failed or relative or isinstance(cell.value, ExcelError) or "[" in formula
+        if not (any_cell_may or isinstance(cell.value, ExcelError) or "[" in formula
                 or ("!" in formula and ":" in formula)):
             continue
         where = sheet.ref(cell.row, cell.col)
@@ -143,6 +146,8 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
     result.problems = problems
     result.formula_count = len(formula_cells)
     agreeing = without_cached_value = 0
+    prefixes = {sheet.name: quote_sheet(sheet.name) + "!" for sheet in workbook.sheets}  # (sheet.ref, quicker)
+    differences, isclose = result.differences, math.isclose
     for sheet, cell in formula_cells:
         if problems and sheet.ref(cell.row, cell.col) in problems:
             continue
@@ -151,10 +156,13 @@ def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None 
             result.error_values.append(Difference(sheet.ref(cell.row, cell.col), cached, value, cell.formula))
         if cached is None:
             without_cached_value += 1
-        elif (type(cached) is type(value) and cached == value) or same_value(cached, value):  # (equal: the same)
+        elif (type(cached) is type(value) and cached == value) or (
+                isclose(cached, value, rel_tol=REL_TOL, abs_tol=ABS_TOL)  # (same_value's first case, inline)
+                if type(cached) in NUMBER_TYPES and type(value) in NUMBER_TYPES else same_value(cached, value)):
             agreeing += 1
         else:
-            result.differences.append(Difference(sheet.ref(cell.row, cell.col), cached, value, cell.formula))
+            where = f"{prefixes[sheet.name]}{get_column_letter(cell.col)}{cell.row}"
+            differences.append(Difference(where, cached, value, cell.formula))
     result.agreeing += agreeing
     result.without_cached_value += without_cached_value
     return result
