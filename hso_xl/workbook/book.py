@@ -107,8 +107,18 @@ class Workbook:
     tables: list = field(default_factory=list)  # the Excel tables (workbook/tables.py Table)
     keep_engine: object = field(default=None, repr=False)  # keeps the engine copy's folder alive
     keep_package: object = field(default=None, repr=False)  # keeps the normalised copy's folder alive (normalise.py)
-    sha256: str | None = None  # of the bytes read (workbook/load.py reads the file once)
-    keep_copy: object = field(default=None, repr=False)  # keeps the private copy of those bytes alive
+    read_copy: Path | None = None  # the private copy of the bytes read (workbook/load.py reads the file once)
+    keep_copy: object = field(default=None, repr=False)  # keeps that copy alive as long as the workbook
+
+    @property
+    def sha256(self) -> str | None:
+        """The sha256 of the bytes read, what manifest.json records; worked out when first asked (recalc never
+        asks, and hashlib costs a start as much as the hashing)."""
+        if self.__dict__.get("_sha256") is None and self.read_copy is not None:
+            import hashlib
+
+            self.__dict__["_sha256"] = hashlib.sha256(self.read_copy.read_bytes()).hexdigest()
+        return self.__dict__.get("_sha256")
 
     @property
     def saved_by_excel(self) -> bool:

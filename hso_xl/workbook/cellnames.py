@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from string import ascii_uppercase
 
 from ..text import LazyPattern
 
@@ -19,6 +18,7 @@ _RANGE = LazyPattern(r"""^
 (:[$]?(?P<max_col>[A-Za-z]{1,3})?
 [$]?(?P<max_row>\d+)?)?
 $""", re.VERBOSE)
+ascii_uppercase = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # (string's: that module compiles a pattern when imported)
 _LETTERS = [""] + list(ascii_uppercase)
 _INDEX = {letter: position for position, letter in enumerate(ascii_uppercase, 1)}
 _POWERS = (1, 26, 676)

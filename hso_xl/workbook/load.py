@@ -13,7 +13,6 @@ This module reads the package (its parts, sheets, names, strings, styles); sheet
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 import shutil
@@ -42,10 +41,10 @@ WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro
 def load_workbook(path: Path) -> Workbook:
     """Return the workbook at `path`: typed-in values, formulas, and the values Excel cached.
 
-    The file is read once: its bytes are hashed (`Workbook.sha256`, what manifest.json records) and
-    everything else, the calculation engine included, reads a private copy of those same bytes, so a
-    workbook saved again while a command runs cannot give documents from one version and a record
-    of the other. It is checked by `ensure_safe_workbook` first and never written.
+    The file is read once: everything, the calculation engine and `Workbook.sha256` (what manifest.json
+    records) included, reads a private copy of those same bytes, so a workbook saved again while a
+    command runs cannot give documents from one version and a record of the other. It is checked by
+    `ensure_safe_workbook` first and never written.
     """
     path = Path(path)
     try:
@@ -64,7 +63,7 @@ def load_workbook(path: Path) -> Workbook:
             exc.file = path  # messages name the user's file, not the copy
         raise
     workbook.path = path
-    workbook.sha256 = hashlib.sha256(data).hexdigest()
+    workbook.read_copy = copy
     workbook.keep_copy = weakref.finalize(workbook, shutil.rmtree, folder, True)
     return workbook
 

@@ -8,14 +8,15 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import FormulaProblem
-from ..findings import Finding, Severity
 from ..i18n import SOURCE, Message, _, n_
 from .book import ExcelError, Value, Workbook
 from .serials import to_excel
-from .values import json_value
+
+if TYPE_CHECKING:  # (findings.py and values.py are imported where findings and JSON are made: recalc needs neither)
+    from ..findings import Finding
 
 # Excel keeps 15 significant digits; anything closer than this is the same number.
 REL_TOL = 1e-9
@@ -34,6 +35,8 @@ class Difference(NamedTuple):  # (a tuple: made for every formula whose cached v
     formula: str
 
     def to_json(self) -> dict:
+        from .values import json_value
+
         return {"cell": self.ref, "cached": json_value(self.cached), "recomputed": json_value(self.recomputed), "formula": self.formula}
 
 
@@ -60,6 +63,8 @@ class NotComputed:
         return self.short if self.short is not None else self.why
 
     def to_json(self) -> dict:
+        from .values import json_value
+
         return {"cell": self.ref, "why": self.why.render(SOURCE), "code": self.code, "cause": self.cause,
                 "formula": self.formula, "cached": json_value(self.cached)}
 
@@ -116,6 +121,9 @@ class Verification:
         Many formulas cached as 0 are one warning: a file written by a program that stores no results
         (a script with xlsxwriter, an export), whose every formula "differs", would bury what matters.
         """
+        from ..findings import Finding, Severity
+        from .values import json_value
+
         zeros = [d for d in self.differences if d.cached == 0 and not isinstance(d.cached, bool)]
         grouped = len(zeros) >= ZEROS_GROUPED
         told = {id(d) for d in zeros} if grouped else set()
@@ -149,6 +157,8 @@ class Verification:
         This is `recalc`'s view, where every formula counts; `check` decides with the dependency
         graph which of them matter to the documents (workbook/figures.py).
         """
+        from ..findings import Finding, Severity
+
         out = [Finding(Severity.ERROR, p.code, _with_dependents(p.why, self.dependents_of(p.ref)), p.ref,
                        {"hint": p.advice}) for p in self.causes]
         out += [Finding(Severity.ERROR, "formula.error",
@@ -158,6 +168,8 @@ class Verification:
 
     def raise_if_unusable(self, workbook: Workbook) -> None:
         """Raise FormulaProblem if any formula could not be computed to a proper value."""
+        from ..findings import Severity
+
         problems = [f for f in self.findings() if f.severity is Severity.ERROR]
         if not problems:
             return
