@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import LazyPattern
+
 STRING = re.compile(r'"(?:[^"]|"")*"')
 
 
@@ -43,8 +45,8 @@ def _arguments(formula: str, masked: str, start: int) -> list[str]:
 # A TEXT format code as Swedish Excel users write it: Å for years, the Swedish locale tag, or a
 # decimal comma between digit placeholders in a code without a decimal point ("0,00", "# ##0,0";
 # not English Excel's thousands "#,##0" or "#,#.00"). English Excel, and IronCalc, read these otherwise.
-_SWEDISH_LETTERS = re.compile(r"[ÅåÄäÖö]|\[\$-41D\]", re.IGNORECASE)
-_DECIMAL_COMMA = re.compile(r"[0#],[0#]{1,2}(?![0#,])|[0#],[0#]{4,}")
+_SWEDISH_LETTERS = LazyPattern(r"[ÅåÄäÖö]|\[\$-41D\]", re.IGNORECASE)
+_DECIMAL_COMMA = LazyPattern(r"[0#],[0#]{1,2}(?![0#,])|[0#],[0#]{4,}")
 
 
 def swedish_format(code: str) -> bool:

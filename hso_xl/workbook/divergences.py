@@ -19,17 +19,18 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..i18n import Message, _
+from ..text import LazyPattern
 from .book import ExcelError, Sheet, Workbook
 from .calls import STRING, calls, swedish_format
 from .refs import Scanner, without_strings
 
-_CELL = re.compile(r"^(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?\$?[A-Za-z]{1,3}\$?\d+$")
-_NUMBER = re.compile(r"^-?\d+(?:\.\d*)?$")
-_DATE_TEXT = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
-_LEAP_1900 = re.compile(r"^(?:29[-/.]0?2[-/.]1900|0?2[-/.]29[-/.]1900|1900[-/.]0?2[-/.]29)$")
-_BOOLEAN_CRITERION = re.compile(r'^"(?:<=|>=|<>|<|>|=)(?:TRUE|FALSE)"$', re.IGNORECASE)
-_LONG_NUMBER_TEXT = re.compile(r"\d[\d.]{16,}")
-_INTERSECTION = re.compile(
+_CELL = LazyPattern(r"^(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?\$?[A-Za-z]{1,3}\$?\d+$")
+_NUMBER = LazyPattern(r"^-?\d+(?:\.\d*)?$")
+_DATE_TEXT = LazyPattern(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+_LEAP_1900 = LazyPattern(r"^(?:29[-/.]0?2[-/.]1900|0?2[-/.]29[-/.]1900|1900[-/.]0?2[-/.]29)$")
+_BOOLEAN_CRITERION = LazyPattern(r'^"(?:<=|>=|<>|<|>|=)(?:TRUE|FALSE)"$', re.IGNORECASE)
+_LONG_NUMBER_TEXT = LazyPattern(r"\d[\d.]{16,}")
+_INTERSECTION = LazyPattern(
     r"(?:\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\))[ ]+(?=(?:'|[^\W\d][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+)")
 
 
@@ -338,7 +339,7 @@ DIVERGENCES: tuple[Divergence, ...] = (
 FUNCTIONS = frozenset(f for d in DIVERGENCES if not d.needs for f in d.functions if f.isalpha())
 _FUNCTION_NAMES = sorted({f for d in DIVERGENCES if not d.needs for f in d.functions if f.isalpha()}, key=len, reverse=True)
 # One search tells whether any entry could match a formula at all (most formulas: none).
-_ANY = re.compile(r"(?<![\w.])(?:_xlfn\.)?(?:" + "|".join(_FUNCTION_NAMES) + r")\(|[& ]", re.IGNORECASE)
+_ANY = LazyPattern(r"(?<![\w.])(?:_xlfn\.)?(?:" + "|".join(_FUNCTION_NAMES) + r")\(|[& ]", re.IGNORECASE)
 
 
 def could_match(formula: str) -> bool:
@@ -367,7 +368,7 @@ def unsupported_shape(formula: str) -> Message | None:
     return None
 
 
-_UNION = re.compile(r"(?:^=|[(,;+\-*/^&=<>])\s*\(\s*(?:'(?:[^']|'')+'!|[^\W\d][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
+_UNION = LazyPattern(r"(?:^=|[(,;+\-*/^&=<>])\s*\(\s*(?:'(?:[^']|'')+'!|[^\W\d][\w.]*!)?\$?[A-Za-z]{1,3}\$?\d+"
                     r"(?::\$?[A-Za-z]{1,3}\$?\d+)?\s*,")
 
 

@@ -15,16 +15,17 @@ import ast
 import operator
 import re
 
+from ..text import LazyPattern
 from .book import ExcelError, Workbook
 from .calls import calls
 from .refs import MAX_COL, MAX_ROW, Area, CellRef, Scanner, area_cells, references
 
 DYNAMIC = ("INDIRECT", "OFFSET")
 _HAS_DYNAMIC = re.compile(r"(?<![\w.])(?:INDIRECT|OFFSET)\(", re.IGNORECASE)
-_R1C1 = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!]+)!)?R(?P<row>\d+)C(?P<col>\d+)(?::R(?P<row2>\d+)C(?P<col2>\d+))?$",
+_R1C1 = LazyPattern(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!]+)!)?R(?P<row>\d+)C(?P<col>\d+)(?::R(?P<row2>\d+)C(?P<col2>\d+))?$",
                    re.IGNORECASE)
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-_REFERENCE_LIKE = re.compile(r"^(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?(?:\$?[A-Za-z]{1,3}\$?\d+|[^\W\d][\w.]*)$")
+_REFERENCE_LIKE = LazyPattern(r"^(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?(?:\$?[A-Za-z]{1,3}\$?\d+|[^\W\d][\w.]*)$")
 UNKNOWN = object()
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .. import scratch
 from ..errors import WorkbookUnusable
 from ..i18n import _
+from ..text import LazyPattern
 from .book import ExcelError, Workbook, quote_sheet
 from .refs import without_strings
 
@@ -32,7 +33,7 @@ ENGINE_FAILED = frozenset({"#ERROR!", NOT_IMPLEMENTED})
 UNIMPLEMENTED_FUNCTIONS = frozenset({"FORECAST.ETS", "FORECAST.ETS.CONFINT", "FORECAST.ETS.SEASONALITY",
                                      "FORECAST.ETS.STAT"})
 DATA_TABLE = "TABLE"  # a data table's formula, {=TABLE(,B1)}: IronCalc refuses a whole file holding one
-_DATA_TABLE_F = re.compile(rb'<(?:\w+:)?f\b[^>]*\bt="dataTable"[^>]*?(?:/>|>.*?</(?:\w+:)?f>)', re.S)
+_DATA_TABLE_F = LazyPattern(rb'<(?:\w+:)?f\b[^>]*\bt="dataTable"[^>]*?(?:/>|>.*?</(?:\w+:)?f>)', re.S)
 _DIGITS_AS_0 = str.maketrans("123456789", "000000000")
 _KNOWN: dict[str, bool] = {}  # function name -> does IronCalc know it (probed once per process)
 

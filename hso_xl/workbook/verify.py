@@ -10,6 +10,7 @@ import math
 import re
 
 from ..i18n import Message, _
+from ..text import LazyPattern
 from .book import ExcelError, Workbook, cell_order, quote_sheet, ref
 from .cellnames import get_column_letter
 from .calls import swedish_text_format
@@ -22,8 +23,8 @@ from .verification import (ABS_TOL, CIRCULAR_CODE, DEPENDS, EXTERNAL, HINTS, NOT
 CIRCULAR = "#CIRC!"
 NAME_ERROR = "#NAME?"
 _EXTERNAL_REF = re.compile(r"\[[^\]]+\][^!]*!")
-_REF_ERROR_LITERAL = re.compile(r"(?<![\w.])(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?#REF!")
-_NON_ASCII_NAME = re.compile(r"(?<![\w.])([^\W\dA-Za-z_][\w.]*)(?![\w.(!])")
+_REF_ERROR_LITERAL = LazyPattern(r"(?<![\w.])(?:(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?#REF!")
+_NON_ASCII_NAME = LazyPattern(r"(?<![\w.])([^\W\dA-Za-z_][\w.]*)(?![\w.(!])")
 
 
 def verify(workbook: Workbook, engine: EngineReport, graph: Dependencies | None = None) -> Verification:
@@ -190,7 +191,7 @@ def _relative_names(workbook: Workbook) -> re.Pattern | None:
                       re.IGNORECASE)
 
 
-_PLAIN_REFERENCE = re.compile(r"!(\$?[A-Za-z]{1,3})(\$?\d+)(?::(\$?[A-Za-z]{1,3})(\$?\d+))?(?![\w(])"
+_PLAIN_REFERENCE = LazyPattern(r"!(\$?[A-Za-z]{1,3})(\$?\d+)(?::(\$?[A-Za-z]{1,3})(\$?\d+))?(?![\w(])"
                               r"|!(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})(?![\w(])")
 
 
