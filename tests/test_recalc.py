@@ -145,3 +145,16 @@ def test_name_starting_with_a_ring_is_reported_and_the_rest_written(sample, tmp_
     check = CliRunner().invoke(main, ["check", str(sample)])
     assert check.exit_code == 0, check.output
     assert "warning: Parametrar!D5: the engine (IronCalc 0.9.1) cannot read the defined name Årsbelopp" in check.output
+
+
+def test_cells_not_computed_are_left_out_of_the_values_written_under_any_sheet_name():
+    from hso_xl.workbook.book import Cell, Sheet
+    from hso_xl.workbook.write import _formula_values
+
+    cells = {(r, c): Cell(r, c, float(r * c), formula="=1") for r in (2, 3) for c in (2, 28)}
+    cells[(4, 2)] = Cell(4, 2, 9.0)  # a typed-in number: not a formula, never written
+    for name in ("Budget", "Min budget", "Bud'get", "Budget 2"):
+        sheet = Sheet(name, 0, cells=dict(cells))
+        keep = {sheet.ref(2, 2), sheet.ref(3, 28), "Other!B3", "'Min budget 2'!B3", "Budget 2!AB2"}
+        assert _formula_values(sheet, keep) == {b"AB2": 56.0, b"B3": 6.0}, name
+        assert _formula_values(sheet, set()) == {b"B2": 4.0, b"AB2": 56.0, b"B3": 6.0, b"AB3": 84.0}

@@ -28,6 +28,7 @@ SHEET = (
 ).encode()
 VALUES = {"B1": 2.0, "C1": 'a<b & "c"\r', "D1": ExcelError("#REF!"), "A2": 5, "A3": 6.25, "B2": True,
           "C2": None, "D2": "_x0041_\x01", "E2": 1e-7, "B3": 3}
+STREAM_VALUES = {r.encode(): value for r, value in VALUES.items()}  # patch_stream names cells by their r's bytes
 
 
 def cells(xml: bytes) -> list:
@@ -41,7 +42,7 @@ def test_streamed_sheet_has_the_cells_the_tree_gave_for_every_chunk_size():
     assert ("C2", None, [(f"{{{MAIN}}}f", "C9", {})]) in expected  # the test's cases do change cells
     for size in (1, 2, 3, 7, 50, len(SHEET)):
         chunks = [SHEET[i:i + size] for i in range(0, len(SHEET), size)]
-        streamed = b"".join(patch_stream(chunks, VALUES))
+        streamed = b"".join(patch_stream(chunks, STREAM_VALUES))
         assert cells(streamed) == expected, size
         assert streamed.count(b"<cols><col min=") == 1 and b"A1&gt;1" in streamed  # the rest kept byte for byte
 
@@ -52,7 +53,7 @@ def test_prefixed_sheet_is_patched_under_its_prefix():
                 b"cfRule", b"formula"):
         xml = xml.replace(b"<" + tag + b" ", b"<x:" + tag + b" ").replace(b"<" + tag + b">", b"<x:" + tag + b">")
         xml = xml.replace(b"<" + tag + b"/>", b"<x:" + tag + b"/>").replace(b"</" + tag + b">", b"</x:" + tag + b">")
-    streamed = b"".join(patch_stream([xml[i:i + 5] for i in range(0, len(xml), 5)], VALUES))
+    streamed = b"".join(patch_stream([xml[i:i + 5] for i in range(0, len(xml), 5)], STREAM_VALUES))
     assert cells(streamed) == cells(_patch_sheet(xml, VALUES, {"A3", "B3"}))
 
 
@@ -87,11 +88,14 @@ _OTHER_FORMS = ['<c r="{r}"><v>7</v></c>', '<c r="{r}" t="s"><v>0</v></c>', '<c 
                 min_size=1, max_size=8),
        st.lists(st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**6, 10**6),
                           st.booleans(), st.text(max_size=4), st.just(ExcelError("#N/A"))), min_size=1, max_size=9),
-       st.integers(1, 400), st.booleans())
-def test_rows_patched_at_once_give_the_bytes_of_the_careful_path(rows, pool, chunk, keep_some):
-    """Random sheets of formula cells in every form: _patch_rows gives byte for byte what _patch_complete gives."""
+       st.integers(1, 400), st.booleans(), st.booleans())
+def test_rows_patched_at_once_give_the_bytes_of_the_careful_path(rows, pool, chunk, keep_some, twice):
+    """Random sheets of formula cells in every form: _patch_rows gives byte for byte what _patch_complete gives.
+
+    `twice`: the first row comes again at the end (a damaged file naming cells twice): both are set."""
     body, values, n = [], {}, 0
-    for number, cells_of_row in enumerate(rows, 1):
+    for number, cells_of_row in enumerate(rows + rows[:1] if twice else rows, 1):
+        number = 1 if twice and number == len(rows) + 1 else number
         body.append(f'<row r="{number}">')
         for column, (is_formula, form, pick) in enumerate(cells_of_row, 1):
             r = f"{'ABCDEFG'[column - 1]}{number}"
@@ -99,7 +103,7 @@ def test_rows_patched_at_once_give_the_bytes_of_the_careful_path(rows, pool, chu
                 body.append(_FORMULA_FORMS[form].format(r=r))
                 n += 1
                 if not (keep_some and n % 3 == 0):  # a cell to keep (a formula not computed) is not in values
-                    values[r] = pool[(n + pick) % len(pool)]
+                    values[r.encode()] = pool[(n + pick) % len(pool)]
             else:
                 body.append(_OTHER_FORMS[pick].format(r=r))
         body.append("</row>")

@@ -9,11 +9,13 @@ elements, whitespace) is kept as the file had it.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Iterable, Iterator
 
 from .book import ExcelError, Value
 
-CHUNK = 1 << 20  # bytes read at a time: the memory used is a few of these, whatever the sheet's size
+CHUNK = 1 << 16  # bytes read at a time: the memory used is a few of these, whatever the sheet's size; the
+# pieces _patch_rows makes of them stay in memory the interpreter reuses (1 MB chunks cost more CPU)
 
 _NAME = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's namespace prefix, if the file uses one
 # A whole cell: its start tag, then either "/>" or its content up to its own end tag (text holds no "<").
@@ -36,15 +38,14 @@ def streamable(head: bytes) -> bool:
     return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
 
 
-def patch_stream(chunks: Iterable[bytes], values: dict[str, Value], formulas_only: bool = False) -> Iterator[bytes]:
-    """Yield the sheet XML of `chunks` with the cells named in `values` ("A1" -> value) given those values.
+def patch_stream(chunks: Iterable[bytes], values: dict[bytes, Value], formulas_only: bool = False) -> Iterator[bytes]:
+    """Yield the sheet XML of `chunks` with the cells named in `values` (their `r` as bytes, b"A1" -> value) set.
 
     `formulas_only`: every cell named in `values` has an `<f>` (no array formula fills cells beside its
     first one), which lets whole rows of cells as writers write them be patched at once (_patch_rows).
     """
     pending = b""
-    patch = _patch_rows if formulas_only else _patch_complete
-    values = dict(values) if formulas_only else values  # _patch_rows takes out the cells it has set
+    patch = partial(_patch_rows, numbers=_number_tails(values)) if formulas_only else _patch_complete
     for chunk in chunks:
         pending += chunk
         done, pending = patch(pending, values)
@@ -56,46 +57,62 @@ def patch_stream(chunks: Iterable[bytes], values: dict[str, Value], formulas_onl
 
 # A formula cell as writers write it (Excel, LibreOffice, openpyxl, xlsxwriter): r first, attributes in double
 # quotes, its <f> and then at most a plain <v>. Any other form is left to _patch_complete.
-_PLAIN_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"((?: [A-Za-z:]+="[^"<]*")*)>'
-                                 rb'(<f(?: [A-Za-z0-9:]+="[^"<]*")*(?:/>|>[^<]*</f>))(?:<v>[^<]*</v>)?</c>')
+# Groups: the cell up to the end of its <f> (kept as it is), r, the other attributes, the rest (<v> and </c>).
+_PLAIN_FORMULA_CELL = re.compile(rb'(<c r="([A-Z]{1,3}[0-9]{1,7})"((?: [A-Za-z:]+="[^"<]*")*)>'
+                                 rb'<f(?: [A-Za-z0-9:]+="[^"<]*")*(?:/>|>[^<]*</f>))((?:<v>[^<]*</v>)?</c>)')
 _FORMULA_START = re.compile(rb"<f[\s/>]")
 
 
-def _patch_rows(data: bytes, values: dict[str, Value]) -> tuple[bytes, bytes]:
-    """As _patch_complete, up to the last complete row, a regular expression's substitution doing the work.
+def _number_tails(values: dict[bytes, Value]) -> dict[bytes, bytes]:
+    """Return r -> `<v>number</v></c>` for the cells whose value is a float: most cells, formatted in one loop."""
+    tails = {}
+    for r, value in values.items():
+        if type(value) is float:  # format_number's text, inline: this runs once per formula of the workbook
+            if value.is_integer() and abs(value) < 1e15:
+                tails[r] = b"<v>%d</v></c>" % value
+            else:
+                tails[r] = b"<v>" + repr(value).upper().encode("ascii") + b"</v></c>"
+    return tails
 
-    When a formula cell of those rows has a form _PLAIN_FORMULA_CELL does not know, _patch_complete sets it
-    (the cells already set are no longer in `values`)."""
+
+def _patch_rows(data: bytes, values: dict[bytes, Value], numbers: dict[bytes, bytes]) -> tuple[bytes, bytes]:
+    """As _patch_complete, up to the last complete row, split by a regular expression and put together again.
+
+    `numbers`: `_number_tails(values)`. When a formula cell of those rows has a form _PLAIN_FORMULA_CELL does
+    not know, _patch_complete sets those rows instead."""
     end = data.rfind(b"</row>")
     if end < 0:
         return _patch_complete(data, values)
     end += len(b"</row>")
-    matched = 0
-    pop = values.pop
+    rows = data[:end]
+    # The text before the first plain formula cell, then for each: its 4 groups and the text up to the next one
+    parts = _PLAIN_FORMULA_CELL.split(rows)
+    if len(parts) // 5 != len(_FORMULA_START.findall(rows)):
+        done, rest = _patch_complete(rows, values)
+        return done, rest + data[end:]
+    # Each cell becomes its head and a new rest, done a list at a time (a Python call per cell costs more)
+    rs, attrs = parts[2::5], parts[3::5]
+    tails = list(map(numbers.get, rs))
+    if None in tails or b"t=" in b"|".join(attrs):  # most sheets' cells are all numbers the file had typed
+        for i, tail in enumerate(tails):
+            if tail is None or b"t=" in attrs[i]:
+                head, tails[i] = _other_cell(parts[5 * i + 1], rs[i], attrs[i], parts[5 * i + 4], values)
+                parts[5 * i + 1] = head
+    parts[4::5] = tails
+    parts[2::5] = parts[3::5] = [b""] * len(tails)
+    return b"".join(parts), data[end:]
 
-    def plain(match: re.Match) -> bytes:
-        nonlocal matched
-        matched += 1
-        r, attrs, f = match.groups()
-        value = pop(r.decode("ascii"), _MISSING)
-        if type(value) is float and b"t=" not in attrs:  # most cells: a number, as the file had it typed
-            if value.is_integer() and abs(value) < 1e15:
-                return b'<c r="%s"%s>%s<v>%d</v></c>' % (r, attrs, f, value)
-            return b'<c r="%s"%s>%s<v>%s</v></c>' % (r, attrs, f, repr(value).upper().encode("ascii"))
-        if value is _MISSING:
-            return match.group(0)
-        t, text = cached_text(value)
-        if t is not None or b"t=" in attrs:
-            attrs = _with_type(attrs, t)
-        if text is None:
-            return b'<c r="%s"%s>%s</c>' % (r, attrs, f)
-        return b'<c r="%s"%s>%s<v>%s</v></c>' % (r, attrs, f, text)
 
-    rows = _PLAIN_FORMULA_CELL.sub(plain, data[:end])
-    if matched != len(_FORMULA_START.findall(rows)):
-        rows, rest = _patch_complete(rows, values)
-        return rows, rest + data[end:]
-    return rows, data[end:]
+def _other_cell(head: bytes, r: bytes, attrs: bytes, rest: bytes, values: dict[bytes, Value]) -> tuple[bytes, bytes]:
+    """Return a plain formula cell's new head and rest (as _PLAIN_FORMULA_CELL's groups) when it is not a number."""
+    value = values.get(r, _MISSING)
+    if value is _MISSING:
+        return head, rest
+    t, text = cached_text(value)
+    if t is not None or b"t=" in attrs:
+        f = head[len(b'<c r=""') + len(r) + len(attrs) + len(b">"):]
+        head = b'<c r="%s"%s>%s' % (r, _with_type(attrs, t), f)
+    return head, b"</c>" if text is None else b"<v>%s</v></c>" % text
 
 
 def _patch_complete(data: bytes, values: dict[str, Value]) -> tuple[bytes, bytes]:
@@ -104,7 +121,7 @@ def _patch_complete(data: bytes, values: dict[str, Value]) -> tuple[bytes, bytes
     at = 0
     for match in _CELL.finditer(data):
         r = _R.search(match.group(2))
-        value = values.get(r.group(2).decode("utf-8"), _MISSING) if r else _MISSING
+        value = values.get(r.group(2), _MISSING) if r else _MISSING
         if value is not _MISSING:
             out.append(data[at:match.start()])
             out.append(_patch_cell(match, value))

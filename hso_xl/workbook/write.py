@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from ..errors import OutputProblem
 from ..i18n import _
 from ..package import DOCUMENT_LEVEL, FAST_LEVEL, write_package_to
-from .book import ExcelError, Value, Workbook
+from .book import ExcelError, Sheet, Value, Workbook, quote_sheet
+from .cellnames import get_column_letter
 from .sheet_stream import CHUNK, format_number, patch_stream, streamable, xml_text
 from .xml_parts import parse
 
@@ -72,11 +73,10 @@ def _write_recomputed_to(workbook: Workbook, fh, keep: set[str], level: int = DO
     # Member by member and each sheet in chunks: a 50 MB sheet is never held whole, nor as an XML tree.
     with zipfile.ZipFile(workbook.package) as zin:
         parts = sheet_parts(zin)
-        updates: dict[str, tuple[dict[str, Value], set[str]]] = {}
+        updates: dict[str, tuple[dict[bytes, Value], set[str]]] = {}
         for sheet in workbook.sheets:
             member = parts.get(sheet.name)
-            values = {c.coordinate: c.value for c in sheet.cells.values()
-                      if c.formula is not None and not (keep and sheet.ref(c.row, c.col) in keep)}
+            values = _formula_values(sheet, keep)
             if member is not None and values:
                 updates[member] = (values, {sheet.get(r, c).coordinate for r, c in sheet.array_members
                                             if sheet.get(r, c)})
@@ -90,6 +90,26 @@ def _write_recomputed_to(workbook: Workbook, fh, keep: set[str], level: int = DO
                     yield info.filename, _chunks(zin, info)
 
         write_package_to(fh, members(), level)
+
+
+def _formula_values(sheet: Sheet, keep: set[str]) -> dict[bytes, Value]:
+    """Return the value of each formula cell of `sheet` but those named in `keep`, by its `r` (b"A1")."""
+    letters = _ColumnLetters()
+    values = {b"%s%d" % (letters[c.col], c.row): c.value for c in sheet.cells.values() if c.formula is not None}
+    if keep:  # "Sheet!A1" as Sheet.ref gives them: the sheet's quoted name, "!", the coordinate
+        prefix = quote_sheet(sheet.name) + "!"
+        for ref in keep:
+            if ref.startswith(prefix):
+                values.pop(ref[len(prefix):].encode("utf-8"), None)
+    return values
+
+
+class _ColumnLetters(dict):
+    """Column number -> its letters as bytes (3 -> b"C"), each computed once: a sheet has few columns."""
+
+    def __missing__(self, col: int) -> bytes:
+        letters = self[col] = get_column_letter(col).encode("ascii")
+        return letters
 
 
 def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()) -> None:
@@ -115,11 +135,11 @@ def write_recomputed(workbook: Workbook, out: Path, keep: set[str] = frozenset()
         raise
 
 
-def _patched_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo, values: dict[str, Value], members: set[str]):
+def _patched_chunks(zin: zipfile.ZipFile, info: zipfile.ZipInfo, values: dict[bytes, Value], members: set[str]):
     with zin.open(info) as fh:
         head = fh.read(CHUNK)
         if not streamable(head):  # a sheet in UTF-16 (no writer makes one, but XML allows it): as a tree
-            yield _patch_sheet(head + fh.read(), values, members)
+            yield _patch_sheet(head + fh.read(), {r.decode("ascii"): value for r, value in values.items()}, members)
         else:
             yield from patch_stream(itertools.chain([head], iter(lambda: fh.read(CHUNK), b"")), values,
                                     formulas_only=not members)
