@@ -9,8 +9,8 @@ model/units.py decides what that means for an amount.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 DIGITS = "0#?"
 # Excel's built-in currency formats (ids 5-8, 42, 44) show the locale's currency, kronor in a Swedish
@@ -18,8 +18,7 @@ DIGITS = "0#?"
 LOCALE_CURRENCY = {5, 6, 7, 8, 42, 44}
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """What a number format does to a positive number."""
 
     code: str

@@ -10,8 +10,8 @@ from __future__ import annotations
 import gc
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import scratch
 from .book import Workbook
@@ -22,8 +22,7 @@ from .verify import Verification, verify
 from .write import recomputed_package
 
 
-@dataclass
-class Recomputed:
+class Recomputed(NamedTuple):
     workbook: Workbook
     engine: EngineReport
     verification: Verification
