@@ -8,6 +8,7 @@ either the fast reader reads the sheet, and then it must equal the tree's, or it
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,45 @@ def test_the_bench_and_sample_workbooks_are_read_fast(monkeypatch):
     monkeypatch.setattr(load, "read_plain_rows", spy)
     load_workbook(Path(__file__).resolve().parent.parent / "input" / "HSO_finansiering_2027-2029.xlsx")
     assert results and all(results)
+
+
+# What the reader looked for before reading a chunk of rows, before it left "<!" and "<?" to its expression and
+# looked for the rarer texts only where a byte of theirs is found: it must decline whatever that declined.
+CAREFUL_NOT_PLAIN = (b"\r", b"<!", b"<?", b"]]>", b"\xef\xbf\xbe", b"\xef\xbf\xbf") + tuple(
+    bytes([b]) for b in [*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
+FRAGMENTS = ["<!-- n -->", "<?pi x?>", "]]>", "]]", "]", "\x01", "\x1f", "\r", "\ufffe", "\uffff", "\ufffd", "\uf8ff",
+             "<![CDATA[1]]>", "<", "!", "?", "&", "&amp;", '"', " ", "\n", "</row>", "<row>", "<c r=\"A1\"/>", "x"]
+
+
+@pytest.mark.parametrize("fragment", ["\r", "]]>", "\x01", "\x0b", "\x1f", "\ufffe", "\uffff", "<!-- n -->", "<?pi x?>",
+                                      "<![CDATA[1]]>"])
+@pytest.mark.parametrize("cell", ['<c r="A1"><v>1{}</v></c>', '<c r="A1"><f>B1{}</f><v>1</v></c>',
+                                  '<c r="A1" t="inlineStr"><is><t>x{}</t></is></c>', '<c r="A1"/>{}'])
+def test_what_a_parser_reads_otherwise_is_declined_in_any_text(fragment, cell):
+    xml = sheet_xml([("", [cell.format(fragment)])])
+    assert read(xml, True) == (False, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows_of, st.lists(st.tuples(st.sampled_from(FRAGMENTS), st.integers(0, 10 ** 6), st.booleans()), min_size=1,
+                         max_size=2))
+def test_any_text_anywhere_in_the_rows_is_declined_as_before_or_read_as_the_tree(rows, insertions):
+    xml = sheet_xml(rows, HEAD, TAIL)
+    start = xml.index(b"<sheetData>") + len(b"<sheetData>")
+    for fragment, where, in_text in insertions:
+        end = xml.index(b"</sheetData>")
+        if in_text:  # in a value's, formula's or label's text
+            texts = [m.end() for m in re.finditer(rb"<[vft](?: xml:space=\"preserve\")?>|(?=</[vft]>)", xml[start:end])]
+            at = start + texts[where % len(texts)] if texts else end
+        else:
+            at = start + where % (end - start + 1)
+        xml = xml[:at] + fragment.encode() + xml[at:]
+    took, fast = read(xml, True)
+    if any(odd in xml[start:xml.index(b"</sheetData>")] for odd in CAREFUL_NOT_PLAIN):
+        assert not took
+    elif took:
+        tree = read(xml, False)[1]
+        refused = len(fast) == 2
+        assert refused == (len(tree) == 2)
+        if not refused or fast[0] == tree[0] == "DamagedValue":
+            assert fast == tree

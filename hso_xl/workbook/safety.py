@@ -263,6 +263,10 @@ class _XmlScanner:
                 raise self._refuse(_("the part {part} claims to be UTF-16 text but is not", part=self.name)) from None
             if "\x00" in text:  # XML never holds NUL: UTF-32 read as UTF-16
                 raise self._refuse(self._odd_encoding("UTF-32"))
+        elif b"<!" not in chunk and "<!" not in self.carry + chunk[:1].decode("latin-1"):
+            # No marker begins in this window ("<!" is in no upper-cased form of text without it): only the carry.
+            self.carry = (self.carry + chunk[-16:].decode("latin-1").upper())[-16:]
+            return
         else:
             text = chunk.decode("latin-1")
         window = self.carry + text.upper()

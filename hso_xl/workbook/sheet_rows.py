@@ -25,19 +25,20 @@ from .xml_parts import XmlError, parse
 CHUNK = 1 << 20  # bytes read at a time; rows are read up to the last complete one
 MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NAME = rb"[A-Za-z_][\w.:-]*"
-_ATTRIBUTES = rb'(?: ' + _NAME + rb'="[^"<&\t\n\r]*")*'
-# A cell (column letters, row digits, attributes, <f> attributes, <f> text, <v> text, <is>, its text), a row's start tag
-# (attributes, "/" when empty), or a row's end tag; whitespace between them as pretty printers leave it.
+_ATTRIBUTES = rb'(?: ' + _NAME + rb'="[^"<&\t\n\r]*+")*+'
+# A cell (column letters, row digits, attributes, <f> attributes, <f> text, <v> text, <is>, its text), or a row's start
+# or end tag; whitespace between them as pretty printers leave it. (Possessive: what a part takes it never gives back,
+# since what follows could not match it anyway; the expression is the same, a little faster.)
 _TOKEN = re.compile(
-    rb'[ \n\t]*(?:<c r="([A-Z]{1,3})([0-9]{1,7})"(' + _ATTRIBUTES + rb')[ \n\t]*(?:/>|>'
-    rb'(?:<f(' + _ATTRIBUTES + rb')[ \n\t]*(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>|<v/>)?'
-    rb'(<is>(?:<t(?: xml:space="preserve")?>([^<]*)</t>|<t/>)</is>)?</c>)'
-    rb'|<row(' + _ATTRIBUTES + rb')[ \n\t]*(/?)>|(</row>))')
+    rb'[ \n\t]*+(?:<c r="([A-Z]{1,3})([0-9]{1,7})"(' + _ATTRIBUTES + rb')[ \n\t]*+(?:/>|>'
+    rb'(?:<f(' + _ATTRIBUTES + rb')[ \n\t]*+(?:/>|>([^<]*+)</f>))?(?:<v>([^<]*+)</v>|<v/>)?'
+    rb'(<is>(?:<t(?: xml:space="preserve")?>([^<]*+)</t>|<t/>)</is>)?</c>)'
+    rb'|(<row' + _ATTRIBUTES + rb'[ \n\t]*+/?>|</row>))')
+_GROUPS = 9
 _ATTRIBUTE = re.compile(rb'(' + _NAME + rb')="([^"]*)"')
 # What an XML parser would turn into something else, or refuse, is left to it: control characters, U+FFFE and
 # U+FFFF, carriage returns (read as line feeds), comments, CDATA, processing instructions, "]]>" in text.
 _CONTROL = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20))
-_NOT_PLAIN = (b"\r", b"<!", b"<?", b"]]>", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 _ROW_NUMBER = re.compile(rb' r="([^"]*)"')
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -118,34 +119,38 @@ class _Rows:
         return True
 
     def _rows(self, data: bytes) -> None:
-        if any(odd in data for odd in _NOT_PLAIN) or len(data.translate(None, _CONTROL)) != len(data):
+        if _not_plain(data):
+            raise NotPlain
+        # One pass of the expression over the whole chunk, then the cells: split gives what stands between the tokens
+        # (nothing, if each follows the last) and each token's groups, so nothing is used before all is understood.
+        parts = _TOKEN.split(data)
+        if any(parts[0:-1:_GROUPS + 1]) or parts[-1].strip():
             raise NotPlain
         reader = self.reader
         cells, spans, kinds = reader.sheet.cells, reader.spans, self.cell_kinds
         columns = _COLUMNS
+        row_digits, row = b"", 0
         in_row, row_number = self.in_row, self.row_number
-        at = 0
-        for match in _TOKEN.finditer(data):
-            start, end = match.span()
-            if start != at:
-                raise NotPlain
-            at = end
-            (letters, digits, attributes, f_attributes, f_text, v_text, inline, inline_text, row_attributes, empty_row,
-             row_end) = match.groups()
+        tokens = iter(parts)
+        next(tokens)
+        for letters, digits, attributes, f_attributes, f_text, v_text, inline, inline_text, row_tag, _between in zip(
+                *(tokens,) * (_GROUPS + 1)):
             if letters is None:  # a row's start or end
-                if row_end is not None:
+                if row_tag == b"</row>":
                     if not in_row:
                         raise NotPlain
                     in_row = False
                     continue
                 if in_row:
                     raise NotPlain
-                row_number = self._row(row_attributes, row_number)
+                empty_row = row_tag.endswith(b"/>")
+                row_number = self._row(row_tag[4:-2 if empty_row else -1].rstrip(b" \n\t"), row_number)
                 in_row = not empty_row
                 continue
             if not in_row:
                 raise NotPlain
-            row = int(digits)
+            if digits != row_digits:  # (a row's cells share their row's number)
+                row, row_digits = int(digits), digits
             column = columns.get(letters) or _column(letters)
             kind, style_index, plain, number_format = kinds.get(attributes) or self._kind_style(attributes)
             if plain and not spans:  # the common cell: a number or a formula, in a style that is no date
@@ -185,11 +190,9 @@ class _Rows:
             cell = reader.make_cell(row, column, kind, style_index, value, formula)
             if cell is not None:
                 cells[(row, column)] = cell
-        if data[at:].strip():
-            raise NotPlain
         self.in_row, self.row_number = in_row, row_number
 
-    def _row(self, attributes: bytes | None, previous: int) -> int:
+    def _row(self, attributes: bytes, previous: int) -> int:
         """The row's number (its r, or the one after the previous row's), noting it when the row is hidden."""
         if not attributes:
             self.reader.without_positions = True
@@ -239,6 +242,17 @@ def _number(text: bytes, row: int, column: int) -> float | int:
     if len(body) > 1 and body.count(b".") == 1 and not body.translate(None, b"0123456789.") and len(body) < 300:
         return float(text)  # what cell_number reads as a float
     return cell_number(_text(text), (row, column))
+
+
+def _not_plain(data: bytes) -> bool:
+    """A character or text the rows' expression would take but an XML parser reads otherwise (or refuses).
+
+    ("<!" and "<?" need no search: the expression takes "<" only where a tag it knows begins, and any other
+    "<" leaves something between its tokens. "]" and "\xef", rare in rows, are looked for first: memchr is cheap.)
+    """
+    return (b"\r" in data or b"]" in data and b"]]>" in data
+            or b"\xef" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
+            or len(data.translate(None, _CONTROL)) != len(data))
 
 
 def _plain_head(head: bytes) -> bool:
