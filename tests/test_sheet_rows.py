@@ -167,6 +167,22 @@ def test_what_a_parser_reads_otherwise_is_declined_in_any_text(fragment, cell):
     assert read(xml, True) == (False, None)
 
 
+@pytest.mark.parametrize("row, cell", [
+    (' x14ac:dyDescent="0.25"', ""), (' x15:dyDescent="0.25"', ""), ("", ' x15:cm="1"'), (' r="2"', ""),
+    (' xmlns:x15="urn:x" x15:a="1"', ""), ("", ' xmlns="urn:x"'), ("", ' xmlns:a="urn:x"'), (' x14ac:a="1" x14ac:a="2"', ""),
+    (' x14ac:a="1" y:a="2"', ""), (' x14ac:a:b="1"', ""), (' x14ac:1="1"', ""), (' xml:lang="sv"', ' xml:space="preserve"')])
+def test_attribute_names_the_tree_refuses_or_reads_otherwise_are_left_to_it(row, cell):
+    """Only the prefixes the root declares (here x14ac, and y for the same namespace), each attribute once."""
+    xml = sheet_xml([(f' spans="1:2"{row}', [f'<c r="{{r}}"{cell}><v>1</v></c>']), ("", [PLAIN[0]])])
+    xml = xml.replace(b"<worksheet ", b'<worksheet xmlns:y="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" ')
+    took, fast = read(xml, True)
+    tree = read(xml, False)[1]
+    if row in (' x14ac:dyDescent="0.25"', ' xml:lang="sv"'):
+        assert took and fast == tree
+    else:
+        assert not took
+
+
 @settings(max_examples=300, deadline=None)
 @given(rows_of, st.lists(st.tuples(st.sampled_from(FRAGMENTS), st.integers(0, 10 ** 6), st.booleans()), min_size=1,
                          max_size=2))

@@ -39,6 +39,9 @@ _ATTRIBUTE = re.compile(rb'(' + _NAME + rb')="([^"]*)"')
 # What an XML parser would turn into something else, or refuse, is left to it: control characters, U+FFFE and
 # U+FFFF, carriage returns (read as line feeds), comments, CDATA, processing instructions, "]]>" in text.
 _CONTROL = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20))
+_DECLARED = re.compile(rb"""\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"'<]*)["']""")
+_NCNAME = re.compile(r"[A-Za-z_][\w.-]*", re.ASCII)
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 _ROW_NUMBER = re.compile(rb' r="([^"]*)"')
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -75,6 +78,8 @@ class _Rows:
         self.reader = reader
         self.cell_kinds: dict[bytes, tuple[str, int, bool, str]] = {}  # a cell's attributes -> _kind_style's
         self.parsed: dict[bytes, dict[str, str]] = {}  # attributes as written -> name: value (a few distinct ones)
+        self.prefixes = {"xml": XML_NS}  # namespace prefixes the root declares (attributes may use only these)
+        self.row_rests: set[bytes] = set()  # a row's attributes after its r, found well-formed (Excel: spans, x14ac:)
         self.row_number = 0
         self.in_row = False
 
@@ -88,6 +93,9 @@ class _Rows:
         head, _tag, data = data.partition(b"<sheetData>")
         if not _plain_head(head):
             return False
+        root = head[head.find(b"<worksheet"):]
+        root = root[:root.find(b">")]
+        self.prefixes.update((prefix.decode("utf-8"), uri.decode("utf-8")) for prefix, uri in _DECLARED.findall(root))
         head += b"<sheetData>"
         while True:
             end = data.find(b"</sheetData>")
@@ -199,9 +207,14 @@ class _Rows:
             return previous + 1
         if attributes.startswith(b' r="'):
             text = attributes[4:attributes.index(b'"', 4)]
+            rest = attributes[len(text) + 5:]
+            if rest and rest not in self.row_rests:  # (what follows the r is alike in most rows)
+                self._parse(attributes)
+                self.row_rests.add(rest)
         else:
             found = _ROW_NUMBER.search(attributes)
             text = found.group(1) if found else b""
+            self._parse(attributes)
         if not text:
             self.reader.without_positions = True
         number = int(text) if text else previous + 1  # (r="x" stops the read, as the tree's int(r) does)
@@ -226,11 +239,26 @@ class _Rows:
         return found
 
     def _attributes_of(self, attributes: bytes) -> dict[str, str]:
+        parsed = self.parsed[attributes] = self._parse(attributes)
+        return parsed
+
+    def _parse(self, attributes: bytes) -> dict[str, str]:
+        """name: value; NotPlain for what the tree refuses or reads otherwise (an attribute twice, a namespace
+        prefix the root does not declare, a namespace declared here)."""
         pairs = [(name.decode("utf-8"), value.decode("utf-8")) for name, value in _ATTRIBUTE.findall(attributes)]
         parsed = dict(pairs)
         if len(parsed) != len(pairs):
             raise NotPlain  # an attribute twice: not XML, the tree says so
-        self.parsed[attributes] = parsed
+        if b":" in attributes or b"xmlns" in attributes:
+            expanded = set()
+            for name in parsed:
+                prefix, colon, local = name.rpartition(":")
+                if (name == "xmlns" or colon and (prefix not in self.prefixes or prefix == "xmlns"
+                                                  or not _NCNAME.fullmatch(prefix) or not _NCNAME.fullmatch(local))):
+                    raise NotPlain
+                expanded.add((self.prefixes[prefix] if colon else "", local))
+            if len(expanded) != len(parsed):
+                raise NotPlain  # two prefixes of one namespace, one name: twice the same attribute
         return parsed
 
 
