@@ -58,8 +58,9 @@ def patch_stream(chunks: Iterable[bytes], values: dict[bytes, Value], formulas_o
 # A formula cell as writers write it (Excel, LibreOffice, openpyxl, xlsxwriter): r first, attributes in double
 # quotes, its <f> and then at most a plain <v>. Any other form is left to _patch_complete.
 # Groups: the cell up to the end of its <f> (kept as it is), r, the other attributes, the rest (<v> and </c>).
-_PLAIN_FORMULA_CELL = re.compile(rb'(<c r="([A-Z]{1,3}[0-9]{1,7})"((?: [A-Za-z:]+="[^"<]*")*)>'
-                                 rb'<f(?: [A-Za-z0-9:]+="[^"<]*")*(?:/>|>[^<]*</f>))((?:<v>[^<]*</v>)?</c>)')
+# Possessive repeats (*+): what follows each cannot be what it would give back, so the other cells fail faster.
+_PLAIN_FORMULA_CELL = re.compile(rb'(<c r="([A-Z]{1,3}+[0-9]{1,7}+)"((?: [A-Za-z:]++="[^"<]*+")*+)>'
+                                 rb'<f(?: [A-Za-z0-9:]++="[^"<]*+")*+(?:/>|>[^<]*+</f>))((?:<v>[^<]*+</v>)?</c>)')
 _FORMULA_START = re.compile(rb"<f[\s/>]")
 
 
