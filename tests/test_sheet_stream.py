@@ -78,14 +78,15 @@ _FORMULA_FORMS = [
     '<c r="{r}"><f>A1</f></c>', '<c r="{r}" t="b"><f>TRUE</f><v>1</v></c>', '<c r="{r}" cm="1"><f>A1</f><v></v></c>',
     "<c r='{r}'><f>A1</f><v>1</v></c>", '<c r="{r}" ><f>A1</f><v>1</v></c>', '<c s="2" r="{r}"><f>A1</f><v>1</v></c>',
     '<c r="{r}"><f>A1</f><v xml:space="preserve">1</v></c>', '<c r="{r}"><f>A1</f>\n<v>1</v></c>',
+    '<c r="{r}" s="1" t="n"><f aca="false">A1*2</f><v>4</v></c>',  # LibreOffice types its numbers
 ]
 _OTHER_FORMS = ['<c r="{r}"><v>7</v></c>', '<c r="{r}" t="s"><v>0</v></c>', '<c r="{r}"/>',
                 '<c r="{r}" t="inlineStr"><is><r><rPr><family val="2"/></rPr><t>x</t></r></is></c>']
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(st.tuples(st.booleans(), st.integers(0, 13), st.integers(0, 3)), min_size=0, max_size=6),
-                min_size=1, max_size=8),
+@given(st.lists(st.lists(st.tuples(st.booleans(), st.integers(0, len(_FORMULA_FORMS) - 1), st.integers(0, 3)),
+                         min_size=0, max_size=6), min_size=1, max_size=8),
        st.lists(st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**6, 10**6),
                           st.booleans(), st.text(max_size=4), st.just(ExcelError("#N/A"))), min_size=1, max_size=9),
        st.integers(1, 400), st.booleans(), st.booleans())

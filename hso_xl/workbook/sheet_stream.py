@@ -95,25 +95,35 @@ def _patch_rows(data: bytes, values: dict[bytes, Value], numbers: dict[bytes, by
     rs, attrs = parts[2::5], parts[3::5]
     tails = list(map(numbers.get, rs))
     if None in tails or b"t=" in b"|".join(attrs):  # most sheets' cells are all numbers the file had typed
-        for i, tail in enumerate(tails):
-            if tail is None or b"t=" in attrs[i]:
-                head, tails[i] = _other_cell(parts[5 * i + 1], rs[i], attrs[i], parts[5 * i + 4], values)
-                parts[5 * i + 1] = head
+        _set_others(parts, rs, attrs, tails, values)
     parts[4::5] = tails
     parts[2::5] = parts[3::5] = [b""] * len(tails)
     return b"".join(parts), data[end:]
 
 
-def _other_cell(head: bytes, r: bytes, attrs: bytes, rest: bytes, values: dict[bytes, Value]) -> tuple[bytes, bytes]:
-    """Return a plain formula cell's new head and rest (as _PLAIN_FORMULA_CELL's groups) when it is not a number."""
-    value = values.get(r, _MISSING)
-    if value is _MISSING:
-        return head, rest
-    t, text = cached_text(value)
-    if t is not None or b"t=" in attrs:
-        f = head[len(b'<c r=""') + len(r) + len(attrs) + len(b">"):]
-        head = b'<c r="%s"%s>%s' % (r, _with_type(attrs, t), f)
-    return head, b"</c>" if text is None else b"<v>%s</v></c>" % text
+def _set_others(parts: list[bytes], rs: list[bytes], attrs: list[bytes], tails: list[bytes | None],
+                values: dict[bytes, Value]) -> None:
+    """Set the tails, and the heads in `parts`, of the cells that are not a number the file had typed."""
+    untyped: dict[bytes, bytes] = {}  # attributes -> the same without t (LibreOffice types every number t="n")
+    for i, (r, attributes, tail) in enumerate(zip(rs, attrs, tails)):
+        if tail is not None:  # a number
+            if b"t=" not in attributes:
+                continue
+            changed = untyped.get(attributes)
+            if changed is None:
+                changed = untyped[attributes] = _with_type(attributes, None)
+        else:
+            value = values.get(r, _MISSING)
+            if value is _MISSING:  # a cell to keep as it is
+                tails[i] = parts[5 * i + 4]
+                continue
+            t, text = cached_text(value)
+            tails[i] = b"</c>" if text is None else b"<v>%s</v></c>" % text
+            if t is None and b"t=" not in attributes:
+                continue
+            changed = _with_type(attributes, t)
+        head, start = parts[5 * i + 1], len(b'<c r=""') + len(r)
+        parts[5 * i + 1] = head[:start] + changed + head[start + len(attributes):]
 
 
 def _patch_complete(data: bytes, values: dict[str, Value]) -> tuple[bytes, bytes]:
