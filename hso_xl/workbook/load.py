@@ -13,6 +13,7 @@ This module reads the package (its parts, sheets, names, strings, styles); sheet
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import shutil
@@ -82,10 +83,10 @@ def _load(path: Path) -> Workbook:
         workbook.path = path
         workbook.keep = weakref.finalize(workbook, shutil.rmtree, folder, True)  # the copy lives as long as the workbook
         return workbook
-    ensure_safe_workbook(path)
+    parts = ensure_safe_workbook(path, keep_parts=True)  # (unpacked once: normalise.py and the reader read these)
     folder = Path(tempfile.mkdtemp(prefix=scratch.prefix("package")))
     try:
-        workbook, reader = _read(path, folder)
+        workbook, reader = _read(path, folder, parts)
         if reader.without_positions:  # a row or cell without r: given one, for the engine and the recomputed copy
             workbook.package = workbook.engine_package = with_positions(workbook.package, folder)
         if workbook.tables:
@@ -103,13 +104,15 @@ def _load(path: Path) -> Workbook:
     return workbook
 
 
-def _read(path: Path, folder: Path) -> tuple[Workbook, _PackageReader]:
-    """Read the package at `path` (through the copy normalise.py writes when it needs one)."""
+def _read(path: Path, folder: Path, parts: dict[str, bytes] | None = None) -> tuple[Workbook, _PackageReader]:
+    """Read the package at `path` (through the copy normalise.py writes when it needs one), its `parts` as
+    safety.py unpacked them when it kept them."""
     reader = None
     try:
-        package = normalised_copy(path, folder) or path
+        copy = normalised_copy(path, folder, parts)
+        package = copy or path
         with zipfile.ZipFile(package) as opened:
-            reader = _PackageReader(path, opened)
+            reader = _PackageReader(path, opened, parts if copy is None else None)
             workbook = reader.workbook()
             reader.current = "xl/tables/"
             workbook.tables = _tables(opened, reader.members)
@@ -150,9 +153,10 @@ def _resolve_structured_references(workbook: Workbook, sheet_parts: dict[str, st
 
 
 class _PackageReader:
-    def __init__(self, path: Path, package: zipfile.ZipFile) -> None:
+    def __init__(self, path: Path, package: zipfile.ZipFile, parts: dict[str, bytes] | None = None) -> None:
         self.path = path
         self.package = package
+        self.parts = parts  # the package's parts as safety.py unpacked them (None: read from the package)
         self.members = {info.filename for info in package.infolist()}
         self.current: str | None = None  # the part being read, for messages
         self.sheet_parts: dict[str, str] = {}  # sheet name -> its worksheet part
@@ -250,7 +254,8 @@ class _PackageReader:
 
     def _open(self, member: str):
         self.current = member
-        return self.package.open(member)
+        data = None if self.parts is None else self.parts.get(member)
+        return self.package.open(member) if data is None else io.BytesIO(data)
 
     def _parse(self, member: str):
         return parse_file(self._open(member))

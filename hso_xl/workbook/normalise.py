@@ -70,30 +70,31 @@ _XML_DECLARATION = re.compile(r"""^\s*<\?xml[^>]*?\?>""")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def normalised_copy(path: Path, folder: Path) -> Path | None:
+def normalised_copy(path: Path, folder: Path, parts: dict[str, bytes] | None = None) -> Path | None:
     """Write `folder`/workbook.xlsx, the package at `path` in the form Excel itself saves; None if it already is.
 
     ISO dates stay as they are: hso-xl's reader reads them as dates (as openpyxl does), whatever the
     cell's format; `engine_dates` writes them as numbers for the engine. Parts are read one at a
-    time, so a large workbook Excel saved costs one pass and no copy.
+    time, so a large workbook Excel saved costs one pass and no copy; none with `parts`, the bytes of every part
+    safety.py has unpacked already.
     """
     with zipfile.ZipFile(path) as package:
+        read = package.read if parts is None else parts.__getitem__
         names = [info.filename for info in package.infolist() if not info.is_dir()]
         rels = "xl/_rels/workbook.xml.rels"
-        workbook_rels = _encoded(package.read(rels)) if rels in names else b""
+        workbook_rels = _encoded(read(rels)) if rels in names else b""
         sheets = _worksheet_parts(workbook_rels)
         renames = _renames(workbook_rels, names)
         renames.update({_rels_of(old): _rels_of(new) for old, new in list(renames.items()) if _rels_of(old) in names})
         changes = {}
         for name in names:
-            data = package.read(name)
+            data = read(name)
             new = _normalised(name, data, sheets, renames)
             if new != data or name in renames:
                 changes[name] = new
         if not changes:
             return None
-        members = [(renames.get(name, name), changes[name] if name in changes else package.read(name))
-                   for name in names]
+        members = [(renames.get(name, name), changes[name] if name in changes else read(name)) for name in names]
     return _write(Path(folder) / "workbook.xlsx", members)
 
 

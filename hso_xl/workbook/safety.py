@@ -22,6 +22,7 @@ from .xml_parts import utf16_encoding
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 16
+KEEP_PARTS_UP_TO = 64 * 1024 * 1024  # unpacked bytes kept for the reader (`keep_parts`); a larger file is read again
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,12 @@ SAVE_AS_XLSX = _("Open it in Excel and save it as 'Excel Workbook (*.xlsx)'")
 CUT_OFF_HINT = _("It may have been cut off while copying or e-mailing; save it again from Excel")
 RESAVE_OR_ASK = _("Open the workbook in Excel and save it again, or ask the sender for the original")
 
-def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS, opendocument: bool = False) -> None:
-    """Raise WorkbookUnusable unless `path` is an .xlsx/.xlsm zip (or, with `opendocument`, an .ods) safe to parse."""
+def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS, opendocument: bool = False,
+                         keep_parts: bool = False) -> dict[str, bytes] | None:
+    """Raise WorkbookUnusable unless `path` is an .xlsx/.xlsm zip (or, with `opendocument`, an .ods) safe to parse.
+
+    With `keep_parts`, return every part's bytes as checked here (name -> bytes, what zipfile would read of
+    it), so that the reader need not unpack them again; None when they unpack to more than KEEP_PARTS_UP_TO."""
     if not path.exists():
         raise WorkbookUnusable(_("the file does not exist"), file=path, hint=_("Check the path and try again"))
     if not path.is_file():
@@ -72,7 +77,7 @@ def ensure_safe_workbook(path: Path, limits: Limits = DEFAULT_LIMITS, opendocume
         )
     try:
         with zipfile.ZipFile(path) as zf:
-            _check_members(path, zf, limits, opendocument)
+            return _check_members(path, zf, limits, opendocument, keep_parts)
     except zipfile.BadZipFile:  # its table of contents cannot be read: what zipfile says of it is no help
         raise WorkbookUnusable(_("the file is damaged or incomplete: its table of contents cannot be read"),
                                file=path, hint=CUT_OFF_HINT) from None
@@ -101,7 +106,8 @@ def _refuse_ole(path: Path) -> None:
     )
 
 
-def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits, opendocument: bool = False) -> None:
+def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits, opendocument: bool = False,
+                   keep_parts: bool = False) -> dict[str, bytes] | None:
     infos = zf.infolist()
     if len(infos) > limits.max_members:
         raise _bomb(path, n_("it holds {n} part", "it holds {n} parts", len(infos)))
@@ -131,6 +137,7 @@ def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits, opendocument
     if declared_total > limits.max_total_uncompressed:
         raise _bomb(path, _("it would unpack to {size} MiB", size=declared_total // (1024 * 1024)))
     total = 0
+    parts = {} if keep_parts and declared_total <= KEEP_PARTS_UP_TO else None
     for info in infos:
         if info.flag_bits & 0x1:
             raise WorkbookUnusable(
@@ -142,12 +149,19 @@ def _check_members(path: Path, zf: zipfile.ZipFile, limits: Limits, opendocument
             if info.file_size / info.compress_size > limits.max_ratio:
                 raise _bomb(path, _("its part {part} expands {ratio}x", part=info.filename,
                                     ratio=info.file_size // info.compress_size))
-        total += _stream_member(path, zf, info, limits)
+        if parts is not None and not _opened_alike(zf, info):
+            parts = None  # zipfile would refuse to open the part: the reader meets that refusal as before
+        chunks = [] if parts is not None else None
+        total += _stream_member(path, zf, info, limits, chunks)
         if total > limits.max_total_uncompressed:
             raise _bomb(path, _("it unpacks to more than its size allows"))
+        if chunks is not None:
+            parts[info.filename] = b"".join(chunks)  # (a name twice: the last, as zipfile reads it)
+    return parts
 
 
-def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
+def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
+                   chunks: list[bytes] | None = None) -> int:
     """Unpack one member with hard caps, check its size and CRC, and refuse DTDs in XML.
 
     The raw compressed bytes are inflated here, not by zipfile, because zipfile (and so openpyxl)
@@ -163,6 +177,8 @@ def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit
         size += len(chunk)
         crc = zlib.crc32(chunk, crc)
         scanner.feed(chunk)
+        if chunks is not None:
+            chunks.append(chunk)
     if size != info.file_size or crc != info.CRC:
         raise WorkbookUnusable(
             _("the part {part} is damaged (its size or checksum does not match)", part=info.filename),
@@ -170,6 +186,23 @@ def _stream_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit
             hint=CUT_OFF_HINT,
         )
     return size
+
+
+def _opened_alike(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """zipfile.open(info) would open the part: its local header names it alike, no flag zipfile refuses."""
+    if info.flag_bits & 0x60:  # compressed patched data, strong encryption
+        return False
+    zf.fp.seek(info.header_offset)
+    header = zf.fp.read(zipfile.sizeFileHeader)
+    if len(header) != zipfile.sizeFileHeader or header[:4] != ZIP_MAGIC:
+        return False
+    flags, = struct.unpack("<H", header[6:8])
+    name_len, = struct.unpack("<H", header[26:28])
+    try:
+        name = zf.fp.read(name_len).decode("utf-8" if flags & 0x800 else zf.metadata_encoding or "cp437")
+    except UnicodeDecodeError:
+        return False
+    return name == info.orig_filename
 
 
 def _inflate(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int):
