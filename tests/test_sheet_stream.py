@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from hso_xl.package import write_package, write_package_to
 from hso_xl.workbook.book import ExcelError
-from hso_xl.workbook.sheet_stream import patch_stream, streamable
+from hso_xl.workbook.sheet_stream import _number_tails, format_number, patch_stream, streamable
 from hso_xl.workbook.write import _patch_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -55,6 +56,13 @@ def test_prefixed_sheet_is_patched_under_its_prefix():
         xml = xml.replace(b"<" + tag + b"/>", b"<x:" + tag + b"/>").replace(b"</" + tag + b">", b"</x:" + tag + b">")
     streamed = b"".join(patch_stream([xml[i:i + 5] for i in range(0, len(xml), 5)], STREAM_VALUES))
     assert cells(streamed) == cells(_patch_sheet(xml, VALUES, {"A3", "B3"}))
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, 2.0, -3.0, 0.1 + 0.2, 1e15, -1e15, 1e15 - 1, 999999999999999.9, 1e16,
+                                   1e-7, 5e-324, 1.7976931348623157e308, float("inf"), float("-inf"), float("nan")])
+def test_a_number_is_written_as_format_number_writes_it(value):
+    assert _number_tails({b"A1": value, b"B1": True, b"C1": 3, b"D1": "x"}) == {
+        b"A1": b"<v>" + format_number(value).encode() + b"</v></c>"}  # the rest: as cells that are not floats
 
 
 def test_utf16_sheet_is_not_streamed():
