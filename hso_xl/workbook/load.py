@@ -83,7 +83,7 @@ def _load(path: Path) -> Workbook:
         workbook.path = path
         workbook.keep = weakref.finalize(workbook, shutil.rmtree, folder, True)  # the copy lives as long as the workbook
         return workbook
-    parts = ensure_safe_workbook(path, keep_parts=True)  # (unpacked once: normalise.py and the reader read these)
+    parts = ensure_safe_workbook(path, keep_parts=True)  # (unpacked once: normalise.py and the reader read them)
     folder = Path(tempfile.mkdtemp(prefix=scratch.prefix("package")))
     try:
         workbook, reader = _read(path, folder, parts)

@@ -12,8 +12,8 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import WorkbookUnusable
 from ..i18n import Message, _, n_
@@ -25,9 +25,9 @@ CHUNK = 1 << 16
 KEEP_PARTS_UP_TO = 64 * 1024 * 1024  # unpacked bytes kept for the reader (`keep_parts`); a larger file is read again
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Caps on what a workbook may unpack to. A real budget workbook is far below all of them."""
+class Limits(NamedTuple):
+    """Caps on what a workbook may unpack to. A real budget workbook is far below all of them. (A named tuple, not
+    a frozen dataclass: defining one cost every start about 0,6 ms.)"""
 
     max_total_uncompressed: int = 512 * 1024 * 1024
     max_member_uncompressed: int = 256 * 1024 * 1024
