@@ -12,7 +12,6 @@ compresses only what differs between them.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import struct
 import zipfile
@@ -135,6 +134,8 @@ def deterministic_zip(data: bytes) -> bytes:
 
 def _deflate(data: bytes) -> tuple[int, bytes]:
     global _deflated_size
+    import hashlib  # here: hso-xl recalc writes its copy with write_package_to, and OpenSSL takes ~2 ms to load
+
     key = hashlib.sha1(data).digest()
     found = _deflated.get(key)
     if found is not None:
