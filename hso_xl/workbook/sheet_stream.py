@@ -93,7 +93,7 @@ def _patch_rows(data: bytes, values: dict[bytes, Value], numbers: dict[bytes, by
     rows = data[:end]
     # The text before the first plain formula cell, then for each: its 4 groups and the text up to the next one
     parts = _PLAIN_FORMULA_CELL.split(rows)
-    if len(parts) // 5 != len(_FORMULA_START.findall(rows)):
+    if _FORMULA_START.search(b"".join(parts[0::5])):  # an <f> outside them: a formula cell in another form
         done, rest = _patch_complete(rows, values)
         return done, rest + data[end:]
     # Each cell becomes its head and a new rest, done a list at a time (a Python call per cell costs more)
