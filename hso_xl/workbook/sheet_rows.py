@@ -164,7 +164,7 @@ class _Rows:
             if plain and not spans:  # the common cell: a number or a formula, in a style that is no date
                 if f_attributes == b"":
                     if f_text:
-                        formula = "=" + f_text.decode("utf-8")
+                        formula = "=" + f_text.decode()
                         if "&" in formula:
                             formula = _unescape(formula)
                     else:
@@ -293,7 +293,7 @@ def _plain_head(head: bytes) -> bool:
 
 
 def _text(raw: bytes) -> str:
-    text = raw.decode("utf-8")
+    text = raw.decode()
     if "&" in text:
         text = _unescape(text)
     return text
