@@ -44,7 +44,9 @@ PLAIN = [  # (cell XML with {r}, {n}) as Excel, LibreOffice, openpyxl and xlsxwr
     '<c r="{r}"><f>IF(A1&gt;0,"&#x4E2D;",1)</f><v>1</v></c>', '<c r="{r}" cm="1"><f>A1:A2</f><v>1</v></c>',
     '<c r="{r}"><v></v></c>', '<c r="{r}" t="n" s="0"><v> 7 </v></c>', '<c r="{r}"><v>-{n}</v></c>',
     '<c r="{r}"><v>-.5</v></c>', '<c r="{r}"><v>5.</v></c>', '<c r="{r}"><f>-A1</f><v>-0</v></c>', '<c r="{r}"><v>+3.25</v></c>',
-    '<c r="{r}"><v>1e5</v></c>', '<c r="{r}"><v>00012</v></c>',
+    '<c r="{r}"><v>1e5</v></c>', '<c r="{r}"><v>00012</v></c>', '<c r="{r}" t="s"><v> 1 </v></c>',
+    '<c r="{r}" t="s"><v>0{s}</v></c>', '<c r="{r}" t="s" s="1"><v>{s}</v></c>', '<c r="{r}" t="s"><v></v></c>',
+    '<c r="{r}" t="s"><v>&#50;</v></c>', '<c r="{r}" t="s"/>', '<c r="{r}" t="s"><f>A1</f><v>1</v></c>',
 ]
 ODD = [  # forms the tree reads and the fast reader leaves to it
     '<c r="{r}" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c>', "<c r='{r}'><v>1</v></c>",
@@ -53,7 +55,8 @@ ODD = [  # forms the tree reads and the fast reader leaves to it
 ]
 DAMAGED = ['<c r="{r}" t="s"><v>99</v></c>', '<c r="{r}"><v>1.2.3</v></c>', '<c r="{r}" t="b"><v>2</v></c>',
            '<c r="{r}"><v>-</v></c>', '<c r="{r}"><v>.</v></c>', '<c r="{r}"><v>1_0</v></c>', '<c r="{r}"><v>nan</v></c>',
-           '<c r="{r}"><v>--5</v></c>', '<c r="{r}"><v>-1.</v></c>']
+           '<c r="{r}"><v>--5</v></c>', '<c r="{r}"><v>-1.</v></c>', '<c r="{r}" t="s"><v>3</v></c>',
+           '<c r="{r}" t="s"><v>-1</v></c>', '<c r="{r}" t="s"><v>1' + "0" * 400 + '</v></c>', '<c r="{r}" t="s"><v>x</v></c>']
 
 
 def sheet_xml(rows, head="", tail="") -> bytes:
@@ -126,6 +129,13 @@ def test_odd_or_damaged_rows_are_left_to_the_tree_or_fail_alike(rows, odd, where
         # (a file damaged twice over may be refused for the other damage first: both say it is damaged)
     else:
         assert odd in ODD or isinstance(tree, tuple) and tree[0] in ("DamagedValue", "ParseError")
+
+
+@pytest.mark.parametrize("cell", DAMAGED)
+def test_a_damaged_cell_alone_is_refused_as_the_tree_refuses_it(cell):
+    """(Alone, no other damage can be found first: the same refusal, of the same cell, or the same reading.)"""
+    xml = sheet_xml([("", [PLAIN[0], cell])])
+    assert read(xml, True) == (True, read(xml, False)[1])
 
 
 @pytest.mark.parametrize("damage", ["<mergeCells><mergeCell ref='A1:B1'></mergeCells>", "<extLst>", "&unknown;"])

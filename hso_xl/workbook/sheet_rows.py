@@ -135,7 +135,7 @@ class _Rows:
         if any(parts[0:-1:_GROUPS + 1]) or parts[-1].strip():
             raise NotPlain
         reader = self.reader
-        cells, spans, kinds = reader.sheet.cells, reader.spans, self.cell_kinds
+        cells, spans, kinds, strings = reader.sheet.cells, reader.spans, self.cell_kinds, reader.strings
         columns = _COLUMNS
         row_digits, row = b"", 0
         in_row, row_number = self.in_row, self.row_number
@@ -183,6 +183,10 @@ class _Rows:
                     cells[(row, column)] = Cell(row, column, None, formula, value, False, number_format)
                 elif value is not None:
                     cells[(row, column)] = Cell(row, column, value, None, None, False, number_format)
+                continue
+            if (kind == "s" and f_attributes is None and not spans and v_text and v_text.isdigit() and len(v_text) < 300
+                    and int(v_text) < len(strings)):  # a text of the shared strings (Excel writes every text so)
+                cells[(row, column)] = Cell(row, column, strings[int(v_text)], None, None, False, number_format)
                 continue
             if kind == "inlineStr" and f_attributes is None and not spans:  # a label typed into the cell
                 if inline is not None:
