@@ -97,7 +97,9 @@ def read(xml: bytes, fast: bool):
 
 
 rows_of = st.lists(st.tuples(st.sampled_from(["", ' hidden="1"', ' spans="1:3" x14ac:dyDescent="0.25"', ' ht="20"',
-                                              'NO_R hidden="true"', "NO_R", 'NO_R spans="2:2" r="99" hidden="1"']),
+                                              'NO_R hidden="true"', "NO_R", 'NO_R spans="2:2" r="99" hidden="1"',
+                                              ' customFormat="false" ht="12.8" hidden="false" customHeight="false"',
+                                              ' customFormat="false" ht="12.8" hidden="true" customHeight="false"']),
                              st.lists(st.sampled_from(PLAIN), max_size=6)), min_size=1, max_size=8)
 HEAD = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><cols><col min="2" max="3" hidden="1" width="9"/></cols>'
 TAIL = '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells><headerFooter><oddFooter>&amp;P</oddFooter></headerFooter>'

@@ -79,7 +79,7 @@ class _Rows:
         self.cell_kinds: dict[bytes, tuple[str, int, bool, str]] = {}  # a cell's attributes -> _kind_style's
         self.parsed: dict[bytes, dict[str, str]] = {}  # attributes as written -> name: value (a few distinct ones)
         self.prefixes = {"xml": XML_NS}  # namespace prefixes the root declares (attributes may use only these)
-        self.row_rests: set[bytes] = set()  # a row's attributes after its r, found well-formed (Excel: spans, x14ac:)
+        self.row_rests: dict[bytes, bool] = {}  # a row's attributes after its r, found well-formed -> hidden
         self.row_number = 0
         self.in_row = False
 
@@ -212,17 +212,17 @@ class _Rows:
         if attributes.startswith(b' r="'):
             text = attributes[4:attributes.index(b'"', 4)]
             rest = attributes[len(text) + 5:]
-            if rest and rest not in self.row_rests:  # (what follows the r is alike in most rows)
-                self._parse(attributes)
-                self.row_rests.add(rest)
+            hidden = self.row_rests.get(rest)
+            if hidden is None:  # (what follows the r is alike in most rows: LibreOffice writes hidden="false" in each)
+                hidden = self.row_rests[rest] = bool(rest) and is_true(self._parse(attributes).get("hidden"))
         else:
             found = _ROW_NUMBER.search(attributes)
             text = found.group(1) if found else b""
-            self._parse(attributes)
+            hidden = is_true(self._parse(attributes).get("hidden"))
         if not text:
             self.reader.without_positions = True
         number = int(text) if text else previous + 1  # (r="x" stops the read, as the tree's int(r) does)
-        if b"hidden" in attributes and is_true(self._attributes_of(attributes).get("hidden")):
+        if hidden:
             self.reader.sheet.hidden_rows.add(number)
         return number
 
