@@ -47,6 +47,9 @@ PLAIN = [  # (cell XML with {r}, {n}) as Excel, LibreOffice, openpyxl and xlsxwr
     '<c r="{r}"><v>1e5</v></c>', '<c r="{r}"><v>00012</v></c>', '<c r="{r}" t="s"><v> 1 </v></c>',
     '<c r="{r}" t="s"><v>0{s}</v></c>', '<c r="{r}" t="s" s="1"><v>{s}</v></c>', '<c r="{r}" t="s"><v></v></c>',
     '<c r="{r}" t="s"><v>&#50;</v></c>', '<c r="{r}" t="s"/>', '<c r="{r}" t="s"><f>A1</f><v>1</v></c>',
+    '<c r="{r}" s="0" t="n"><f aca="false">A1*2</f><v>2</v></c>', '<c r="{r}"><f ca="1"/><v>1</v></c>',
+    '<c r="{r}" s="1" t="n"><f aca="false">A1&amp;"x"</f><v>1</v></c>', '<c r="{r}"><f t="normal">A1</f><v>1</v></c>',
+    '<c r="{r}" t="str"><f aca="false">"a"</f><v>a</v></c>',
 ]
 ODD = [  # forms the tree reads and the fast reader leaves to it
     '<c r="{r}" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c>', "<c r='{r}'><v>1</v></c>",
@@ -131,6 +134,18 @@ def test_odd_or_damaged_rows_are_left_to_the_tree_or_fail_alike(rows, odd, where
         # (a file damaged twice over may be refused for the other damage first: both say it is damaged)
     else:
         assert odd in ODD or isinstance(tree, tuple) and tree[0] in ("DamagedValue", "ParseError")
+
+
+@pytest.mark.parametrize("f", ["", ' aca="false"', ' ca="1"'])
+def test_shared_and_array_formulas_are_read_as_the_tree_reads_them(f):
+    master = f'<c r="{{r}}"><f t="shared" ref="A1:A3" si="0"{f}>B1*2</f><v>4</v></c>'
+    array = f'<c r="{{r}}"><f t="array" ref="{{r}}:{{r2}}"{f}>A1:A2*2</f><v>2</v></c>'
+    follower = f'<c r="{{r}}"><f t="shared" si="0"{f}/><v>6</v></c>'
+    xml = sheet_xml([("", [master, array]), ("", [follower]), ("", [follower, '<c r="{r}"><v>1</v></c>'])])
+    took, fast = read(xml, True)
+    assert took and fast == read(xml, False)[1]
+    cells = dict(fast[0])
+    assert "formula='=B3*2'" in cells[(3, 1)][0] and "formula='=A1:A2*2'" in cells[(2, 2)][0]  # (B2: the array's)
 
 
 @pytest.mark.parametrize("cell", DAMAGED)

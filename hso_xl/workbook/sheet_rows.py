@@ -42,6 +42,7 @@ _CONTROL = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20))
 _DECLARED = re.compile(rb"""\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"'<]*)["']""")
 _NCNAME = re.compile(r"[A-Za-z_][\w.-]*", re.ASCII)
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+_FORMULA_KINDS = ("shared", "dataTable", "array")  # what SheetReader._formula reads otherwise than its text
 _ROW_NUMBER = re.compile(rb' r="([^"]*)"')
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6}));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -229,8 +230,11 @@ class _Rows:
     def _formula(self, attributes: bytes, text: bytes | None, letters: bytes, digits: bytes) -> str:
         """A shared, array or data-table formula (or one with other attributes), as SheetReader reads its <f>."""
         parsed = self.parsed.get(attributes)
-        f = _Formula(self._attributes_of(attributes) if parsed is None else parsed, _text(text) if text else None)
-        return self.reader._formula(f, (letters + digits).decode("ascii"))
+        if parsed is None:
+            parsed = self._attributes_of(attributes)
+        if parsed.get("t") not in _FORMULA_KINDS:  # (LibreOffice's aca="false"): the text, as SheetReader reads it
+            return "=" + _text(text) if text else "="
+        return self.reader._formula(_Formula(parsed, _text(text) if text else None), (letters + digits).decode("ascii"))
 
     def _kind_style(self, attributes: bytes) -> tuple[str, int, bool, str]:
         """(t, the style's index, whether the cell is a number in a style that is no date, its number format)."""
