@@ -72,7 +72,7 @@ main(["recalc", "input/HSO_finansiering_2027-2029.xlsx", "-o", sys.argv[2]])
 
 def test_recalc_of_a_plain_workbook_loads_no_lxml_tables_settings_or_libreoffice(tmp_path):
     """lxml is for sheets read as trees and parts rewritten; tables.py for a workbook with tables; settings for a
-    project with an hso.toml (there is none here); LibreOffice for an .ods; findings and decimal for --json."""
+    project with an hso.toml (there is none here); LibreOffice for an .ods; findings and decimal for --json; hashlib (OpenSSL) for a manifest or a document."""
     dump, out = tmp_path / "modules", tmp_path / "out.xlsx"
     done = subprocess.run([sys.executable, "-c", RECALC, str(dump), str(out)], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, "LANGUAGE": "en"})
@@ -81,4 +81,4 @@ def test_recalc_of_a_plain_workbook_loads_no_lxml_tables_settings_or_libreoffice
     loaded = set(dump.read_text().split())
     assert "ironcalc" in loaded and "hso_xl.workbook.sheet_rows" in loaded  # (what it does use)
     assert not loaded & {"lxml", "lxml.etree", "hso_xl.workbook.tables", "hso_xl.settings", "hso_xl.libreoffice",
-                         "hso_xl.workbook.ods", "openpyxl", "numpy", "hso_xl.findings", "decimal", "json"}
+                         "hso_xl.workbook.ods", "openpyxl", "numpy", "hso_xl.findings", "decimal", "json", "hashlib"}
