@@ -36,6 +36,7 @@ from .xml_parts import XmlError, iter_elements, parse_file
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+ODS = ".ods"  # an OpenDocument spreadsheet, read through LibreOffice (ods.py, imported only for one)
 WORKSHEET_REL = "/worksheet"  # relationship types end so; chartsheets and macro sheets hold no cells
 
 
@@ -70,7 +71,7 @@ def load_workbook(path: Path) -> Workbook:
 
 
 def _load(path: Path) -> Workbook:
-    if path.suffix.lower() == ".ods":
+    if path.suffix.lower() == ODS:
         from .ods import converted_copy  # (LibreOffice: only for an .ods)
 
         ensure_safe_workbook(path, opendocument=True)

@@ -17,12 +17,7 @@ from ..errors import WorkbookUnusable
 from ..i18n import _
 from ..libreoffice import convert, install_hint, program, write_profile
 
-ODS_SUFFIX = ".ods"
 CONVERT_SECONDS = 120
-
-
-def is_ods(path: Path) -> bool:
-    return Path(path).suffix.lower() == ODS_SUFFIX
 
 
 def converted_copy(path: Path) -> tuple[Path, Path]:

@@ -3,7 +3,8 @@ sheet's rows) with the standard library's parser, for reading only.
 
 lxml builds large trees faster, but loading it cost every `hso-xl recalc` more (15 ms of CPU) than reading
 these parts does; the rows, where a workbook's size is, are read by sheet_rows.py's regular expression.
-lxml is imported only where a part is rewritten (normalise.py, write.py) or a sheet is read as a tree.
+lxml is imported only where a part is rewritten (normalise.py, write.py), a sheet is read as a tree, or a
+workbook has Excel tables (tables.py).
 
 Safe as the lxml parsers are: workbook/safety.py has refused every part with a DTD or an entity declaration
 before anything here reads, and this module refuses one again (`XmlError`) whatever reached it, so no entity can
