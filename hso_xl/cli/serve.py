@@ -59,6 +59,9 @@ def serve(host: str, port: int, no_browser: bool) -> None:
                 "cannot listen on {host} port {port} ({why}). Choose another --port, or leave it out to take a "
                 "free one.", host=host, port=port, why=exc.strerror or exc)), err=True)
             sys.exit(EXIT_UNUSABLE)
+        # Listening before the address is printed: a browser (or a script) that opens it at once waits in the
+        # queue until the server accepts, where a socket only bound refused it (uvicorn listens when it starts).
+        sock.listen(128)
         shown_host = f"[{host}]" if ":" in host else host
         url = f"http://{shown_host}:{sock.getsockname()[1]}/"
         app = create_app(project, login=login)
